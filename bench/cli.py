@@ -1,0 +1,79 @@
+"""``payinvest bench``: benchmarks that print ratios against a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+bench_app = typer.Typer(help="Benchmarks (ratios against baselines measured in the same run; medians).", no_args_is_help=True)
+
+
+def _emit(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=result.get("benchmark", "benchmark"))
+    table.add_column("metric")
+    table.add_column("value")
+    for key, value in _flatten(result).items():
+        table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+    Console().print(table)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@bench_app.command("retrieval")
+def bench_retrieval(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    repeats: int = typer.Option(3, help="Timing passes over the query set (median reported)."),
+) -> None:
+    """Hybrid vs BM25-only vs dense-only: hit@1, hit@5, MRR, nDCG@5, latency, build throughput."""
+    from app.settings import get_settings
+    from bench.retrieval import run
+
+    _emit(run(get_settings(), repeats=repeats), as_json)
+
+
+@bench_app.command("api")
+def bench_api(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    payments: int = typer.Option(1_000_000, help="Payments in the benchmark database (seeded if missing)."),
+    requests: int = typer.Option(2000, help="Lookups per measured series."),
+) -> None:
+    """Payments API lookup latency and throughput against a bare FastAPI endpoint over loopback."""
+    from app.settings import get_settings
+    from bench.api import run
+
+    _emit(run(get_settings(), payments=payments, requests=requests), as_json)
+
+
+@bench_app.command("agent")
+def bench_agent(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    embedded: bool = typer.Option(False, "--embedded", help="Also measure turns with the embedded model."),
+    turns: int = typer.Option(50, help="Scripted-model turns to time."),
+) -> None:
+    """Agent orchestration overhead (zero-latency scripted model) and embedded-model turn latency."""
+    from app.settings import get_settings
+    from bench.agent import run
+
+    _emit(run(get_settings(), embedded=embedded, turns=turns), as_json)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``payinvest bench`` to the command line."""
+    app.add_typer(bench_app, name="bench")
