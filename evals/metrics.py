@@ -105,11 +105,10 @@ async def tool_call_scores(trajectory: Trajectory, case: EvalCase) -> tuple[floa
     ]
     expected_names = {c.name for c in case.expected_tool_calls}
     restricted = to_ragas_messages(projected, restrict_to=expected_names)
-    accuracy = (
-        await ToolCallAccuracy(strict_order=False).ascore(
-            user_input=restricted, reference_tool_calls=reference
-        )
-    ).value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # ragas warns on every length mismatch
+        metric = ToolCallAccuracy(strict_order=False)
+        accuracy = (await metric.ascore(user_input=restricted, reference_tool_calls=reference)).value
     f1 = (
         await ToolCallF1().ascore(user_input=to_ragas_messages(projected), reference_tool_calls=reference)
     ).value

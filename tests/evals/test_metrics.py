@@ -47,7 +47,7 @@ async def test_known_bad_trajectory_gets_exact_low_scores() -> None:
 async def test_partial_trajectory_values() -> None:
     result = good_result()
     result["tool_calls"].append({"tool": "get_cases", "args": {"reference": "PAY-00000001"}, "ok": True})
-    result["hits"] = result["hits"][:1] + [{"citation": "SOP-007 §1"}]
+    result["hits"] = [*result["hits"][:1], {"citation": "SOP-007 §1"}]
     result["answer"] = "Stuck with G002."
     score = await score_case(trajectory_of(result), claim_case())
     assert score.values["tool_call_accuracy"] == 1.0  # extra tools are ignored by accuracy...
