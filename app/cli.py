@@ -29,7 +29,8 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "tools.sandbox.cli",  # seed, scenarios, sandbox serve
     "retrieval.cli",  # index build, search
-    "agent.cli",  # ask, approve, model
+    "agent.cli",  # ask, submit, approve
+    "agent.llm.cli",  # model install|status|try
     "app.server_cli",  # serve, audit, users
     "evals.cli",  # eval
     "bench.cli",  # bench retrieval|api|agent

@@ -13,7 +13,7 @@ fi
 UV=("$PYTHON_BIN" -m uv)
 
 if [ ! -x .venv/bin/python ]; then
-  "${UV[@]}" venv -q .venv --python "$PYTHON_BIN"
+  "${UV[@]}" venv -q --seed .venv --python "$PYTHON_BIN"
 fi
 
 # torch is pinned to the CPU build; uv ignores pip's config, so hand it the same find-links.

