@@ -195,6 +195,7 @@ def _build_params(settings: Settings, path: Path, api_key: str) -> Any:
     params.cpuparams.n_threads = settings.llm_threads
     params.cpuparams_batch.n_threads = settings.llm_threads
     params.warmup = True
+    params.verbosity = 0  # llama.cpp logs errors only; our own log line reports the start
     return params
 
 
