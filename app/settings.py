@@ -15,11 +15,15 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PAYINVEST_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Git-ignored directory for everything generated.")
+    data_dir: Path = Field(
+        default=Path("data"), description="Git-ignored directory for everything generated."
+    )
     seed: int = Field(default=20261122, description="Seed of the synthetic data generator.")
 
     # Databases. None means an SQLite file inside data_dir.
-    payments_database_url: str | None = Field(default=None, description="SQLAlchemy URL of the payments sandbox.")
+    payments_database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the payments sandbox."
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL for users, conversations, proposals, audit and checkpoints."
     )
@@ -45,7 +49,9 @@ class Settings(BaseSettings):
     # Web app.
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str | None = Field(default=None, description="Signs sessions; generated into data_dir if unset.")
+    secret_key: str | None = Field(
+        default=None, description="Signs sessions; generated into data_dir if unset."
+    )
 
     # Agent limits.
     max_plan_iterations: int = 2
