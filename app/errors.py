@@ -1,0 +1,78 @@
+"""Typed API errors rendered as ``{"error": {"code", "message"}}`` JSON, never a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    """A user-facing failure with an HTTP status and a stable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    """The one JSON error shape of the API."""
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
+    return "; ".join(parts) or "invalid request"
+
+
+def as_api_error(exc: Exception) -> ApiError | None:
+    """Map another area's typed error (anything with ``code``/``message``/``http_status``) to an ApiError."""
+    code = getattr(exc, "code", None)
+    if not isinstance(code, str):
+        return None
+    status = getattr(exc, "http_status", None) or getattr(exc, "status_code", None) or 400
+    message = getattr(exc, "message", None) or str(exc) or code
+    return ApiError(int(status), code, str(message))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the JSON error handlers on an app."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes: dict[int, str] = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
+        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        mapped = as_api_error(exc)
+        if mapped is not None and 400 <= mapped.status < 500:
+            return error_response(mapped.status, mapped.code, mapped.message)
+        import structlog
+
+        structlog.get_logger("payinvest.app").exception("unhandled_error", error=type(exc).__name__)
+        return error_response(500, "internal_error", "Unexpected server error; it was logged.")
+
+
+def raise_mapped(exc: Exception) -> Any:
+    """Re-raise another area's typed error as an ApiError (or the original when it is not typed)."""
+    mapped = as_api_error(exc)
+    if mapped is None:
+        raise exc
+    raise mapped from exc

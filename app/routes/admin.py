@@ -1,0 +1,120 @@
+"""Administration: users, kill switches and the current configuration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from app.auth import Admin
+from app.controls import set_controls
+from app.errors import ApiError, raise_mapped
+from app.routes.deps import audit_of, controls_of, users_of
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=3, max_length=32)
+    role: str = Field(min_length=1, max_length=16)
+    password: str = Field(min_length=12, max_length=256)
+    approval_limit_eur: float | None = Field(default=None, ge=0, le=1e12)
+
+
+class ControlsBody(BaseModel):
+    actions_enabled: bool | None = None
+    llm_enabled: bool | None = None
+
+
+@router.get("/users")
+def list_users(_user: Admin, request: Request) -> dict:
+    """Every user with role, limit and status."""
+    return {"users": [u.to_dict() for u in users_of(request).list_users()]}
+
+
+@router.post("/users", status_code=201)
+def create_user(body: NewUser, admin: Admin, request: Request) -> dict:
+    """Create a user (audited)."""
+    try:
+        user = users_of(request).create(**body.model_dump())
+    except Exception as exc:
+        raise_mapped(exc)
+    audit_of(request).append("user_created", actor=admin.username, payload=user.to_dict())
+    return {"user": user.to_dict()}
+
+
+def _set_active(username: str, active: bool, admin_name: str, request: Request) -> dict:
+    if username == admin_name and not active:
+        raise ApiError(409, "cannot_disable_self", "an admin cannot disable their own account")
+    try:
+        user = users_of(request).set_active(username, active)
+    except Exception as exc:
+        raise_mapped(exc)
+    audit_of(request).append(
+        "user_enabled" if active else "user_disabled", actor=admin_name, payload={"username": username}
+    )
+    return {"user": user.to_dict()}
+
+
+@router.post("/users/{username}/disable")
+def disable_user(username: str, admin: Admin, request: Request) -> dict:
+    """Disable a user; their sessions stop working at once."""
+    return _set_active(username, False, admin.username, request)
+
+
+@router.post("/users/{username}/enable")
+def enable_user(username: str, admin: Admin, request: Request) -> dict:
+    """Re-enable a user."""
+    return _set_active(username, True, admin.username, request)
+
+
+@router.get("/controls")
+def get_controls(_user: Admin, request: Request) -> dict:
+    """The kill switches."""
+    return {"controls": controls_of(request).to_dict()}
+
+
+@router.post("/controls")
+def change_controls(body: ControlsBody, admin: Admin, request: Request) -> dict:
+    """Flip the kill switches; effective for every worker on the next request, audited."""
+    if body.actions_enabled is None and body.llm_enabled is None:
+        raise ApiError(422, "nothing_to_change", "give actions_enabled and/or llm_enabled")
+    controls = set_controls(
+        request.app.state.engine,
+        actor=admin.username,
+        actions_enabled=body.actions_enabled,
+        llm_enabled=body.llm_enabled,
+        audit=audit_of(request),
+    )
+    return {"controls": controls.to_dict()}
+
+
+@router.get("/config")
+def config(_user: Admin, request: Request) -> dict:
+    """Provider, model and prompt versions in use (no secrets)."""
+    settings = request.app.state.settings
+    model = settings.llm_model if settings.llm_provider == "embedded" else settings.openai_model
+    prompts: object = None
+    service = getattr(request.app.state, "agent_service", None)
+    for attr in ("prompt_versions", "config"):
+        value = getattr(service, attr, None) if service is not None else None
+        if value is not None:
+            prompts = value() if callable(value) else value
+            break
+    return {
+        "config": {
+            "llm_provider": settings.llm_provider,
+            "llm_model": model,
+            "openai_base_url": settings.openai_base_url if settings.llm_provider == "openai" else None,
+            "prompt_versions": _jsonable(prompts),
+            "payments_api_url": settings.payments_api_url or "/payments-api (in process)",
+            "chroma": settings.chroma_url or "embedded",
+            "database": "postgresql" if settings.app_db_url.startswith("postgres") else "sqlite",
+            "agent_running": service is not None,
+        }
+    }
+
+
+def _jsonable(value: object) -> object:
+    from app.routes.deps import jsonable
+
+    return jsonable(value)

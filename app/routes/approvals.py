@@ -1,0 +1,55 @@
+"""The supervisors' approval queue and their decisions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from app.auth import Supervisor
+from app.errors import ApiError, raise_mapped
+from app.routes.deps import controls_of, conversations_of, jsonable, principal_for, service_of
+
+router = APIRouter(prefix="/api/approvals", tags=["approvals"])
+
+
+class Decision(BaseModel):
+    proposal_id: str = Field(min_length=1, max_length=100)
+    decision: Literal["approve", "edit", "reject"]
+    reason: str = Field(default="", max_length=2000)
+    args: dict[str, Any] | None = None
+
+
+class DecideBody(BaseModel):
+    decisions: list[Decision] = Field(min_length=1, max_length=50)
+
+
+@router.get("")
+async def queue(user: Supervisor, request: Request) -> dict:
+    """Proposals waiting for a decision, with requester, amount, age and SLA as the agent reports them."""
+    items = service_of(request).pending_approvals()
+    if hasattr(items, "__await__"):
+        items = await items
+    return {"approvals": jsonable(items), "approver": user.to_dict()}
+
+
+@router.post("/{thread_id}/decide")
+async def decide(thread_id: str, body: DecideBody, user: Supervisor, request: Request) -> dict:
+    """Approve, edit or reject; four-eyes and amount tiers are enforced by the agent service."""
+    if conversations_of(request).get(thread_id) is None:
+        raise ApiError(404, "conversation_not_found", "no such conversation")
+    for d in body.decisions:
+        if d.decision == "reject" and not d.reason.strip():
+            raise ApiError(422, "reason_required", "a rejection needs a reason")
+        if d.decision == "edit" and not d.args:
+            raise ApiError(422, "args_required", "an edit needs the edited arguments")
+    if not controls_of(request).actions_enabled and any(d.decision != "reject" for d in body.decisions):
+        raise ApiError(423, "actions_disabled", "actions are switched off by an administrator")
+    decisions = [d.model_dump(exclude_none=True) for d in body.decisions]
+    try:
+        result = await service_of(request).decide(thread_id, decisions, approver=principal_for(user))
+    except Exception as exc:
+        raise_mapped(exc)
+    conversations_of(request).touch(thread_id)
+    return {"result": jsonable(result)}

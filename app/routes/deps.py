@@ -1,0 +1,90 @@
+"""Shared request dependencies: stores from app.state, the agent service, conversation access."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from fastapi import Request
+
+from app.audit import AuditLog
+from app.controls import Controls, read_controls
+from app.conversations import Conversation, ConversationStore
+from app.errors import ApiError
+from app.users import User, UserStore
+
+
+def audit_of(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
+def users_of(request: Request) -> UserStore:
+    return request.app.state.users
+
+
+def conversations_of(request: Request) -> ConversationStore:
+    return request.app.state.conversations
+
+
+def controls_of(request: Request) -> Controls:
+    """The kill switches, read fresh from the database on every request."""
+    return read_controls(request.app.state.engine)
+
+
+def service_of(request: Request) -> Any:
+    """The agent service; 503 while it is not available (agent not installed, failed to start)."""
+    service = getattr(request.app.state, "agent_service", None)
+    if service is None:
+        reason = getattr(request.app.state, "agent_error", None) or "the agent service is not running"
+        raise ApiError(503, "agent_unavailable", reason)
+    return service
+
+
+def readable_conversation(request: Request, conversation_id: str, user: User) -> Conversation:
+    """The conversation if this user may read it: owner analyst, supervisor once submitted, compliance."""
+    conv = conversations_of(request).get(conversation_id)
+    allowed = conv is not None and (
+        (user.role == "analyst" and conv.owner == user.username)
+        or (user.role == "supervisor" and conv.submitted_at is not None)
+        or user.role == "compliance"
+    )
+    if not allowed or conv is None:
+        # Same answer for "missing" and "not yours": no probing of other users' conversation ids.
+        raise ApiError(404, "conversation_not_found", "no such conversation")
+    return conv
+
+
+def owned_conversation(request: Request, conversation_id: str, user: User) -> Conversation:
+    """The conversation if this analyst owns it (404 otherwise)."""
+    conv = conversations_of(request).get(conversation_id)
+    if conv is None or conv.owner != user.username:
+        raise ApiError(404, "conversation_not_found", "no such conversation")
+    return conv
+
+
+def principal_for(user: User) -> Any:
+    """The agent's Principal for this user (falls back to the User, which has the same three fields)."""
+    try:
+        from agent.approvals import Principal
+    except ImportError:
+        return user
+    fields = {"username": user.username, "role": user.role, "approval_limit_eur": user.approval_limit_eur}
+    if dataclasses.is_dataclass(Principal):
+        names = {f.name for f in dataclasses.fields(Principal)}
+        return Principal(**{k: v for k, v in fields.items() if k in names})
+    return Principal(**fields)
+
+
+def jsonable(value: Any) -> Any:
+    """Pydantic models, dataclasses and containers as plain JSON-safe values."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

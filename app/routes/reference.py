@@ -1,0 +1,98 @@
+"""Read-only side panels: the SOP section behind a citation and the case panel of a payment."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from app.auth import require_roles
+from app.errors import ApiError, as_api_error
+from app.routes.deps import jsonable
+from app.users import User
+
+router = APIRouter(prefix="/api", tags=["reference"])
+
+SOP_ID_RE = re.compile(r"^SOP-[0-9]{3}$")
+SECTION_RE = re.compile(r"^[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}$")
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
+
+Reader = Annotated[User, Depends(require_roles("analyst", "supervisor", "compliance"))]
+
+
+def _retriever(request: Request) -> Any:
+    state = request.app.state
+    if getattr(state, "retriever", None) is None:
+        try:
+            from retrieval.search import open_retriever
+
+            state.retriever = open_retriever(state.settings)
+        except Exception as exc:
+            mapped = as_api_error(exc)
+            message = mapped.message if mapped else f"retrieval is not available ({type(exc).__name__})"
+            raise ApiError(503, "index_not_built", message) from exc
+    return state.retriever
+
+
+@router.get("/sop/{sop_id}/{section}")
+def sop_section(sop_id: str, section: str, _user: Reader, request: Request) -> dict:
+    """One SOP section (text, version, title) for the citation side panel."""
+    if not SOP_ID_RE.match(sop_id) or not SECTION_RE.match(section):
+        raise ApiError(422, "invalid_citation", "expected SOP-NNN and a section like 3 or 3.2")
+    hit = _retriever(request).get_section(sop_id, section)
+    if hit is None:
+        raise ApiError(404, "section_not_found", f"{sop_id} §{section} is not in the index")
+    return {"section": jsonable(hit)}
+
+
+async def _read(systems: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    from tools.registry import call_read_tool
+
+    try:
+        return {"ok": True, "data": jsonable(await call_read_tool(systems, name, args))}
+    except Exception as exc:
+        mapped = as_api_error(exc)
+        if mapped is None:
+            raise
+        return {"ok": False, "error": {"code": mapped.code, "message": mapped.message}}
+
+
+@router.get("/case/{reference}")
+async def case_panel(reference: str, _user: Reader, request: Request) -> dict:
+    """Payment summary, tracker timeline and the SLA calendar for one payment reference."""
+    if not REFERENCE_RE.match(reference):
+        raise ApiError(422, "invalid_reference", "expected a UETR, PAY-######## or E2E-… reference")
+    systems = await _systems(request)
+    payment, tracker = await asyncio.gather(
+        _read(systems, "get_payment", {"reference": reference}),
+        _read(systems, "get_tracker", {"reference": reference}),
+    )
+    if not payment["ok"] and payment["error"]["code"] in {"payment_not_found", "not_found"}:
+        raise ApiError(404, "payment_not_found", payment["error"]["message"])
+    calendar: dict[str, Any] = {
+        "ok": False,
+        "error": {"code": "no_payment", "message": "payment not readable"},
+    }
+    data = payment.get("data") or {}
+    pay = data.get("payment", data) if isinstance(data, dict) else {}
+    currency = pay.get("currency") or pay.get("instructed_currency")
+    date = pay.get("value_date") or pay.get("requested_execution_date")
+    if currency and date:
+        calendar = await _read(systems, "get_calendar", {"currency": currency, "date": str(date)[:10]})
+    return {"reference": reference, "payment": payment, "tracker": tracker, "calendar": calendar}
+
+
+async def _systems(request: Request) -> Any:
+    state = request.app.state
+    if getattr(state, "payment_systems", None) is None:
+        try:
+            from tools.registry import PaymentSystems
+
+            state.payment_systems = PaymentSystems.from_settings(state.settings)
+        except Exception as exc:
+            raise ApiError(
+                503, "payments_unavailable", f"payment systems not available ({type(exc).__name__})"
+            ) from exc
+    return state.payment_systems

@@ -1,0 +1,123 @@
+"""The FastAPI application: JSON API, web UI, the mounted payments sandbox and the agent service."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from app.audit import AuditLog
+from app.auth import SessionStore
+from app.controls import read_controls
+from app.conversations import ConversationStore
+from app.db import get_engine
+from app.errors import install_error_handlers
+from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
+from app.settings import Settings
+from app.users import UserStore
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = structlog.get_logger("payinvest.app")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+async def _build_agent_service(app: FastAPI, settings: Settings) -> None:
+    """Start the real AgentService (which starts the embedded LLM when configured); keep the app up if it fails."""
+    try:
+        from agent.service import AgentService
+
+        service = AgentService(settings, audit=app.state.audit)
+        start = getattr(service, "start", None)
+        if start is not None:
+            result = start()
+            if hasattr(result, "__await__"):
+                await result
+        app.state.agent_service = service
+    except Exception as exc:  # the UI still serves login, compliance and admin
+        app.state.agent_error = f"agent service failed to start: {type(exc).__name__}: {exc}"
+        log.error("agent_unavailable", error=app.state.agent_error)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    agent_service: Any | None = None,
+    retriever: Any | None = None,
+    payment_systems: Any | None = None,
+    mount_sandbox: bool = True,
+    start_agent: bool = True,
+) -> FastAPI:
+    """Build the web app; tests inject a service (scripted model), retriever and payment systems."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.agent_service is None and start_agent:
+            await _build_agent_service(app, settings)
+        yield
+        for name in ("agent_service", "payment_systems"):
+            obj = getattr(app.state, name, None)
+            closer = getattr(obj, "aclose", None)
+            if closer is not None and not (name == "agent_service" and agent_service is not None):
+                with contextlib.suppress(Exception):
+                    await closer()
+
+    app = FastAPI(title="payinvest", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    engine = get_engine(settings.app_db_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.audit = AuditLog(engine)
+    app.state.users = UserStore(engine)
+    app.state.sessions = SessionStore(engine, app.state.users)
+    app.state.conversations = ConversationStore(engine)
+    app.state.agent_service = agent_service
+    app.state.agent_error = None if start_agent else "the agent service is disabled in this process"
+    app.state.retriever = retriever
+    app.state.payment_systems = payment_systems
+    read_controls(engine)  # creates the controls table
+
+    install_error_handlers(app)
+    for module in (auth, conversations, proposals, approvals, reference, compliance, admin):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        if not request.url.path.startswith("/payments-api"):
+            for key, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(key, value)
+        return response
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict:
+        return {"ok": True, "agent": app.state.agent_service is not None}
+
+    if mount_sandbox:
+        try:
+            from tools.sandbox.api import create_app as create_sandbox_app
+
+            app.mount("/payments-api", create_sandbox_app(settings))
+        except Exception as exc:
+            log.warning("sandbox_not_mounted", error=f"{type(exc).__name__}: {exc}")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
+
+    return app

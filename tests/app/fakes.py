@@ -1,0 +1,132 @@
+"""A scripted stand-in for agent.service.AgentService with the same methods (tests only)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
+
+
+class FakeAgentError(Exception):
+    """Typed like agent.errors.AgentError: code, message, http_status."""
+
+    def __init__(self, code: str, message: str, http_status: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.http_status = code, message, http_status
+
+
+class FakeAgentService:
+    """Answers every message with one tool call, a cited answer and one camt.110 proposal."""
+
+    def __init__(self, audit: Any = None, amount_eur: float = 25_000.0, token_delay: float = 0.0) -> None:
+        self.audit = audit
+        self.amount_eur = amount_eur
+        self.token_delay = token_delay
+        self.threads: dict[str, dict[str, Any]] = {}
+        self.executed: list[str] = []
+
+    def _log(self, event_type: str, user: str, thread_id: str, payload: dict[str, Any]) -> None:
+        if self.audit is not None:
+            self.audit.append(event_type, actor=user, conversation_id=thread_id, payload=payload)
+
+    async def stream(self, message: str, *, thread_id: str, user: str) -> AsyncIterator[dict[str, Any]]:
+        thread = self.threads.setdefault(thread_id, {"thread_id": thread_id, "user": user, "messages": [], "proposals": []})
+        if any(p["status"] == "submitted" for p in thread["proposals"]):
+            raise FakeAgentError("thread_awaiting_approval", "proposals are waiting for a supervisor", 409)
+        thread["messages"].append({"role": "user", "content": message})
+        self._log("user_message", user, thread_id, {"message": message})
+        yield {"type": "intake", "data": {"case_type": "claim_non_receipt", "references": {"uetrs": [UETR]}}}
+        args = {"reference": UETR}
+        yield {"type": "tool_call", "data": {"id": "E1", "tool": "get_payment", "args": args}}
+        result = {"payment_id": "PAY-00000042", "status": "ACSP", "debtor_name": "Ada Lovelace",
+                  "debtor_iban": "DE89370400440532013000", "note": "<img src=x onerror=alert(1)>"}
+        self._log("tool_result", user, thread_id, {"tool": "get_payment", "args": args, "result": result})
+        yield {"type": "tool_result", "data": {"id": "E1", "tool": "get_payment", "ok": True, "result": result}}
+        yield {"type": "retrieval", "data": {"hits": [{"citation": "SOP-001 §3", "sop_id": "SOP-001", "section": "3"}]}}
+        answer = f"The payment {UETR} is pending at the intermediary (G002) [E1] [SOP-001 §3]."
+        for word in answer.split(" "):
+            if self.token_delay:
+                await asyncio.sleep(self.token_delay)
+            yield {"type": "token", "data": {"text": word + " "}}
+        proposal = {
+            "id": f"{thread_id}-P{len(thread['proposals']) + 1}",
+            "kind": "investigation",
+            "args": {"reference": UETR, "investigation_type": "CCNR", "amount_eur": self.amount_eur},
+            "amount_eur": self.amount_eur,
+            "reason_code": "CCNR",
+            "draft": {"message_type": "camt.110", "xml": "<Document><InvstgtnReq/></Document>"},
+            "evidence_ids": ["E1"],
+            "citations": ["SOP-001 §3"],
+            "status": "proposed",
+            "requester": user,
+        }
+        thread["proposals"].append(proposal)
+        thread["messages"].append({"role": "assistant", "content": answer})
+        self._log("answer", user, thread_id, {"answer": answer, "citations": ["SOP-001 §3", "E1"]})
+        self._log("proposals", user, thread_id, {"proposals": [proposal]})
+        yield {"type": "answer", "data": {"text": answer, "citations": ["SOP-001 §3", "E1"]}}
+        yield {"type": "proposals", "data": {"proposals": [proposal]}}
+        yield {"type": "turn", "data": {"thread_id": thread_id, "answer": answer, "proposals": [proposal],
+                                        "status": "answered"}}
+
+    async def submit(self, thread_id: str, *, user: str) -> dict[str, Any]:
+        thread = self.threads.get(thread_id)
+        open_ = [p for p in (thread or {}).get("proposals", []) if p["status"] == "proposed"]
+        if not open_:
+            raise FakeAgentError("nothing_to_submit", "no proposals to submit", 409)
+        for p in open_:
+            p["status"] = "submitted"
+        self._log("submitted", user, thread_id, {"proposal_ids": [p["id"] for p in open_]})
+        return {"thread_id": thread_id, "status": "awaiting_approval", "proposals": open_}
+
+    def pending_approvals(self) -> list[dict[str, Any]]:
+        return [
+            dict(p, thread_id=t["thread_id"]) for t in self.threads.values() for p in t["proposals"]
+            if p["status"] == "submitted"
+        ]
+
+    async def decide(self, thread_id: str, decisions: list[dict[str, Any]], approver: Any) -> dict[str, Any]:
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            raise FakeAgentError("thread_not_found", "no such thread", 404)
+        by_id = {p["id"]: p for p in thread["proposals"]}
+        for d in decisions:
+            p = by_id.get(d["proposal_id"])
+            if p is None or p["status"] != "submitted":
+                raise FakeAgentError("proposal_not_pending", "proposal is not pending", 409)
+            if approver.username == p["requester"]:
+                raise FakeAgentError("four_eyes_violation", "you cannot approve your own proposal", 403)
+            if d["decision"] != "reject" and (approver.approval_limit_eur or 0) < p["amount_eur"]:
+                raise FakeAgentError("approval_limit_exceeded", "amount above your approval limit", 403)
+        for d in decisions:
+            p = by_id[d["proposal_id"]]
+            if d["decision"] == "reject":
+                p["status"] = "rejected"
+            else:
+                p["status"] = "executed"
+                self.executed.append(p["id"])
+            self._log("approval", approver.username, thread_id, {"decision": d, "kind": p["kind"]})
+        return {"thread_id": thread_id, "status": "completed", "proposals": list(by_id.values())}
+
+    def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
+        return [{"thread_id": k} for k, t in self.threads.items() if user in (None, t["user"])]
+
+    def thread(self, thread_id: str) -> dict[str, Any]:
+        if thread_id not in self.threads:
+            raise FakeAgentError("thread_not_found", "no such thread", 404)
+        return self.threads[thread_id]
+
+
+class FakeRetriever:
+    """get_section over two known sections."""
+
+    SECTIONS = {("SOP-001", "3"): "Before a claim, read the tracker. <script>alert(1)</script>"}
+
+    def get_section(self, sop_id: str, section: str) -> dict[str, Any] | None:
+        text = self.SECTIONS.get((sop_id, section))
+        if text is None:
+            return None
+        return {"citation": f"{sop_id} §{section}", "sop_id": sop_id, "section": section, "version": "1.2",
+                "title": "Claim non-receipt", "section_title": "Checks before a claim", "text": text}
