@@ -17,7 +17,9 @@ def test_section_with_subsections_gives_intro_plus_one_chunk_each() -> None:
     assert sub.citation == "SOP-101 §2.1"
     assert sub.anchor == "sop-101-2-1"
     assert sub.section_title == "Read the tracker status reason"
-    assert sub.breadcrumb == "Missing cover funds › 2. Checks before acting › 2.1 Read the tracker status reason"
+    assert (
+        sub.breadcrumb == "Missing cover funds › 2. Checks before acting › 2.1 Read the tracker status reason"
+    )
     assert sub.embed_text.startswith(sub.breadcrumb)
     assert "G004" in sub.text and "MT202" not in sub.text
     assert sub.chunk_id == "SOP-101@2.0#2.1"

@@ -55,7 +55,7 @@ def test_rebuild_embeds_everything_again(built) -> None:
 
 def test_malformed_file_stops_the_build_before_writing(settings, corpus_dir, fake_embedder) -> None:
     (corpus_dir / "SOP-105.md").write_text("---\nid: SOP-105\n---\n## 1. x\ny\n")
-    with pytest.raises(CorpusError, match="SOP-105.md: field 'title'"):
+    with pytest.raises(CorpusError, match=r"SOP-105\.md: field 'title'"):
         build_index(settings, embedder=fake_embedder, corpus_dir=corpus_dir)
     assert fake_embedder.documents_embedded == 0
 
