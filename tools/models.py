@@ -1,0 +1,305 @@
+"""pydantic models of the payment tools: the arguments of every write action and the read results."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from tools.action_codes import (
+    CAMT029_STATUSES,
+    CAMT111_STATUSES,
+    AnswerMessage,
+    AnswerReason,
+    CancellationReason,
+    EscalationLevel,
+    InvestigationReason,
+    InvestigationType,
+    ResolutionCode,
+    ReturnReason,
+    RfiReason,
+    RfiSubType,
+)
+from tools.domain import (
+    BIC_PATTERN,
+    CASE_ID_PATTERN,
+    PAYMENT_REFERENCE_PATTERN,
+    ActionKind,
+    CaseType,
+)
+
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=64, pattern=rf"^(?i:{PAYMENT_REFERENCE_PATTERN})$"),
+]
+CaseId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^{CASE_ID_PATTERN}$")]
+Bic = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=rf"^{BIC_PATTERN}$")]
+Text105 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=105)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Money = Annotated[Decimal, Field(gt=0, le=Decimal("1000000000000"), max_digits=18, decimal_places=2)]
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RecallArgs(_Args):
+    """camt.056 cancellation / recall request."""
+
+    reference: Reference = Field(description="UETR, EndToEndId or PAY- id of the payment")
+    reason_code: CancellationReason = Field(description="camt.056 cancellation reason, e.g. DUPL, FRAD, CUST")
+    additional_info: Text105 | None = Field(default=None, description="Free text, at most 105 characters")
+    case_id: CaseId | None = None
+
+
+class InvestigationArgs(_Args):
+    """camt.110 investigation request (claim non-receipt, cover, charges, value date, RFI, ...)."""
+
+    reference: Reference
+    investigation_type: InvestigationType = Field(description="camt.110 type, e.g. CCNR, CONR, RQCH, RQFI")
+    sub_type: RfiSubType | None = Field(
+        default=None, description="Required for RQFI: SANC, AMLI, FCCI, FRAD, FWTR"
+    )
+    reason_code: InvestigationReason | None = None
+    additional_info: Text500 | None = None
+    responder_bic: Bic | None = Field(default=None, description="Agent asked; default the creditor agent")
+
+    @model_validator(mode="after")
+    def _sub_type_rule(self) -> InvestigationArgs:
+        if self.investigation_type == InvestigationType.RQFI and self.sub_type is None:
+            raise ValueError("sub_type is required when investigation_type is RQFI")
+        if self.investigation_type != InvestigationType.RQFI and self.sub_type is not None:
+            raise ValueError("sub_type is only allowed when investigation_type is RQFI")
+        return self
+
+
+class InvestigationAnswerArgs(_Args):
+    """Answer to an investigation or cancellation: camt.029 (CNCL/RJCR/PDCR/...) or camt.111 (CLSD/PDNG/RJCT)."""
+
+    reference: Reference
+    message: AnswerMessage = AnswerMessage.CAMT029
+    status: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{4}$")]
+    reason_code: AnswerReason | None = None
+    additional_info: Text105 | None = None
+    case_id: CaseId | None = None
+
+    @model_validator(mode="after")
+    def _status_rule(self) -> InvestigationAnswerArgs:
+        allowed = CAMT029_STATUSES if self.message == AnswerMessage.CAMT029 else CAMT111_STATUSES
+        if self.status not in allowed:
+            raise ValueError(f"status must be one of {', '.join(allowed)} for {self.message.value}")
+        if self.status in ("RJCR", "RJCT", "RJNR", "RJVA") and self.reason_code is None:
+            raise ValueError("a rejection needs a reason_code")
+        return self
+
+
+class ReturnFundsArgs(_Args):
+    """pacs.004 return of funds (all of the settled amount unless ``amount`` is given)."""
+
+    reference: Reference
+    reason_code: ReturnReason = Field(description="pacs.004 return reason, e.g. FOCR, AM05, FR01, AC04")
+    amount: Money | None = None
+    additional_info: Text105 | None = None
+
+
+class ReleaseHoldArgs(_Args):
+    """Release an active screening / fraud hold on a payment."""
+
+    reference: Reference
+    hold_id: Annotated[str, StringConstraints(pattern=r"^HOLD-[0-9]{7}$")] | None = None
+    reason: Text200
+
+
+class RequestInfoArgs(_Args):
+    """Request information from the creditor side (camt.110 RQFI with a reason)."""
+
+    reference: Reference
+    reason_code: RfiReason
+    sub_type: RfiSubType = RfiSubType.FCCI
+    questions: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class OpenCaseArgs(_Args):
+    """Open an investigation case (optionally tied to a payment)."""
+
+    reference: Reference | None = None
+    case_type: CaseType
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    assigned_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+
+
+class CloseCaseArgs(_Args):
+    """Close an open case with a resolution code."""
+
+    case_id: CaseId
+    resolution_code: ResolutionCode
+    note: Text500 | None = None
+
+
+class EscalateArgs(_Args):
+    """Escalate a case (or the open case of a payment) to a higher level."""
+
+    case_id: CaseId | None = None
+    reference: Reference | None = None
+    level: EscalationLevel = EscalationLevel.TEAM_LEAD
+    reason: Text200
+
+    @model_validator(mode="after")
+    def _target_rule(self) -> EscalateArgs:
+        if self.case_id is None and self.reference is None:
+            raise ValueError("give case_id or reference")
+        return self
+
+
+ACTION_ARG_MODELS: dict[ActionKind, type[_Args]] = {
+    ActionKind.RECALL: RecallArgs,
+    ActionKind.INVESTIGATION: InvestigationArgs,
+    ActionKind.INVESTIGATION_ANSWER: InvestigationAnswerArgs,
+    ActionKind.RETURN_FUNDS: ReturnFundsArgs,
+    ActionKind.RELEASE_HOLD: ReleaseHoldArgs,
+    ActionKind.REQUEST_INFO: RequestInfoArgs,
+    ActionKind.OPEN_CASE: OpenCaseArgs,
+    ActionKind.CLOSE_CASE: CloseCaseArgs,
+    ActionKind.ESCALATE: EscalateArgs,
+}
+
+
+class ApiModel(BaseModel):
+    """Base of read results: unknown fields are kept so a newer API does not break older clients."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Payment(ApiModel):
+    """One payment as the payments hub shows it."""
+
+    id: str
+    uetr: str
+    end_to_end_id: str
+    status: str
+    status_reason: str | None = None
+    instructed_amount: Decimal
+    instructed_currency: str
+    debtor_name: str
+    creditor_name: str
+    debtor_agent_bic: str
+    creditor_agent_bic: str
+    intermediary_bics: list[str] = []
+    value_date: str | None = None
+
+
+class PaymentSearch(ApiModel):
+    """Search results (at most ``limit``)."""
+
+    count: int
+    payments: list[Payment]
+
+
+class Tracker(ApiModel):
+    """gpi tracker hops and the summary (current status, where it stopped, charges, gpi)."""
+
+    payment_id: str
+    uetr: str
+    hops: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+class Screening(ApiModel):
+    """Screening hits and holds of a payment."""
+
+    payment_id: str
+    hits: list[dict[str, Any]]
+    holds: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+class Account(ApiModel):
+    """An account with its holder and bank."""
+
+    id: str
+    account_number: str
+    holder_name: str
+    status: str
+    currency: str
+    bank_bic: str
+
+
+class PayeeVerification(ApiModel):
+    """Verification of Payee result."""
+
+    result: str  # match | close_match | no_match
+    score: float
+    registered_name: str | None = None
+
+
+class Duplicates(ApiModel):
+    """Duplicate candidates of a payment."""
+
+    payment_id: str
+    window_days: int
+    candidates: list[dict[str, Any]]
+
+
+class Cases(ApiModel):
+    """Cases about a payment."""
+
+    payment_id: str
+    cases: list[dict[str, Any]]
+
+
+class CalendarInfo(ApiModel):
+    """Business-day facts for a currency and date."""
+
+    currency: str
+    date: str
+    is_business_day: bool
+    next_business_day: str
+
+
+class FxRate(ApiModel):
+    """An FX rate: 1 base = rate quote."""
+
+    base: str
+    quote: str
+    rate: float
+    date: str
+
+
+class Compensation(ApiModel):
+    """Value-date interest compensation."""
+
+    payment_id: str
+    interest: Decimal
+    currency: str
+    days: int
+    day_count_basis: int
+
+
+class RiskSignals(ApiModel):
+    """Anomaly score and red flags of a payment."""
+
+    payment_id: str
+    scored: bool
+    score: float | None = None
+    flags: list[str] = []
+
+
+class ActionResult(ApiModel):
+    """Outcome of an executed write (``replayed`` when the idempotency key was seen before)."""
+
+    action_id: str
+    kind: str
+    replayed: bool = False
+    message: dict[str, Any] | None = None
+    effects: dict[str, Any] = {}
+
+
+class ActionDraft(ApiModel):
+    """A validated draft of a write: its ISO 20022 message, nothing changed."""
+
+    kind: str
+    message_type: str | None
+    xml: str | None
+    xsd_validated: bool
