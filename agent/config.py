@@ -1,0 +1,25 @@
+"""Per-service agent configuration that tests and evals inject (prompt versions, retrieval k, loop bounds)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
+    "intake": "v1",
+    "plan": "v1",
+    "answer": "v1",
+    "summary": "v1",
+}
+
+
+class AgentConfig(BaseModel):
+    """Knobs of one agent configuration (a champion or a challenger in evals)."""
+
+    prompt_versions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROMPT_VERSIONS))
+    retrieval_k: int = Field(default=4, ge=1, le=20, description="Sections retrieved per query.")
+    max_iterations: int = Field(default=2, ge=1, le=5, description="Plan/read rounds per turn.")
+    max_queries: int = Field(default=3, ge=1, le=3, description="Retrieval queries per turn.")
+    answer_max_tokens: int = Field(default=350, ge=32, le=4096)
+
+    def prompt_version(self, name: str) -> str:
+        return self.prompt_versions.get(name) or DEFAULT_PROMPT_VERSIONS.get(name, "v1")

@@ -1,0 +1,91 @@
+"""LLM calls of the nodes: render a versioned prompt, call the model, record tokens and latency."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel
+
+from agent.context import AgentContext
+from agent.events import emit
+from prompts import load_prompt
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _messages(ctx: AgentContext, name: str, variables: dict[str, Any]) -> tuple[list[Any], str]:
+    version = ctx.config.prompt_version(name)
+    system, user = load_prompt(name, version).render(**variables)
+    return [SystemMessage(content=system), HumanMessage(content=user)], version
+
+
+def _usage(message: Any) -> tuple[int, int]:
+    usage = getattr(message, "usage_metadata", None) or {}
+    return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
+
+
+def _record(ctx: AgentContext, name: str, version: str, started: float, raw: Any, error: str | None) -> dict:
+    prompt_tokens, completion_tokens = _usage(raw)
+    record = {
+        "prompt": name,
+        "version": version,
+        "provider": ctx.provider,
+        "model": ctx.model_name,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        "ok": error is None,
+        "error": error,
+    }
+    emit("llm_call", record)
+    return record
+
+
+async def structured_call(
+    ctx: AgentContext, name: str, variables: dict[str, Any], schema: type[M]
+) -> tuple[M | None, dict[str, Any]]:
+    """Structured output through a JSON schema; returns (parsed or None, call record)."""
+    assert ctx.chat_model is not None
+    messages, version = _messages(ctx, name, variables)
+    started = time.perf_counter()
+    raw: Any = None
+    try:
+        runnable = ctx.chat_model.with_structured_output(schema, method="json_schema", include_raw=True)
+        result = await runnable.ainvoke(messages)
+        raw, parsed, error = result.get("raw"), result.get("parsed"), result.get("parsing_error")
+        if parsed is None and error is None:
+            error = "no structured output"
+        return (parsed if error is None else None), _record(ctx, name, version, started, raw, _short(error))
+    except Exception as exc:  # a provider or network failure must not kill the turn
+        return None, _record(ctx, name, version, started, raw, _short(exc))
+
+
+async def text_call(
+    ctx: AgentContext, name: str, variables: dict[str, Any], on_token: Callable[[str], None] | None = None,
+    max_tokens: int | None = None,
+) -> tuple[str | None, dict[str, Any]]:
+    """A plain completion with no tools bound, streamed token by token to ``on_token``."""
+    assert ctx.chat_model is not None
+    messages, version = _messages(ctx, name, variables)
+    started = time.perf_counter()
+    model: Any = ctx.chat_model.bind(max_tokens=max_tokens) if max_tokens and ctx.provider != "scripted" else ctx.chat_model
+    text, final = "", None
+    try:
+        async for chunk in model.astream(messages):
+            piece = chunk.content if isinstance(chunk.content, str) else ""
+            text += piece
+            if piece and on_token:
+                on_token(piece)
+            final = chunk if final is None else final + chunk
+        return text, _record(ctx, name, version, started, final, None)
+    except Exception as exc:
+        return None, _record(ctx, name, version, started, final, _short(exc))
+
+
+def _short(error: Any) -> str | None:
+    if error is None:
+        return None
+    return f"{type(error).__name__}: {error}"[:300]

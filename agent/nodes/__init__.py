@@ -1,0 +1,1 @@
+"""Graph nodes: plain functions of (state, runtime) returning partial state updates."""

@@ -1,0 +1,114 @@
+"""Execute reads: tools and retrieval run concurrently; every result or error becomes evidence with an id."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.events import emit
+from agent.facts import found_payments, new_references, payment_keys
+from agent.ports import ToolFailure, hit_to_dict
+from agent.state import AgentState
+from tools.domain import CaseType
+
+_SUMMARY_CHARS = 320
+_REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
+
+
+def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
+    """A compact one-line JSON rendering of a tool result (scalars first, nested values shortened)."""
+    if isinstance(data, dict):
+        flat = {k: v for k, v in data.items() if not isinstance(v, dict | list)}
+        nested = {k: v for k, v in data.items() if isinstance(v, dict | list)}
+        text = json.dumps(flat, default=str, separators=(",", ":"))
+        for key, value in nested.items():
+            text += f" {key}=" + json.dumps(value, default=str, separators=(",", ":"))
+    else:
+        text = json.dumps(data, default=str, separators=(",", ":"))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _run_tool(ctx: AgentContext, step: dict[str, Any]) -> dict[str, Any]:
+    emit("tool_call", {"tool": step["tool"], "args": step["args"]})
+    started = time.perf_counter()
+    item: dict[str, Any] = {"tool": step["tool"], "args": step["args"], "reference": step.get("reference")}
+    try:
+        data = await ctx.port.read(step["tool"], dict(step["args"]))
+        item.update(ok=True, data=data, summary=summarise(data))
+    except ToolFailure as exc:
+        item.update(ok=False, error={"code": exc.code, "message": exc.message},
+                    summary=f"could not see {step['tool']}: {exc.message}")
+    except Exception as exc:  # a broken tool must become evidence, never a crashed turn
+        item.update(ok=False, error={"code": "tool_failed", "message": str(exc)[:200]},
+                    summary=f"could not see {step['tool']}: {type(exc).__name__}")
+    item["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return item
+
+
+async def _run_query(ctx: AgentContext, query: str, case_type: str) -> tuple[str, list[dict[str, Any]], str | None]:
+    if ctx.retriever is None:
+        return query, [], "the procedure index is not available"
+    filter_type = None if case_type == CaseType.GENERAL.value else case_type
+    try:
+        hits = await asyncio.to_thread(ctx.retriever.search, query, k=ctx.config.retrieval_k, case_type=filter_type)
+        if not hits and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
+            hits = await asyncio.to_thread(ctx.retriever.search, query, k=ctx.config.retrieval_k)
+        return query, [hit_to_dict(h) for h in hits], None
+    except Exception as exc:
+        return query, [], f"procedure search failed: {str(exc)[:200]}"
+
+
+async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Run the plan's reads and queries in parallel and append the results to the evidence."""
+    ctx = runtime.context
+    plan = state.get("plan") or {}
+    evidence = list(state.get("evidence") or [])
+    hits = list(state.get("hits") or [])
+    steps = plan.get("steps", [])
+    queries = plan.get("queries", [])
+    results = await asyncio.gather(
+        *(_run_tool(ctx, s) for s in steps),
+        *(_run_query(ctx, q, state.get("case_type", "")) for q in queries),
+    )
+    for item in results[: len(steps)]:
+        item["id"] = f"E{len(evidence) + 1}"
+        evidence.append(item)
+        emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
+    seen_chunks = {h["chunk_id"] for h in hits}
+    for query, found, error in results[len(steps):]:
+        if error:
+            evidence.append({"id": f"E{len(evidence) + 1}", "tool": "retrieval", "args": {"query": query},
+                             "ok": False, "summary": f"could not see the procedures: {error}",
+                             "error": {"code": "retrieval_failed", "message": error}})
+        fresh = [h for h in found if h["chunk_id"] not in seen_chunks]
+        seen_chunks.update(h["chunk_id"] for h in fresh)
+        hits.extend(fresh)
+        emit("retrieval", {"query": query, "hits": [
+            {k: h.get(k) for k in ("chunk_id", "citation", "sop_id", "version", "score")} for h in found]})
+    _attach_refs(evidence)
+    known = set(state.get("seen_refs") or []) | {r for i in evidence for r in i.get("refs", [])}
+    pending = []
+    for item in results[: len(steps)]:
+        if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
+            pending.extend(new_references(item.get("data"), known))
+    return {"evidence": evidence, "hits": hits, "iteration": state.get("iteration", 0) + 1,
+            "pending_refs": list(dict.fromkeys(pending))[:2]}
+
+
+def _attach_refs(evidence: list[dict[str, Any]]) -> None:
+    """Every evidence item lists all references of the payment it is about (UETR, id, E2E)."""
+    aliases: dict[str, set[str]] = {}
+    for payment in found_payments(evidence).values():
+        keys = payment_keys(payment)
+        for key in keys:
+            aliases.setdefault(key, set()).update(keys)
+    for item in evidence:
+        ref = item.get("reference")
+        if ref:
+            norm = ref.lower() if len(ref) == 36 else ref
+            item["refs"] = sorted(aliases.get(norm, {norm}))

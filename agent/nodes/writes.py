@@ -1,0 +1,58 @@
+"""Execute writes: each approved proposal runs exactly once (idempotency key, result recorded first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.events import emit
+from agent.faults import fault_point
+from agent.ports import ToolFailure
+from agent.state import AgentState
+from agent.store import json_safe
+from tools.domain import ActionKind
+
+
+async def _execute_one(ctx: AgentContext, proposal: dict[str, Any]) -> dict[str, Any]:
+    row = ctx.store.get_proposal(proposal["id"])
+    if row is None:
+        return {"proposal_id": proposal["id"], "status": "failed", "result": {"error": "unknown proposal"}}
+    if row["status"] in ("executed", "failed"):  # recorded before a crash: never send twice
+        return {"proposal_id": row["id"], "status": row["status"], "result": row["result"], "replayed": True}
+    if row["status"] != "approved":
+        return {"proposal_id": row["id"], "status": row["status"], "result": None}
+    if ctx.actions_enabled is not None and not ctx.actions_enabled():
+        status, result = "failed", {"error": "actions_disabled", "message": "the actions kill switch is on"}
+    else:
+        fault_point("before_execute")
+        try:
+            result = json_safe(await ctx.port.execute(
+                ActionKind(row["kind"]), dict(row["args"]), idempotency_key=row["idempotency_key"],
+                approval_ref=f"{row['id']}/{row['decided_by']}",
+            ))
+            status = "executed"
+        except ToolFailure as exc:
+            status, result = "failed", {"error": exc.code, "message": exc.message}
+        fault_point("after_execute")
+    ctx.store.transition(row["id"], expected=("approved",), status=status, result=result,
+                         history_event={"event": status})
+    fault_point("after_record")
+    return {"proposal_id": row["id"], "status": status, "result": result}
+
+
+async def execute_writes(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Run the approved proposals one after the other and record each result before moving on."""
+    ctx = runtime.context
+    executions = list(state.get("executions") or [])
+    done = {e["proposal_id"] for e in executions}
+    proposals = list(state.get("proposals") or [])
+    for index, proposal in enumerate(proposals):
+        if proposal.get("status") != "approved" or proposal["id"] in done:
+            continue
+        execution = await _execute_one(ctx, proposal)
+        executions.append(execution)
+        proposals[index] = {**proposal, "status": execution["status"], "result": execution["result"]}
+        emit("execution", execution)
+    return {"executions": executions, "proposals": proposals}

@@ -1,0 +1,208 @@
+"""AgentService: the one door to the agent for the web app, the CLI and the evals (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.types import Command
+
+from agent.approvals import Principal
+from agent.config import AgentConfig
+from agent.context import AgentContext
+from agent.deciding import apply_decisions, parse_decisions
+from agent.errors import AgentError, NotAuthorised, NothingToSubmit, ThreadAwaitingApproval, ThreadNotFound
+from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
+from agent.results import TurnResult, result_from_state
+from agent.service_support import AuditSink, Dependencies, check_message
+from agent.store import AgentStore
+from app.settings import Settings
+
+_PROPOSAL_FIELDS = ("id", "status", "args", "reason_code", "message_type", "iso_xml", "requested_by",
+                    "decided_by", "reason", "idempotency_key", "result")
+
+
+class AgentService:
+    """Runs turns, submissions and decisions on checkpointed threads; keeps no state another worker needs."""
+
+    def __init__(self, settings: Settings, chat_model: Any = None, systems: Any = None, retriever: Any = None,
+                 audit: Any = None, config: AgentConfig | None = None) -> None:
+        self.settings = settings
+        self.config = config or AgentConfig(max_iterations=settings.max_plan_iterations)
+        self.deps = Dependencies(settings, chat_model=chat_model, systems=systems, retriever=retriever)
+        self.audit = AuditSink(audit)
+        self.store = AgentStore(self.deps.app_engine)
+        self._stack = contextlib.AsyncExitStack()
+        self._graph: Any = None
+
+    async def _ready(self) -> Any:
+        if self._graph is None:
+            from agent.checkpoint import open_checkpointer
+            from agent.graph import compile_graph
+
+            self._graph = compile_graph(await open_checkpointer(self.settings, self._stack))
+        return self._graph
+
+    async def aclose(self) -> None:
+        """Close the checkpointer and the payment systems this service opened."""
+        await self._stack.aclose()
+        await self.deps.aclose()
+        self._graph = None
+
+    def _context(self) -> AgentContext:
+        provider, model = self.deps.model_identity()
+        return AgentContext(chat_model=self.deps.chat_model(), port=self.deps.port(), retriever=self.deps.retriever(),
+                            store=self.store, config=self.config, provider=provider, model_name=model,
+                            actions_enabled=self.deps.actions_enabled, llm_enabled=self.deps.llm_enabled)
+
+    @staticmethod
+    def _cfg(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}}
+
+    async def _run(self, graph_input: Any, thread_id: str, actor: str) -> AsyncIterator[dict[str, Any]]:
+        graph, ctx = await self._ready(), self._context()
+        try:
+            async for mode, chunk in graph.astream(graph_input, self._cfg(thread_id), context=ctx,
+                                                   stream_mode=["custom", "updates"]):
+                if mode == "custom":
+                    event = chunk
+                elif "__interrupt__" in chunk:
+                    value = chunk["__interrupt__"][0].value
+                    event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}
+                else:
+                    continue
+                self.audit.record(event, actor=actor, thread_id=thread_id)
+                yield event
+        except AgentError:
+            raise
+        except Exception as exc:  # surface as a typed event; the caller gets a clear error, never a trace
+            event = {"type": "error", "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]}}
+            self.audit.record(event, actor=actor, thread_id=thread_id)
+            yield event
+            raise AgentError(event["data"]["message"]) from exc
+
+    async def _result(self, thread_id: str, started: float | None = None) -> TurnResult:
+        snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
+        values = snapshot.values or {}
+        if not values:
+            raise ThreadNotFound(f"no conversation {thread_id}")
+        status = "awaiting_approval" if snapshot.interrupts else values.get("status", "answered")
+        proposals = self.store.list_proposals(thread_id=thread_id, turn=values.get("turn"))
+        result = result_from_state(values, status=status, proposals=proposals,
+                                   prompt_versions=dict(self.config.prompt_versions),
+                                   latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None)
+        self.store.save_turn(thread_id=thread_id, turn=result.turn, user=result.user, message=values.get("message", ""),
+                             result=result.model_dump(mode="json"))
+        return result
+
+    async def stream(self, message: str, thread_id: str | None = None, user: str = "analyst1"
+                     ) -> AsyncIterator[dict[str, Any]]:
+        """One turn as events (intake, plan, tool_call, …, token, answer, proposals, approval); the last is ``turn``."""
+        started = time.perf_counter()
+        message = check_message(message)
+        thread_id = thread_id or uuid.uuid4().hex
+        graph = await self._ready()
+        snapshot = await graph.aget_state(self._cfg(thread_id))
+        conversation = self.store.get_conversation(thread_id)
+        if conversation and conversation["owner"] != user:
+            raise NotAuthorised(f"thread {thread_id} belongs to {conversation['owner']}")
+        if snapshot.interrupts:
+            self._supersede(thread_id)
+        turn = int((snapshot.values or {}).get("turn") or 0) + 1
+        self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80], case_type=None,
+                                      references={})
+        self.audit.record({"type": "user_message", "data": {"text": message, "turn": turn}}, actor=user,
+                          thread_id=thread_id)
+        graph_input = {"messages": [HumanMessage(content=message)], "message": message, "user": user,
+                       "thread_id": thread_id, "turn": turn}
+        async for event in self._run(graph_input, thread_id, user):
+            yield event
+        result = await self._result(thread_id, started)
+        self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80],
+                                      case_type=result.case_type, references=result.references)
+        yield {"type": "turn", "data": result.model_dump(mode="json")}
+
+    def _supersede(self, thread_id: str) -> None:
+        """A new question drops the previous turn's unsubmitted proposals; submitted ones block it."""
+        rows = self.store.list_proposals(thread_id=thread_id)
+        if any(r["status"] in (*PENDING_STATUSES, "approved") for r in rows):
+            raise ThreadAwaitingApproval(f"thread {thread_id} has proposals awaiting a supervisor's decision")
+        for row in rows:
+            if row["status"] == "proposed":
+                self.store.transition(row["id"], expected=("proposed",), status="rejected", decided_by="system",
+                                      reason="superseded by a new question", history_event={"event": "superseded"})
+
+    async def ask(self, message: str, thread_id: str | None = None, user: str = "analyst1") -> TurnResult:
+        """One turn; returns its TurnResult."""
+        last: dict[str, Any] = {}
+        async for event in self.stream(message, thread_id=thread_id, user=user):
+            last = event
+        return TurnResult.model_validate(last["data"])
+
+    async def submit(self, thread_id: str, user: str) -> list[dict[str, Any]]:
+        """The analyst who asked submits the thread's proposals to the supervisor queue."""
+        rows = [r for r in self.store.list_proposals(thread_id=thread_id) if r["status"] == "proposed"]
+        if not rows:
+            raise NothingToSubmit(f"thread {thread_id} has no proposals waiting to be submitted")
+        submitted = []
+        for row in rows:
+            if row["requested_by"] != user:
+                raise NotAuthorised(f"only {row['requested_by']} can submit proposal {row['id']}")
+            if self.store.transition(row["id"], expected=("proposed",), status="submitted",
+                                     history_event={"event": "submitted", "by": user}):
+                submitted.append(self.store.get_proposal(row["id"]))
+        self.audit.record({"type": "submission", "data": {"proposal_ids": [r["id"] for r in submitted]}},
+                          actor=user, thread_id=thread_id)
+        return submitted
+
+    async def decide(self, thread_id: str, decisions: list[Any], approver: Principal | dict[str, Any]) -> TurnResult:
+        """Approve / edit / reject proposals; the graph resumes once every proposal of the batch is decided."""
+        started = time.perf_counter()
+        approver = approver if isinstance(approver, Principal) else Principal.model_validate(approver)
+        await self._ready()
+        records = await apply_decisions(self.store, self.deps.port(), thread_id, parse_decisions(decisions), approver,
+                                        actions_enabled=self.deps.actions_enabled())
+        for record in records:
+            self.audit.record({"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id)
+        async for _ in self.resume(thread_id, actor=approver.username):
+            pass
+        return await self._result(thread_id, started)
+
+    async def resume(self, thread_id: str, actor: str = "system") -> AsyncIterator[dict[str, Any]]:
+        """Continue a thread after decisions or after a crash (idempotent: does nothing when nothing is due)."""
+        snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
+        if snapshot.interrupts:
+            turn = (snapshot.values or {}).get("turn")
+            rows = self.store.list_proposals(thread_id=thread_id, turn=turn)
+            rows = [r for r in rows if r["status"] != "rejected" or r["decided_by"] != "system"]
+            if not rows or any(r["status"] not in FINAL_STATUSES for r in rows):
+                return
+            value = {"proposals": [{k: r.get(k) for k in _PROPOSAL_FIELDS} for r in rows],
+                     "decisions": [h for r in rows for h in (r.get("history") or [])]}
+            graph_input: Any = Command(resume=value)
+        elif snapshot.next:
+            graph_input = None  # a crash interrupted a node: run it again from its checkpoint
+        else:
+            return
+        async for event in self._run(graph_input, thread_id, actor):
+            yield event
+
+    def pending_approvals(self) -> list[dict[str, Any]]:
+        """Every submitted or edited proposal waiting for a supervisor, across threads and workers."""
+        return self.store.list_proposals(statuses=PENDING_STATUSES)
+
+    def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
+        """Conversations, newest first (one user's when ``user`` is given)."""
+        return self.store.list_conversations(owner=user)
+
+    def thread(self, thread_id: str) -> dict[str, Any]:
+        """A conversation with its turns (TurnResults) and all its proposals."""
+        conversation = self.store.get_conversation(thread_id)
+        if conversation is None:
+            raise ThreadNotFound(f"no conversation {thread_id}")
+        return {"conversation": conversation, "turns": self.store.list_turns(thread_id),
+                "proposals": self.store.list_proposals(thread_id=thread_id)}

@@ -1,0 +1,191 @@
+"""Conversations and proposals in the application database (SQLAlchemy Core), shared by all workers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+metadata = MetaData()
+
+conversations = Table(
+    "agent_conversations",
+    metadata,
+    Column("thread_id", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("case_type", String(40)),
+    Column("references", JSON, nullable=False, default=dict),
+    Column("turns", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+proposals = Table(
+    "agent_proposals",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("thread_id", String(64), nullable=False, index=True),
+    Column("turn", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("args", JSON, nullable=False),
+    Column("reason_code", String(16), nullable=False),
+    Column("message_type", String(40)),
+    Column("iso_xml", Text),
+    Column("evidence_ids", JSON, nullable=False),
+    Column("explanation", Text, nullable=False, default=""),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("status", String(16), nullable=False, index=True),
+    Column("requested_by", String(64), nullable=False),
+    Column("decided_by", String(64)),
+    Column("reason", Text),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("history", JSON, nullable=False, default=list),
+    Column("result", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+turns = Table(
+    "agent_turns",
+    metadata,
+    Column("thread_id", String(64), primary_key=True),
+    Column("turn", Integer, primary_key=True),
+    Column("user", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("result", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    data = dict(row._mapping)
+    for key in ("created_at", "updated_at"):
+        if isinstance(data.get(key), datetime):
+            data[key] = data[key].isoformat()
+    return data
+
+
+class AgentStore:
+    """Keyword-only CRUD over the agent tables; status changes are compare-and-set so workers cannot race."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    # conversations
+    def touch_conversation(self, *, thread_id: str, owner: str, title: str, case_type: str | None,
+                           references: dict[str, Any]) -> None:
+        now = _now()
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(conversations.c.turns).where(conversations.c.thread_id == thread_id)).first()
+            if existing is None:
+                conn.execute(insert(conversations).values(
+                    thread_id=thread_id, owner=owner, title=title[:200], case_type=case_type,
+                    references=references, turns=1, created_at=now, updated_at=now))
+            else:
+                conn.execute(update(conversations).where(conversations.c.thread_id == thread_id).values(
+                    case_type=case_type, references=references, turns=existing.turns + 1, updated_at=now))
+
+    def get_conversation(self, thread_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(conversations).where(conversations.c.thread_id == thread_id)).first()
+        return _row(row) if row else None
+
+    def list_conversations(self, *, owner: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        stmt = select(conversations).order_by(conversations.c.updated_at.desc()).limit(limit)
+        if owner:
+            stmt = stmt.where(conversations.c.owner == owner)
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(stmt)]
+
+    # turns (what the analyst saw, so any worker can show a thread without the checkpointer)
+    def save_turn(self, *, thread_id: str, turn: int, user: str, message: str, result: dict[str, Any] | None) -> None:
+        now = _now()
+        with self.engine.begin() as conn:
+            done = conn.execute(update(turns).where(turns.c.thread_id == thread_id, turns.c.turn == turn)
+                                .values(result=result, updated_at=now))
+            if done.rowcount == 0:
+                conn.execute(insert(turns).values(thread_id=thread_id, turn=turn, user=user, message=message,
+                                                  result=result, created_at=now, updated_at=now))
+
+    def list_turns(self, thread_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(turns).where(turns.c.thread_id == thread_id).order_by(turns.c.turn))
+            return [_row(r) for r in rows]
+
+    # proposals
+    def add_proposal(self, proposal: dict[str, Any]) -> bool:
+        """Insert a proposal; False when it already exists (the propose node re-ran)."""
+        now = _now()
+        values = {c.name: proposal[c.name] for c in proposals.columns if c.name in proposal}
+        values.update(created_at=now, updated_at=now, history=[], revision=0)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(proposals).values(**values))
+            return True
+        except IntegrityError:
+            return False
+
+    def get_proposal(self, proposal_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(proposals).where(proposals.c.id == proposal_id)).first()
+        return _row(row) if row else None
+
+    def list_proposals(self, *, thread_id: str | None = None, statuses: tuple[str, ...] | None = None,
+                       turn: int | None = None) -> list[dict[str, Any]]:
+        stmt = select(proposals).order_by(proposals.c.created_at, proposals.c.id)
+        if thread_id:
+            stmt = stmt.where(proposals.c.thread_id == thread_id)
+        if statuses:
+            stmt = stmt.where(proposals.c.status.in_(statuses))
+        if turn is not None:
+            stmt = stmt.where(proposals.c.turn == turn)
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(stmt)]
+
+    def transition(self, proposal_id: str, *, expected: tuple[str, ...], history_event: dict[str, Any] | None = None,
+                   **fields: Any) -> bool:
+        """Set fields only if the status is still one of ``expected``; False when another worker won."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(proposals.c.history).where(proposals.c.id == proposal_id)).first()
+            if row is None:
+                return False
+            history = list(row.history or [])
+            if history_event:
+                history.append({**history_event, "at": _now().isoformat()})
+            result = conn.execute(
+                update(proposals)
+                .where(proposals.c.id == proposal_id, proposals.c.status.in_(expected))
+                .values(updated_at=_now(), history=history, **fields)
+            )
+            return result.rowcount == 1
+
+
+def json_safe(value: Any) -> Any:
+    """Round-trip through JSON so results stored in the DB and the state are plain data."""
+    return json.loads(json.dumps(value, default=str))

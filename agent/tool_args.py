@@ -1,0 +1,40 @@
+"""Build read-tool arguments from extracted references only: the model never invents an argument."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_BY_REFERENCE = {"get_payment", "get_tracker", "get_screening", "find_duplicates", "get_cases", "get_risk_signals"}
+
+
+def build_args(tool: str, reference: str | None, refs: dict[str, list[str]]) -> dict[str, Any] | None:
+    """Arguments for ``tool`` about ``reference``; None when the references do not support the call."""
+    if tool in _BY_REFERENCE:
+        return {"reference": reference} if reference else None
+    if tool == "compute_compensation":
+        dates = refs.get("dates") or []
+        return {"reference": reference, "corrected_value_date": dates[-1]} if reference and dates else None
+    if tool == "get_account":
+        return {"account": refs["ibans"][0]} if refs.get("ibans") else None
+    if tool == "get_calendar":
+        amounts, dates = refs.get("amounts") or [], refs.get("dates") or []
+        return {"currency": amounts[0].split()[1], "date": dates[0]} if amounts and dates else None
+    if tool == "get_fx_rate":
+        currencies = [a.split()[1] for a in refs.get("amounts") or []]
+        base = currencies[0] if currencies else None
+        if not base or base == "EUR":
+            return None
+        args: dict[str, Any] = {"base": base, "quote": "EUR"}
+        if refs.get("dates"):
+            args["date"] = refs["dates"][0]
+        return args
+    if tool == "search_payments":
+        amounts = refs.get("amounts") or []
+        if not amounts:
+            return None
+        value, currency = amounts[0].split()
+        args = {"amount": float(value), "currency": currency}
+        if refs.get("dates"):
+            args["date"] = refs["dates"][0]
+        return args
+    return None  # verify_payee needs a name the analyst confirms: never guessed from free text

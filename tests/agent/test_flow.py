@@ -1,0 +1,33 @@
+"""End to end through AgentService with the scripted model: ask, submit, approve, execute, summary."""
+
+from __future__ import annotations
+
+from tests.agent.conftest import SUPERVISOR, UETR_STUCK
+from tests.agent.fakes import default_script
+
+
+async def test_claim_non_receipt_proposes_ccnr_and_executes_once_after_approval(make_service, port):
+    service = make_service(default_script(steps=[{"tool": "get_screening", "reference": "PAY-00000001"}]))
+    try:
+        result = await service.ask(f"Customer says payment {UETR_STUCK} never arrived", user="analyst1")
+        assert result.case_type == "claim_non_receipt"
+        assert {c.name for c in result.tool_calls} >= {"get_payment", "get_tracker", "get_screening"}
+        assert result.status == "awaiting_approval"
+        [proposal] = result.proposals
+        assert proposal["kind"] == "investigation" and proposal["reason_code"] == "CCNR"
+        assert proposal["args"]["assignee_bic"] == "BNPAFRPPXXX"
+        assert proposal["status"] == "proposed"
+        assert result.citations == ["E2", "SOP-002 §3"]
+        assert port.action_rows() == []
+
+        await service.submit(result.thread_id, user="analyst1")
+        assert [p["id"] for p in service.pending_approvals()] == [proposal["id"]]
+        done = await service.decide(result.thread_id, [{"proposal_id": proposal["id"], "action": "approve"}],
+                                    SUPERVISOR)
+        assert done.status == "completed"
+        assert [e["status"] for e in done.executions] == ["executed"]
+        assert done.proposals[0]["status"] == "executed"
+        assert len(port.action_rows()) == 1
+        assert service.pending_approvals() == []
+    finally:
+        await service.aclose()
