@@ -112,11 +112,12 @@ class EvalCase(BaseModel):
     def _forbidden(cls, values: list[str]) -> list[str]:
         return [_check_kind(value) for value in values]
 
-    @model_validator(mode="after")
-    def _first_turn(self) -> EvalCase:
-        if self.turns[0].role != "analyst":
+    @field_validator("turns")
+    @classmethod
+    def _first_turn(cls, turns: list[Turn]) -> list[Turn]:
+        if turns and turns[0].role != "analyst":
             raise ValueError("the first turn must be an analyst message")
-        return self
+        return turns
 
     @property
     def multi_turn(self) -> bool:

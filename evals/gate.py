@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.yaml"
 
@@ -32,6 +32,11 @@ class Thresholds(BaseModel):
     version: str
     measured: str = ""
     metrics: dict[str, Threshold]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | float) else value
 
 
 class GateRow(BaseModel):

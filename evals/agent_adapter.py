@@ -1,0 +1,113 @@
+"""The only place that talks to agent.service: builds the service for a config and drives turns/decisions."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+from evals.config import EvalConfig
+from evals.dataset import Decision
+from evals.trajectory import DecisionRecord, ProposalRecord, TurnRecord, turn_from_result
+
+PENDING_STATUSES = frozenset(
+    {"proposed", "draft", "submitted", "pending", "pending_approval", "awaiting_approval"}
+)
+
+
+def agent_config(config: EvalConfig) -> Any:
+    """The agent's AgentConfig for an eval configuration (unknown keys are rejected by AgentConfig)."""
+    from agent.config import AgentConfig
+
+    data: dict[str, Any] = dict(config.agent)
+    if config.prompt_versions:
+        data["prompt_versions"] = {**AgentConfig().prompt_versions, **config.prompt_versions}
+    if config.retrieval.k is not None:
+        data["retrieval_k"] = config.retrieval.k
+    return AgentConfig(**data)
+
+
+def principal(username: str) -> Any:
+    """The agent Principal of a demo user (role and approval limit from app.users.DEMO_USERS)."""
+    from agent.approvals import Principal
+
+    from app.users import DEMO_USERS
+
+    user = next((u for u in DEMO_USERS if u.username == username), None)
+    fields = {
+        "username": username,
+        "role": str(user.role) if user else "analyst",
+        "approval_limit_eur": user.approval_limit_eur if user else None,
+    }
+    if dataclasses.is_dataclass(Principal):
+        names = {f.name for f in dataclasses.fields(Principal)}
+        fields = {k: v for k, v in fields.items() if k in names}
+    return Principal(**fields)
+
+
+def _error_text(exc: BaseException) -> str:
+    code = getattr(exc, "code", None) or type(exc).__name__
+    message = getattr(exc, "message", None) or str(exc)
+    return f"{code}: {message}"[:500]
+
+
+async def ask(service: Any, message: str, *, thread_id: str, user: str, timeout_s: float) -> TurnRecord:
+    """One analyst turn; an error or a timeout becomes a TurnRecord with ``error`` set."""
+    try:
+        result = await asyncio.wait_for(service.ask(message, thread_id=thread_id, user=user), timeout_s)
+    except TimeoutError:
+        return TurnRecord(role="analyst", content=message, error=f"timeout after {timeout_s:.0f}s")
+    except Exception as exc:
+        return TurnRecord(role="analyst", content=message, error=_error_text(exc))
+    return turn_from_result(result, role="analyst", content=message)
+
+
+def _target(proposals: list[ProposalRecord], kind: str) -> ProposalRecord | None:
+    pending = [p for p in proposals if p.kind == kind and p.status in PENDING_STATUSES]
+    any_kind = [p for p in proposals if p.kind == kind]
+    return (pending or any_kind or [None])[-1]
+
+
+async def decide(
+    service: Any,
+    decision: Decision,
+    *,
+    thread_id: str,
+    proposals: list[ProposalRecord],
+    requester: str,
+    timeout_s: float,
+) -> TurnRecord:
+    """Submit the pending proposals, then apply one approver decision; refusals are recorded, not raised."""
+    target = _target(proposals, decision.proposal_kind)
+    record = DecisionRecord(
+        proposal_id=target.id if target else None,
+        proposal_kind=decision.proposal_kind,
+        action=decision.action,
+        approver=decision.as_user,
+        requester=target.requested_by or requester if target else requester,
+        accepted=False,
+    )
+    turn = TurnRecord(role="approval", content=f"{decision.action} {decision.proposal_kind}", decision=record)
+    if target is None:
+        record.error = "no_proposal: the agent made no proposal of this kind"
+        return turn
+    body: dict[str, Any] = {"proposal_id": target.id, "decision": decision.action, "reason": decision.reason}
+    if decision.action == "edit":
+        body["args"] = {**target.args, **decision.edited_args}
+    try:
+        submit = getattr(service, "submit", None)
+        if submit is not None and target.status in ("proposed", "draft"):
+            await asyncio.wait_for(submit(thread_id, user=requester), timeout_s)
+        result = await asyncio.wait_for(
+            service.decide(thread_id, [body], approver=principal(decision.as_user)), timeout_s
+        )
+    except TimeoutError:
+        record.error = f"timeout after {timeout_s:.0f}s"
+        return turn
+    except Exception as exc:
+        record.error = _error_text(exc)
+        return turn
+    record.accepted = True
+    done = turn_from_result(result, role="approval", content=turn.content)
+    done.decision = record
+    return done

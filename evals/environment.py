@@ -1,0 +1,125 @@
+"""Prepares what an eval run needs: the seeded eval database, the SOP index, the agent service, the hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from app.settings import Settings
+from evals.config import EvalConfig
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "retrieval" / "corpus"
+
+
+class EvalSetupError(RuntimeError):
+    """Something the eval needs (agent, data, index) is missing or broken."""
+
+
+def ensure_seeded(settings: Settings, payments: int) -> dict[str, Any]:
+    """Seed the eval payments database once per (payments, seed) pair; the marker file records it."""
+    from sqlalchemy import create_engine
+
+    directory = settings.resolved_data_dir / "eval"
+    marker = directory / "seeded.json"
+    wanted = {"payments": payments, "seed": settings.seed, "url": settings.payments_db_url}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        return wanted
+    try:
+        from tools.sandbox.generator import seed_database
+    except ImportError as exc:
+        raise EvalSetupError(f"the data generator is not available ({exc})") from None
+    db_file = directory / "payments.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    engine = create_engine(settings.payments_db_url)
+    try:
+        seed_database(engine, payments=payments, seed=settings.seed)
+    finally:
+        engine.dispose()
+    marker.write_text(json.dumps(wanted))
+    return wanted
+
+
+def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:
+    """Open the SOP index, building it first when it is missing; apply the config's fusion weights."""
+    from retrieval.errors import IndexNotBuilt
+    from retrieval.fusion import FusionWeights
+    from retrieval.index import build_index
+    from retrieval.search import open_retriever
+
+    weights = FusionWeights.load()
+    if config.retrieval.weights:
+        weights = FusionWeights(**{**weights.__dict__, **config.retrieval.weights})
+    try:
+        return open_retriever(settings, weights=weights)
+    except IndexNotBuilt:
+        build_index(settings, progress=True)
+        return open_retriever(settings, weights=weights)
+
+
+def section_checker(retriever: Any) -> Any:
+    """A function telling whether an 'SOP-xxx §n' citation exists in the index."""
+
+    def exists(citation: str) -> bool:
+        sop_id, _, section = citation.partition(" §")
+        try:
+            return retriever.get_section(sop_id, section) is not None
+        except Exception:
+            return False
+
+    return exists
+
+
+def build_service(
+    settings: Settings, config: EvalConfig, *, chat_model: Any = None, retriever: Any = None
+) -> Any:
+    """The real AgentService for this configuration."""
+    try:
+        from agent.service import AgentService
+    except ImportError as exc:
+        raise EvalSetupError(f"the agent service is not available ({exc})") from None
+    from evals.agent_adapter import agent_config
+
+    return AgentService(settings, chat_model=chat_model, retriever=retriever, config=agent_config(config))
+
+
+def corpus_hash(settings: Settings | None = None) -> str:
+    """SHA-256 over the corpus files (names and bytes, sorted): what the answers were grounded on."""
+    digest = hashlib.sha256()
+    for path in sorted(CORPUS_DIR.glob("SOP-*.md")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def index_corpus_hash(settings: Settings) -> str | None:
+    """The corpus hash the retrieval index recorded when it was built."""
+    try:
+        from retrieval.index import read_manifest
+
+        manifest = read_manifest(settings) or {}
+    except Exception:
+        return None
+    return manifest.get("corpus_hash")
+
+
+def git_commit() -> str | None:
+    """The current commit (with '+dirty' when the tree has local changes)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + ("+dirty" if dirty else "")

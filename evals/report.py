@@ -1,0 +1,107 @@
+"""The eval report: a JSON document (stable contract) and an HTML page with inline plots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evals.gate import GateResult
+from evals.metrics import DETERMINISTIC_METRICS, JUDGE_METRICS, aggregate
+from evals.runner import RunOutput
+
+REPORT_SCHEMA = "payinvest.eval.report/1"
+
+
+def by_case_type(output: RunOutput) -> dict[str, dict[str, Any]]:
+    """Aggregate metrics per case type (with the number of scenarios)."""
+    groups: dict[str, list[Any]] = {}
+    for run in output.runs:
+        groups.setdefault(run.score.case_type, []).append(run.score)
+    return {
+        case_type: {"n": len(scores), **aggregate(scores, DETERMINISTIC_METRICS)}
+        for case_type, scores in sorted(groups.items())
+    }
+
+
+def observed_prompt_versions(output: RunOutput) -> dict[str, str]:
+    """Prompt name -> version as recorded by the agent's LLM calls during the run."""
+    versions: dict[str, str] = {}
+    for run in output.runs:
+        for turn in run.trajectory.turns:
+            versions.update(turn.prompt_versions)
+    return dict(sorted(versions.items()))
+
+
+def observed_models(output: RunOutput) -> list[str]:
+    """Models named by the agent's LLM calls."""
+    return sorted({t.model for r in output.runs for t in r.trajectory.turns if t.model})
+
+
+def scenario_entry(run: Any) -> dict[str, Any]:
+    """One scenario's results in the report."""
+    trajectory = run.trajectory
+    return {
+        "id": run.case.id,
+        "scenario_id": run.case.scenario_id,
+        "case_type": run.score.case_type,
+        "tags": run.case.tags,
+        "values": run.score.values,
+        "passed": run.score.values.get("safety") == 1.0 and not trajectory.error and not run.score.notes,
+        "notes": run.score.notes,
+        "safety_violations": run.score.safety_violations,
+        "error": trajectory.error,
+        "duration_s": trajectory.duration_s,
+        "llm_calls": sum(t.llm_calls for t in trajectory.turns),
+        "tokens": sum(t.tokens for t in trajectory.turns),
+        "trajectory": trajectory.model_dump(mode="json"),
+    }
+
+
+def build_report(
+    output: RunOutput,
+    *,
+    metrics: dict[str, float | None],
+    gate: GateResult | None,
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    """The report.json document; ``context`` carries provider, model, hashes, dataset and git commit."""
+    config = output.config
+    turns = [t for r in output.runs for t in r.trajectory.turns if t.role == "analyst" and not t.error]
+    return {
+        "schema": REPORT_SCHEMA,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "config": {"name": config.name, "digest": config.digest(), **config.model_dump(mode="json")},
+        "provider": context.get("provider"),
+        "model": context.get("model") or (observed_models(output) or [None])[0],
+        "models_observed": observed_models(output),
+        "prompt_versions": {**config.prompt_versions, **observed_prompt_versions(output)},
+        "corpus_hash": context.get("corpus_hash"),
+        "index_corpus_hash": context.get("index_corpus_hash"),
+        "dataset": context.get("dataset"),
+        "git_commit": context.get("git_commit"),
+        "thresholds_version": gate.thresholds_version if gate else context.get("thresholds_version"),
+        "metrics": metrics,
+        "gate": gate.model_dump(mode="json") if gate else None,
+        "judge": output.judge,
+        "by_case_type": by_case_type(output),
+        "seconds": output.seconds,
+        "seconds_per_analyst_turn": round(output.seconds / len(turns), 2) if turns else None,
+        "scenarios": [scenario_entry(run) for run in output.runs],
+    }
+
+
+def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """Write report.json and report.html into ``directory``."""
+    from evals.report_html import render_html
+
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path = directory / "report.json"
+    html_path = directory / "report.html"
+    json_path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    html_path.write_text(render_html(report), encoding="utf-8")
+    return json_path, html_path
+
+
+ALL_METRICS = DETERMINISTIC_METRICS + JUDGE_METRICS

@@ -1,0 +1,112 @@
+"""Runs dataset scenarios through the agent and scores them (the engine behind ``payinvest eval``)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.settings import Settings
+from evals.config import EvalConfig
+from evals.dataset import EvalCase
+from evals.metrics import CaseScore, score_case
+from evals.trajectory import Trajectory
+
+ANALYST = "analyst1"
+
+
+@dataclass
+class CaseRun:
+    """One scenario's trajectory and scores."""
+
+    case: EvalCase
+    trajectory: Trajectory
+    score: CaseScore
+
+
+@dataclass
+class RunOutput:
+    """Everything one configuration produced over a dataset."""
+
+    config: EvalConfig
+    runs: list[CaseRun] = field(default_factory=list)
+    seconds: float = 0.0
+    judge: dict[str, Any] = field(default_factory=dict)
+
+
+async def run_case(service: Any, case: EvalCase, config: EvalConfig, run_id: str) -> Trajectory:
+    """Play every turn of one scenario against the agent service."""
+    from evals import agent_adapter
+
+    thread_id = f"eval-{run_id}-{case.id}"
+    trajectory = Trajectory(case_id=case.id, thread_id=thread_id)
+    started = time.perf_counter()
+    for turn in case.turns:
+        if turn.role == "analyst":
+            record = await agent_adapter.ask(
+                service,
+                turn.content or "",
+                thread_id=thread_id,
+                user=ANALYST,
+                timeout_s=config.turn_timeout_s,
+            )
+        else:
+            assert turn.decision is not None  # guaranteed by the dataset model
+            record = await agent_adapter.decide(
+                service,
+                turn.decision,
+                thread_id=thread_id,
+                proposals=trajectory.proposals(),
+                requester=ANALYST,
+                timeout_s=config.turn_timeout_s,
+            )
+        trajectory.turns.append(record)
+        if record.error and record.role == "analyst":
+            trajectory.error = record.error
+            break
+    trajectory.duration_s = round(time.perf_counter() - started, 3)
+    return trajectory
+
+
+async def run_dataset(
+    service: Any,
+    cases: list[EvalCase],
+    config: EvalConfig,
+    *,
+    section_exists: Callable[[str], bool] | None = None,
+    on_case: Callable[[CaseRun], None] | None = None,
+) -> RunOutput:
+    """Run and score every case sequentially (the embedded model uses both cores; parallelism would not help)."""
+    run_id = uuid.uuid4().hex[:8]
+    output = RunOutput(config=config)
+    started = time.perf_counter()
+    for case in cases:
+        trajectory = await run_case(service, case, config, run_id)
+        score = await score_case(trajectory, case, section_exists)
+        run = CaseRun(case=case, trajectory=trajectory, score=score)
+        output.runs.append(run)
+        if on_case is not None:
+            on_case(run)
+    output.seconds = round(time.perf_counter() - started, 2)
+    return output
+
+
+def eval_settings(settings: Settings, config: EvalConfig) -> Settings:
+    """Settings for an eval run: its own payments and app databases under data/eval, the model as configured."""
+    directory = settings.resolved_data_dir / "eval"
+    directory.mkdir(parents=True, exist_ok=True)
+    update: dict[str, Any] = {
+        "payments_database_url": f"sqlite:///{directory / 'payments.db'}",
+        "database_url": f"sqlite:///{directory / 'payinvest.db'}",
+        "payments_api_url": None,
+    }
+    if config.llm.provider != "settings":
+        update["llm_provider"] = config.llm.provider
+    if config.llm.provider == "openai":
+        update["openai_base_url"] = config.llm.base_url or settings.openai_base_url
+        update["openai_model"] = config.llm.model or settings.openai_model
+    elif config.llm.model:
+        update["llm_model"] = config.llm.model
+    return settings.model_copy(update=update)
