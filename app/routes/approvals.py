@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
 class Decision(BaseModel):
     proposal_id: str = Field(min_length=1, max_length=100)
-    decision: Literal["approve", "edit", "reject"]
+    action: Literal["approve", "edit", "reject"]
     reason: str = Field(default="", max_length=2000)
     args: dict[str, Any] | None = None
 
@@ -40,11 +40,11 @@ async def decide(thread_id: str, body: DecideBody, user: Supervisor, request: Re
     if conversations_of(request).get(thread_id) is None:
         raise ApiError(404, "conversation_not_found", "no such conversation")
     for d in body.decisions:
-        if d.decision == "reject" and not d.reason.strip():
+        if d.action == "reject" and not d.reason.strip():
             raise ApiError(422, "reason_required", "a rejection needs a reason")
-        if d.decision == "edit" and not d.args:
+        if d.action == "edit" and not d.args:
             raise ApiError(422, "args_required", "an edit needs the edited arguments")
-    if not controls_of(request).actions_enabled and any(d.decision != "reject" for d in body.decisions):
+    if not controls_of(request).actions_enabled and any(d.action != "reject" for d in body.decisions):
         raise ApiError(423, "actions_disabled", "actions are switched off by an administrator")
     decisions = [d.model_dump(exclude_none=True) for d in body.decisions]
     try:

@@ -68,11 +68,7 @@ def principal_for(user: User) -> Any:
         from agent.approvals import Principal
     except ImportError:
         return user
-    fields = {"username": user.username, "role": user.role, "approval_limit_eur": user.approval_limit_eur}
-    if dataclasses.is_dataclass(Principal):
-        names = {f.name for f in dataclasses.fields(Principal)}
-        return Principal(**{k: v for k, v in fields.items() if k in names})
-    return Principal(**fields)
+    return Principal.from_user(user)
 
 
 def jsonable(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
 
@@ -54,13 +54,18 @@ class FakeAgentService:
             "id": f"{thread_id}-P{len(thread['proposals']) + 1}",
             "kind": "investigation",
             "args": {"reference": UETR, "investigation_type": "CCNR", "amount_eur": self.amount_eur},
-            "amount_eur": self.amount_eur,
+            "amount": self.amount_eur,
+            "currency": "EUR",
             "reason_code": "CCNR",
-            "draft": {"message_type": "camt.110", "xml": "<Document><InvstgtnReq/></Document>"},
+            "message_type": "camt.110.001.01",
+            "iso_xml": "<Document><InvstgtnReq><Id>X</Id></InvstgtnReq></Document>",
+            "explanation": "The tracker shows G002 for 3 days <b>not bold</b>.",
             "evidence_ids": ["E1"],
             "citations": ["SOP-001 §3"],
             "status": "proposed",
-            "requester": user,
+            "requested_by": user,
+            "turn": 1,
+            "thread_id": thread_id,
         }
         thread["proposals"].append(proposal)
         thread["messages"].append({"role": "assistant", "content": answer})
@@ -96,14 +101,18 @@ class FakeAgentService:
             p = by_id.get(d["proposal_id"])
             if p is None or p["status"] != "submitted":
                 raise FakeAgentError("proposal_not_pending", "proposal is not pending", 409)
-            if approver.username == p["requester"]:
+            if approver.username == p["requested_by"]:
                 raise FakeAgentError("four_eyes_violation", "you cannot approve your own proposal", 403)
-            if d["decision"] != "reject" and (approver.approval_limit_eur or 0) < p["amount_eur"]:
+            if d["action"] != "reject" and (approver.approval_limit_eur or 0) < p["amount"]:
                 raise FakeAgentError("approval_limit_exceeded", "amount above your approval limit", 403)
         for d in decisions:
             p = by_id[d["proposal_id"]]
-            if d["decision"] == "reject":
+            if d["action"] == "reject":
                 p["status"] = "rejected"
+            elif d["action"] == "edit":
+                p["status"], p["args"] = "submitted", d["args"]
+                p["requested_by"] = approver.username
+                continue
             else:
                 p["status"] = "executed"
                 self.executed.append(p["id"])
@@ -122,7 +131,7 @@ class FakeAgentService:
 class FakeRetriever:
     """get_section over two known sections."""
 
-    SECTIONS = {("SOP-001", "3"): "Before a claim, read the tracker. <script>alert(1)</script>"}
+    SECTIONS: ClassVar[dict[tuple[str, str], str]] = {("SOP-001", "3"): "Before a claim, read the tracker. <script>alert(1)</script>"}
 
     def get_section(self, sop_id: str, section: str) -> dict[str, Any] | None:
         text = self.SECTIONS.get((sop_id, section))

@@ -35,7 +35,7 @@ def test_full_flow(app_env: dict) -> None:
     assert [p["id"] for p in queue] == [proposal["id"]]
     # The supervisor may now read the conversation behind the proposal.
     assert c["supervisor1"].get(f"/api/conversations/{conv['id']}").status_code == 200
-    body = {"decisions": [{"proposal_id": proposal["id"], "decision": "approve"}]}
+    body = {"decisions": [{"proposal_id": proposal["id"], "action": "approve"}]}
     r = c["supervisor1"].post(f"/api/approvals/{conv['id']}/decide", json=body)
     assert r.status_code == 200, r.text
     assert app_env["service"].executed == [proposal["id"]]
@@ -74,11 +74,11 @@ def test_four_eyes_and_tier_errors_are_clear(app_env: dict) -> None:
         service.amount_eur = 25_000.0
     c["analyst2"].post(f"/api/conversations/{conv['id']}/submit")
     pid = service.threads[conv["id"]]["proposals"][0]["id"]
-    body = {"decisions": [{"proposal_id": pid, "decision": "approve"}]}
+    body = {"decisions": [{"proposal_id": pid, "action": "approve"}]}
     r = c["supervisor1"].post(f"/api/approvals/{conv['id']}/decide", json=body)
     assert r.status_code == 403 and r.json()["error"]["code"] == "approval_limit_exceeded"
     r = c["supervisor2"].post(f"/api/approvals/{conv['id']}/decide", json={"decisions": [
-        {"proposal_id": pid, "decision": "reject"}]})
+        {"proposal_id": pid, "action": "reject"}]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "reason_required"
     assert service.threads[conv["id"]]["proposals"][0]["status"] == "submitted"
 
@@ -134,11 +134,11 @@ def test_lockout_after_five_failures_and_logins_are_audited(app_env: dict) -> No
         ("analyst1", "get", "/api/case/%3Cscript%3E", None, 422, "invalid_reference"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide", {"decisions": []}, 422, "invalid_request"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "decision": "yolo"}]}, 422, "invalid_request"),
+         {"decisions": [{"proposal_id": "x", "action": "yolo"}]}, 422, "invalid_request"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "decision": "edit"}]}, 422, "args_required"),
+         {"decisions": [{"proposal_id": "x", "action": "edit"}]}, 422, "args_required"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "decision": "approve"}]}, 404, "thread_not_found"),
+         {"decisions": [{"proposal_id": "x", "action": "approve"}]}, 404, "thread_not_found"),
         ("compliance1", "get", "/api/compliance/search?since=yesterday", None, 422, "invalid_date"),
         ("compliance1", "get", "/api/compliance/search?kind=steal", None, 422, "invalid_kind"),
         ("compliance1", "get", "/api/compliance/search?user=a%20b", None, 422, "invalid_query"),
@@ -185,7 +185,7 @@ def test_kill_switches_take_effect_immediately_and_are_audited(app_env: dict) ->
     c["admin1"].post("/api/admin/controls", json={"actions_enabled": False})
     try:
         r = c["supervisor1"].post(f"/api/approvals/{conv}/decide", json={"decisions": [
-            {"proposal_id": "x", "decision": "approve"}]})
+            {"proposal_id": "x", "action": "approve"}]})
         assert r.status_code == 423 and r.json()["error"]["code"] == "actions_disabled"
     finally:
         c["admin1"].post("/api/admin/controls", json={"actions_enabled": True})

@@ -1,0 +1,199 @@
+// Analyst view: conversations, streaming answers, evidence cards, citations, case panel, proposals, feedback.
+import { api, stream } from "./api.js";
+import { age, clear, el, fmt, kvTable, showError } from "./dom.js";
+
+const CITE_RE = /\[(SOP-\d{3} §[\d.]+|E\d+)\]/g;
+const state = { current: null, poll: null };
+
+export function renderAnalyst(root) {
+  const list = el("div", { class: "convlist", testid: "conversation-list" });
+  const messages = el("div", { class: "messages", testid: "messages" });
+  const input = el("textarea", { testid: "message-input", maxlength: "4000", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
+  const send = el("button", { class: "primary", testid: "send", text: "Send" });
+  const side = el("aside", { testid: "side-panel" },
+    el("div", { class: "card", testid: "case-panel" }, el("h3", {}, "Case"), el("p", { class: "muted" }, "The payment appears here once the assistant finds it.")),
+    el("div", { class: "card", testid: "sop-panel", hidden: true }));
+  const chat = el("section", { class: "chat" }, el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
+    el("div", { class: "composer" }, input, send));
+  const newBtn = el("button", { class: "primary", testid: "new-conversation", text: "New conversation" });
+  clear(root).append(el("div", { class: "layout" }, el("nav", {}, newBtn, list), chat, side));
+
+  const ctx = { list, messages, input, send, side };
+  newBtn.addEventListener("click", async () => {
+    try { const { conversation } = await api("POST", "/api/conversations", {}); state.current = conversation.id; await refreshList(ctx); clear(messages); }
+    catch (e) { showError(e); }
+  });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); sendMessage(ctx); }
+  });
+  send.addEventListener("click", () => sendMessage(ctx));
+  refreshList(ctx);
+}
+
+async function refreshList(ctx) {
+  const { conversations } = await api("GET", "/api/conversations");
+  clear(ctx.list).append(...conversations.map((c) => el("button", {
+    class: c.id === state.current ? "active" : "", testid: "conversation-item", "data-id": c.id,
+    onclick: () => openConversation(ctx, c.id),
+  }, c.title)));
+}
+
+async function openConversation(ctx, id) {
+  state.current = id;
+  showError(null);
+  await refreshList(ctx);
+  const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
+  clear(ctx.messages);
+  for (const m of (thread && thread.messages) || []) {
+    const role = m.role || m.type;
+    if (role === "user" || role === "human") ctx.messages.append(el("div", { class: "msg user" }, m.content));
+    else ctx.messages.append(assistantBubble(ctx, m.content));
+  }
+  const proposals = (thread && thread.proposals) || [];
+  if (proposals.length) ctx.messages.append(proposalsCard(ctx, proposals));
+}
+
+function citationText(ctx, text) {
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(CITE_RE)) {
+    parts.push(text.slice(last, m.index));
+    const label = m[1];
+    parts.push(el("button", { class: "cite", testid: "citation", onclick: () => openCitation(ctx, label) }, label));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+function assistantBubble(ctx, text) {
+  const body = el("div", { testid: "answer-text" }, citationText(ctx, text || ""));
+  return el("div", { class: "msg assistant", testid: "assistant-message" },
+    el("div", { class: "ai-label" }, "AI-generated — check the evidence"), body, feedbackBox());
+}
+
+function feedbackBox() {
+  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)" });
+  const done = el("span", { class: "muted", testid: "feedback-done" });
+  const send = (rating) => async () => {
+    try { await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value }); done.textContent = "Thanks — recorded."; }
+    catch (e) { showError(e); }
+  };
+  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", onclick: send("up") }, "👍"),
+    el("button", { testid: "thumbs-down", onclick: send("down") }, "👎"), comment, done);
+}
+
+async function openCitation(ctx, label) {
+  if (label.startsWith("E")) {
+    const card = ctx.messages.querySelector(`[data-evidence="${label}"]`);
+    if (card) { card.open = true; card.scrollIntoView({ block: "center" }); }
+    return;
+  }
+  const [sop, section] = label.split(" §");
+  const panel = ctx.side.querySelector("[data-testid=sop-panel]");
+  panel.hidden = false;
+  try {
+    const { section: s } = await api("GET", `/api/sop/${sop}/${section}`);
+    clear(panel).append(el("h3", { testid: "sop-title" }, `${s.citation || label} — ${s.section_title || s.title || ""}`),
+      el("p", { class: "muted" }, `${s.title || ""} · version ${fmt(s.version)}${s.status && s.status !== "effective" ? " · " + s.status : ""}`),
+      el("pre", { testid: "sop-text" }, s.text || ""));
+  } catch (e) { clear(panel).append(el("p", { class: "bad" }, e.message)); }
+}
+
+function evidenceCard(data, ok) {
+  const id = data.id || data.evidence_id || "";
+  const body = ok ? data.result ?? data.data ?? data.summary : data.error;
+  return el("details", { class: "card evidence" + (ok ? "" : " err"), testid: "evidence-card", "data-evidence": id },
+    el("summary", {}, `${id ? id + " · " : ""}${data.tool || data.name || "tool"} ${ok ? "✓" : "✗ error"}`),
+    el("div", { class: "muted" }, "args: " + fmt(data.args)), el("pre", {}, JSON.stringify(body, null, 2)));
+}
+
+function proposalsCard(ctx, proposals) {
+  const card = el("div", { class: "card", testid: "proposals" }, el("h3", {}, "Proposed actions"));
+  for (const p of proposals) {
+    card.append(el("div", { class: "card", testid: "proposal", "data-id": p.id },
+      el("div", { class: "row" }, el("strong", {}, `${p.kind} · ${p.reason_code || ""}`),
+        el("span", { class: `status ${p.status}`, testid: "proposal-status" }, p.status),
+        p.amount != null ? el("span", {}, `${fmt(p.amount)} ${p.currency || ""}`) : null),
+      p.explanation ? el("p", {}, p.explanation) : null,
+      el("div", { class: "muted" }, "arguments: " + fmt(p.args)),
+      el("details", {}, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), el("pre", { testid: "iso-draft" }, p.iso_xml || "")),
+      p.result ? el("div", { class: "muted" }, "result: " + fmt(p.result)) : null));
+  }
+  if (proposals.some((p) => p.status === "proposed")) {
+    const btn = el("button", { class: "primary", testid: "submit-proposals" }, "Submit for approval");
+    btn.addEventListener("click", async () => {
+      btn.disabled = true;
+      try { await api("POST", `/api/conversations/${state.current}/submit`); await openConversation(ctx, state.current); watch(ctx); }
+      catch (e) { showError(e); btn.disabled = false; }
+    });
+    card.append(btn);
+  }
+  if (proposals.some((p) => p.status === "submitted")) watch(ctx);
+  return card;
+}
+
+function watch(ctx) {
+  clearInterval(state.poll);
+  const id = state.current;
+  state.poll = setInterval(async () => {
+    if (state.current !== id) return clearInterval(state.poll);
+    const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`).catch(() => ({}));
+    const ps = (thread && thread.proposals) || [];
+    if (!ps.some((p) => p.status === "submitted")) { clearInterval(state.poll); openConversation(ctx, id); }
+  }, 2000);
+}
+
+async function loadCase(ctx, reference) {
+  const panel = ctx.side.querySelector("[data-testid=case-panel]");
+  try {
+    const c = await api("GET", `/api/case/${encodeURIComponent(reference)}`);
+    const pay = c.payment.ok ? c.payment.data : { error: c.payment.error.message };
+    const trk = c.tracker.ok ? c.tracker.data : null;
+    const hops = (trk && (trk.hops || trk.events || trk.tracker_events)) || [];
+    const cal = c.calendar.ok ? c.calendar.data : null;
+    const due = cal && (cal.sla_due_date || cal.sla_due || cal.due_date);
+    clear(panel).append(el("h3", {}, "Case ", el("code", {}, reference)),
+      due ? el("p", { testid: "sla-clock" }, `SLA due ${due}`) : null,
+      kvTable(pay && pay.payment ? pay.payment : pay, "payment-summary"), el("h4", {}, "Tracker"),
+      el("ol", { class: "timeline", testid: "tracker-timeline" }, hops.map((h) => el("li", {},
+        el("strong", {}, h.agent_bic || h.bic || h.agent || "agent"), " ", fmt(h.status), " ", fmt(h.reason || h.status_reason),
+        el("div", { class: "muted" }, [h.timestamp || h.received_at || h.time, h.charges != null ? `charges ${fmt(h.charges)} ${h.charges_currency || ""}` : ""].filter(Boolean).join(" · "))))));
+  } catch (e) { clear(panel).append(el("h3", {}, "Case"), el("p", { class: "bad" }, e.message)); }
+}
+
+async function sendMessage(ctx) {
+  const message = ctx.input.value.trim();
+  if (!message) return;
+  showError(null);
+  if (!state.current) {
+    try { state.current = (await api("POST", "/api/conversations", {})).conversation.id; } catch (e) { return showError(e); }
+  }
+  ctx.input.value = "";
+  ctx.send.disabled = true;
+  ctx.messages.append(el("div", { class: "msg user" }, message));
+  const steps = el("div", { class: "muted", testid: "steps" });
+  const live = el("div", { testid: "streaming-answer" });
+  const bubble = el("div", { class: "msg assistant", testid: "assistant-message" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), steps, live);
+  ctx.messages.append(bubble);
+  let text = "", caseLoaded = false;
+  try {
+    await stream(`/api/conversations/${state.current}/messages`, { message }, (type, data) => {
+      if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
+      else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
+      else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
+      else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
+      else if (type === "answer") { text = data.text || data.answer || text; clear(live).append(...citationText(ctx, text)); }
+      else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
+      else if (type === "error") showError(data);
+      const refs = (type === "intake" && data.references) || null;
+      const ref = refs && [...(refs.uetrs || []), ...(refs.payment_ids || []), ...(refs.payment_refs || [])][0];
+      if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref); }
+    });
+    bubble.append(feedbackBox());
+    refreshList(ctx);
+  } catch (e) { showError(e); }
+  finally { ctx.send.disabled = false; }
+}
+
+export { age };

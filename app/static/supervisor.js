@@ -1,0 +1,64 @@
+// Supervisor view: the approval queue, the evidence behind a proposal, approve / edit (with diff) / reject.
+import { api } from "./api.js";
+import { age, clear, el, fmt, showError } from "./dom.js";
+
+export function renderSupervisor(root) {
+  const queue = el("div", { testid: "approval-queue" });
+  const detail = el("div", { testid: "approval-detail" }, el("p", { class: "muted" }, "Select a proposal."));
+  clear(root).append(el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Approval queue"),
+    el("button", { testid: "refresh-queue", onclick: () => loadQueue(queue, detail) }, "Refresh"), queue), detail));
+  loadQueue(queue, detail);
+}
+
+async function loadQueue(queue, detail) {
+  try {
+    const { approvals } = await api("GET", "/api/approvals");
+    const rows = approvals.map((p) => el("tr", { testid: "queue-row", "data-id": p.id },
+      el("td", {}, p.requested_by || p.requester || "—"), el("td", {}, p.kind),
+      el("td", {}, p.amount != null ? `${fmt(p.amount)} ${p.currency || ""}` : "—"),
+      el("td", {}, age(p.submitted_at || p.created_at)), el("td", {}, fmt(p.sla_due_date || p.sla_due)),
+      el("td", {}, el("button", { testid: "open-proposal", onclick: () => openProposal(p, queue, detail) }, "Open"))));
+    clear(queue).append(approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
+      ["Requester", "Action", "Amount", "Age", "SLA", ""].map((h) => el("th", {}, h)))), el("tbody", {}, rows))
+      : el("p", { class: "muted", testid: "queue-empty" }, "Nothing waiting."));
+  } catch (e) { showError(e); }
+}
+
+function diff(before, after) {
+  const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])];
+  return el("table", { testid: "args-diff" }, el("tbody", {}, keys.filter((k) => fmt(before?.[k]) !== fmt(after?.[k]))
+    .map((k) => el("tr", {}, el("th", {}, k), el("td", { class: "diff-del" }, fmt(before?.[k])), el("td", { class: "diff-add" }, fmt(after?.[k]))))));
+}
+
+async function openProposal(p, queue, detail) {
+  const thread = p.thread_id;
+  const reason = el("input", { testid: "reject-reason", maxlength: "2000", placeholder: "Reason (required to reject)" });
+  const editor = el("textarea", { testid: "edit-args", rows: "6" }, JSON.stringify(p.args, null, 2));
+  const diffBox = el("div", {});
+  const decide = async (action, extra = {}) => {
+    showError(null);
+    try {
+      await api("POST", `/api/approvals/${encodeURIComponent(thread)}/decide`, { decisions: [{ proposal_id: p.id, action, ...extra }] });
+      clear(detail).append(el("p", { class: "ok", testid: "decision-done" }, `${action} recorded for ${p.id}`));
+      loadQueue(queue, detail);
+    } catch (e) { showError(e); }
+  };
+  const evidence = el("div", { testid: "proposal-conversation" });
+  clear(detail).append(el("h2", {}, `${p.kind} · ${p.reason_code || ""}`),
+    el("p", {}, `Requested by ${p.requested_by || "—"} · ${p.amount != null ? fmt(p.amount) + " " + (p.currency || "") : "no amount"}`),
+    p.explanation ? el("p", {}, p.explanation) : null,
+    el("div", { class: "muted" }, "Evidence: " + fmt(p.evidence_ids)),
+    el("details", { open: true }, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), el("pre", {}, p.iso_xml || "")),
+    el("h3", {}, "Arguments"), el("pre", {}, JSON.stringify(p.args, null, 2)),
+    el("div", { class: "row" },
+      el("button", { class: "primary", testid: "approve", onclick: () => decide("approve") }, "Approve"),
+      el("button", { class: "danger", testid: "reject", onclick: () => reason.value.trim() ? decide("reject", { reason: reason.value }) : showError({ message: "A rejection needs a reason", code: "reason_required" }) }, "Reject"), reason),
+    el("details", { testid: "edit-box" }, el("summary", {}, "Edit arguments"), editor,
+      el("button", { testid: "preview-edit", onclick: () => { try { clear(diffBox).append(diff(p.args, JSON.parse(editor.value))); } catch (_) { showError({ message: "arguments must be JSON", code: "invalid_json" }); } } }, "Show diff"),
+      diffBox, el("button", { testid: "save-edit", onclick: () => { try { decide("edit", { args: JSON.parse(editor.value) }); } catch (_) { showError({ message: "arguments must be JSON", code: "invalid_json" }); } } }, "Save edit (needs a fresh approval)")),
+    el("h3", {}, "Conversation"), evidence);
+  try {
+    const { thread: t } = await api("GET", `/api/conversations/${encodeURIComponent(thread)}`);
+    for (const m of (t && t.messages) || []) evidence.append(el("div", { class: "msg " + (m.role === "user" || m.type === "human" ? "user" : "assistant") }, m.content));
+  } catch (e) { evidence.append(el("p", { class: "bad" }, e.message)); }
+}
