@@ -12,7 +12,12 @@ from app.server import create_app
 from app.settings import Settings
 from tests.app.fakes import FakeAgentService, FakeRetriever
 
-ROLES_USERS = {"analyst": "analyst1", "supervisor": "supervisor1", "compliance": "compliance1", "admin": "admin1"}
+ROLES_USERS = {
+    "analyst": "analyst1",
+    "supervisor": "supervisor1",
+    "compliance": "compliance1",
+    "admin": "admin1",
+}
 
 
 def login(client: TestClient, username: str, password: str = "payinvest-demo") -> TestClient:
@@ -28,7 +33,9 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """One app per test module (argon2 hashing makes seeding users the slow part)."""
     data = Path(tmp_path_factory.mktemp("app")) / "data"
     settings = Settings(data_dir=data)
-    app = create_app(settings, agent_service=None, retriever=FakeRetriever(), mount_sandbox=False, start_agent=False)
+    app = create_app(
+        settings, agent_service=None, retriever=FakeRetriever(), mount_sandbox=False, start_agent=False
+    )
     service = FakeAgentService(audit=app.state.audit)
     app.state.agent_service = service
     app.state.users.ensure_demo_users()

@@ -32,7 +32,9 @@ class FakeAgentService:
             self.audit.append(event_type, actor=user, conversation_id=thread_id, payload=payload)
 
     async def stream(self, message: str, *, thread_id: str, user: str) -> AsyncIterator[dict[str, Any]]:
-        thread = self.threads.setdefault(thread_id, {"thread_id": thread_id, "user": user, "messages": [], "proposals": []})
+        thread = self.threads.setdefault(
+            thread_id, {"thread_id": thread_id, "user": user, "messages": [], "proposals": []}
+        )
         if any(p["status"] == "submitted" for p in thread["proposals"]):
             raise FakeAgentError("thread_awaiting_approval", "proposals are waiting for a supervisor", 409)
         thread["messages"].append({"role": "user", "content": message})
@@ -40,11 +42,22 @@ class FakeAgentService:
         yield {"type": "intake", "data": {"case_type": "claim_non_receipt", "references": {"uetrs": [UETR]}}}
         args = {"reference": UETR}
         yield {"type": "tool_call", "data": {"id": "E1", "tool": "get_payment", "args": args}}
-        result = {"payment_id": "PAY-00000042", "status": "ACSP", "debtor_name": "Ada Lovelace",
-                  "debtor_iban": "DE89370400440532013000", "note": "<img src=x onerror=alert(1)>"}
+        result = {
+            "payment_id": "PAY-00000042",
+            "status": "ACSP",
+            "debtor_name": "Ada Lovelace",
+            "debtor_iban": "DE89370400440532013000",
+            "note": "<img src=x onerror=alert(1)>",
+        }
         self._log("tool_result", user, thread_id, {"tool": "get_payment", "args": args, "result": result})
-        yield {"type": "tool_result", "data": {"id": "E1", "tool": "get_payment", "ok": True, "result": result}}
-        yield {"type": "retrieval", "data": {"hits": [{"citation": "SOP-001 §3", "sop_id": "SOP-001", "section": "3"}]}}
+        yield {
+            "type": "tool_result",
+            "data": {"id": "E1", "tool": "get_payment", "ok": True, "result": result},
+        }
+        yield {
+            "type": "retrieval",
+            "data": {"hits": [{"citation": "SOP-001 §3", "sop_id": "SOP-001", "section": "3"}]},
+        }
         answer = f"The payment {UETR} is pending at the intermediary (G002) [E1] [SOP-001 §3]."
         for word in answer.split(" "):
             if self.token_delay:
@@ -73,8 +86,10 @@ class FakeAgentService:
         self._log("proposals", user, thread_id, {"proposals": [proposal]})
         yield {"type": "answer", "data": {"text": answer, "citations": ["SOP-001 §3", "E1"]}}
         yield {"type": "proposals", "data": {"proposals": [proposal]}}
-        yield {"type": "turn", "data": {"thread_id": thread_id, "answer": answer, "proposals": [proposal],
-                                        "status": "answered"}}
+        yield {
+            "type": "turn",
+            "data": {"thread_id": thread_id, "answer": answer, "proposals": [proposal], "status": "answered"},
+        }
 
     async def submit(self, thread_id: str, *, user: str) -> dict[str, Any]:
         thread = self.threads.get(thread_id)
@@ -88,7 +103,9 @@ class FakeAgentService:
 
     def pending_approvals(self) -> list[dict[str, Any]]:
         return [
-            dict(p, thread_id=t["thread_id"]) for t in self.threads.values() for p in t["proposals"]
+            dict(p, thread_id=t["thread_id"])
+            for t in self.threads.values()
+            for p in t["proposals"]
             if p["status"] == "submitted"
         ]
 
@@ -131,11 +148,20 @@ class FakeAgentService:
 class FakeRetriever:
     """get_section over two known sections."""
 
-    SECTIONS: ClassVar[dict[tuple[str, str], str]] = {("SOP-001", "3"): "Before a claim, read the tracker. <script>alert(1)</script>"}
+    SECTIONS: ClassVar[dict[tuple[str, str], str]] = {
+        ("SOP-001", "3"): "Before a claim, read the tracker. <script>alert(1)</script>"
+    }
 
     def get_section(self, sop_id: str, section: str) -> dict[str, Any] | None:
         text = self.SECTIONS.get((sop_id, section))
         if text is None:
             return None
-        return {"citation": f"{sop_id} §{section}", "sop_id": sop_id, "section": section, "version": "1.2",
-                "title": "Claim non-receipt", "section_title": "Checks before a claim", "text": text}
+        return {
+            "citation": f"{sop_id} §{section}",
+            "sop_id": sop_id,
+            "section": section,
+            "version": "1.2",
+            "title": "Claim non-receipt",
+            "section_title": "Checks before a claim",
+            "text": text,
+        }

@@ -41,15 +41,23 @@ def test_full_flow(app_env: dict) -> None:
     assert app_env["service"].executed == [proposal["id"]]
     thread = c["analyst1"].get(f"/api/conversations/{conv['id']}").json()["thread"]
     assert thread["proposals"][0]["status"] == "executed"
-    fb = c["analyst1"].post(f"/api/conversations/{conv['id']}/feedback", json={"rating": "up", "comment": "ok"})
+    fb = c["analyst1"].post(
+        f"/api/conversations/{conv['id']}/feedback", json={"rating": "up", "comment": "ok"}
+    )
     assert fb.status_code == 201
-    found = c["compliance1"].get("/api/compliance/search", params={"user": "analyst1"}).json()["conversations"]
+    found = (
+        c["compliance1"].get("/api/compliance/search", params={"user": "analyst1"}).json()["conversations"]
+    )
     assert conv["id"] in {x["conversation_id"] for x in found}
     uetr = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
-    found = c["compliance1"].get("/api/compliance/search", params={"uetr": uetr, "kind": "investigation"}).json()
+    found = (
+        c["compliance1"].get("/api/compliance/search", params={"uetr": uetr, "kind": "investigation"}).json()
+    )
     assert conv["id"] in {x["conversation_id"] for x in found["conversations"]}
     replay = c["compliance1"].get(f"/api/compliance/conversations/{conv['id']}/events").json()["events"]
-    assert {"conversation_created", "user_message", "approval", "feedback"} <= {e["event_type"] for e in replay}
+    assert {"conversation_created", "user_message", "approval", "feedback"} <= {
+        e["event_type"] for e in replay
+    }
     assert c["compliance1"].get("/api/compliance/verify").json()["ok"] is True
     masked = c["compliance1"].get(f"/api/compliance/conversations/{conv['id']}/export")
     assert masked.status_code == 200 and masked.headers["content-type"] == "application/zip"
@@ -77,8 +85,9 @@ def test_four_eyes_and_tier_errors_are_clear(app_env: dict) -> None:
     body = {"decisions": [{"proposal_id": pid, "action": "approve"}]}
     r = c["supervisor1"].post(f"/api/approvals/{conv['id']}/decide", json=body)
     assert r.status_code == 403 and r.json()["error"]["code"] == "approval_limit_exceeded"
-    r = c["supervisor2"].post(f"/api/approvals/{conv['id']}/decide", json={"decisions": [
-        {"proposal_id": pid, "action": "reject"}]})
+    r = c["supervisor2"].post(
+        f"/api/approvals/{conv['id']}/decide", json={"decisions": [{"proposal_id": pid, "action": "reject"}]}
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "reason_required"
     assert service.threads[conv["id"]]["proposals"][0]["status"] == "submitted"
 
@@ -122,35 +131,97 @@ def test_lockout_after_five_failures_and_logins_are_audited(app_env: dict) -> No
     ("user", "method", "path", "body", "status", "code"),
     [
         ("analyst1", "post", "/api/conversations/{conv}/messages", {"message": ""}, 422, "invalid_request"),
-        ("analyst1", "post", "/api/conversations/{conv}/messages", {"message": "x" * 4001}, 422, "invalid_request"),
+        (
+            "analyst1",
+            "post",
+            "/api/conversations/{conv}/messages",
+            {"message": "x" * 4001},
+            422,
+            "invalid_request",
+        ),
         ("analyst1", "post", "/api/conversations/{conv}/messages", {"msg": "hi"}, 422, "invalid_request"),
         ("analyst1", "post", "/api/conversations", {"title": "t" * 201}, 422, "invalid_request"),
         ("analyst1", "post", "/api/conversations/{conv}/feedback", {"rating": "meh"}, 422, "invalid_request"),
-        ("analyst1", "post", "/api/conversations/{conv}/feedback", {"rating": "up", "comment": "c" * 2001}, 422,
-         "invalid_request"),
+        (
+            "analyst1",
+            "post",
+            "/api/conversations/{conv}/feedback",
+            {"rating": "up", "comment": "c" * 2001},
+            422,
+            "invalid_request",
+        ),
         ("analyst1", "post", "/api/conversations/nope/submit", None, 404, "conversation_not_found"),
         ("analyst1", "get", "/api/sop/SOP-1/3", None, 422, "invalid_citation"),
         ("analyst1", "get", "/api/sop/SOP-001/99", None, 404, "section_not_found"),
         ("analyst1", "get", "/api/case/%3Cscript%3E", None, 422, "invalid_reference"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide", {"decisions": []}, 422, "invalid_request"),
-        ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "action": "yolo"}]}, 422, "invalid_request"),
-        ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "action": "edit"}]}, 422, "args_required"),
-        ("supervisor1", "post", "/api/approvals/{conv}/decide",
-         {"decisions": [{"proposal_id": "x", "action": "approve"}]}, 404, "thread_not_found"),
+        (
+            "supervisor1",
+            "post",
+            "/api/approvals/{conv}/decide",
+            {"decisions": [{"proposal_id": "x", "action": "yolo"}]},
+            422,
+            "invalid_request",
+        ),
+        (
+            "supervisor1",
+            "post",
+            "/api/approvals/{conv}/decide",
+            {"decisions": [{"proposal_id": "x", "action": "edit"}]},
+            422,
+            "args_required",
+        ),
+        (
+            "supervisor1",
+            "post",
+            "/api/approvals/{conv}/decide",
+            {"decisions": [{"proposal_id": "x", "action": "approve"}]},
+            404,
+            "thread_not_found",
+        ),
         ("compliance1", "get", "/api/compliance/search?since=yesterday", None, 422, "invalid_date"),
         ("compliance1", "get", "/api/compliance/search?kind=steal", None, 422, "invalid_kind"),
         ("compliance1", "get", "/api/compliance/search?user=a%20b", None, 422, "invalid_query"),
-        ("compliance1", "get", "/api/compliance/conversations/none/export", None, 404, "conversation_not_found"),
-        ("admin1", "post", "/api/admin/users", {"username": "Bad Name!", "role": "analyst",
-                                                "password": "long-enough-pass"}, 422, "invalid_user"),
-        ("admin1", "post", "/api/admin/users", {"username": "newbie", "role": "king",
-                                                "password": "long-enough-pass"}, 422, "invalid_user"),
-        ("admin1", "post", "/api/admin/users", {"username": "newbie", "role": "analyst", "password": "short"}, 422,
-         "invalid_request"),
-        ("admin1", "post", "/api/admin/users", {"username": "analyst1", "role": "analyst",
-                                                "password": "long-enough-pass"}, 409, "user_exists"),
+        (
+            "compliance1",
+            "get",
+            "/api/compliance/conversations/none/export",
+            None,
+            404,
+            "conversation_not_found",
+        ),
+        (
+            "admin1",
+            "post",
+            "/api/admin/users",
+            {"username": "Bad Name!", "role": "analyst", "password": "long-enough-pass"},
+            422,
+            "invalid_user",
+        ),
+        (
+            "admin1",
+            "post",
+            "/api/admin/users",
+            {"username": "newbie", "role": "king", "password": "long-enough-pass"},
+            422,
+            "invalid_user",
+        ),
+        (
+            "admin1",
+            "post",
+            "/api/admin/users",
+            {"username": "newbie", "role": "analyst", "password": "short"},
+            422,
+            "invalid_request",
+        ),
+        (
+            "admin1",
+            "post",
+            "/api/admin/users",
+            {"username": "analyst1", "role": "analyst", "password": "long-enough-pass"},
+            409,
+            "user_exists",
+        ),
         ("admin1", "post", "/api/admin/users/ghost/disable", None, 404, "user_not_found"),
         ("admin1", "post", "/api/admin/users/admin1/disable", None, 409, "cannot_disable_self"),
         ("admin1", "post", "/api/admin/controls", {}, 422, "nothing_to_change"),
@@ -184,8 +255,9 @@ def test_kill_switches_take_effect_immediately_and_are_audited(app_env: dict) ->
         c["admin1"].post("/api/admin/controls", json={"llm_enabled": True})
     c["admin1"].post("/api/admin/controls", json={"actions_enabled": False})
     try:
-        r = c["supervisor1"].post(f"/api/approvals/{conv}/decide", json={"decisions": [
-            {"proposal_id": "x", "action": "approve"}]})
+        r = c["supervisor1"].post(
+            f"/api/approvals/{conv}/decide", json={"decisions": [{"proposal_id": "x", "action": "approve"}]}
+        )
         assert r.status_code == 423 and r.json()["error"]["code"] == "actions_disabled"
     finally:
         c["admin1"].post("/api/admin/controls", json={"actions_enabled": True})
