@@ -1,0 +1,173 @@
+"""Deterministic synthetic payments database: ``seed_database`` (what ``payinvest seed`` runs)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import Engine, inspect, select
+
+from tools.sandbox import schema
+from tools.sandbox.bulk import BulkWriter
+from tools.sandbox.calendar import SANDBOX_AS_OF, day_table
+from tools.sandbox.fx import CURRENCIES, PER_USD, fx_rows, rate_matrix
+from tools.sandbox.parties import build_banks, build_parties
+from tools.sandbox.payments_gen import WINDOW_DAYS, generate_frame
+from tools.sandbox.tracker_gen import settle
+
+GENERATOR_VERSION = "1.0"
+# The sandbox clock: 16:00 UTC on SANDBOX_AS_OF. Nothing depends on the wall clock.
+SANDBOX_NOW = datetime(SANDBOX_AS_OF.year, SANDBOX_AS_OF.month, SANDBOX_AS_OF.day, 16, 0)
+WINDOW_START = datetime.combine(SANDBOX_AS_OF - timedelta(days=WINDOW_DAYS), datetime.min.time())
+CALENDAR_DAYS = WINDOW_DAYS + 60
+BATCH = 50_000
+
+Progress = Callable[[str, int, int], None]
+
+
+class SeedError(ValueError):
+    """The seed request cannot be carried out (bad size, or a database seeded differently)."""
+
+
+@dataclass
+class SeedReport:
+    """What a seed run did (the ``payinvest seed --json`` contract)."""
+
+    seed: int
+    payments: int
+    scenarios: int
+    counts: dict[str, int] = field(default_factory=dict)
+    elapsed_seconds: float = 0.0
+    skipped: bool = False
+    database: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe form."""
+        return asdict(self)
+
+
+def read_seed_info(engine: Engine) -> dict[str, object] | None:
+    """The stored seed metadata, or None for an unseeded database."""
+    if not inspect(engine).has_table("seed_info"):
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.seed_info)).mappings().first()
+    return dict(row) if row else None
+
+
+def seed_database(
+    engine: Engine, *, payments: int, seed: int, progress: Progress | None = None, force: bool = False
+) -> SeedReport:
+    """Fill the payments database with ``payments`` random payments plus every named scenario.
+
+    Same seed and size give the same rows and ids. An identical existing seed is left alone unless ``force``;
+    a database seeded with another seed or size raises ``SeedError`` unless ``force``.
+    """
+    if payments < 0:
+        raise SeedError(f"--payments must be >= 0, got {payments}")
+    if payments > 20_000_000:
+        raise SeedError(f"--payments must be <= 20000000, got {payments}")
+    info = read_seed_info(engine)
+    if info and not force:
+        if info["seed"] == seed and info["payments"] == payments and info["generator_version"] == GENERATOR_VERSION:
+            counts = json.loads(str(info["counts"]))
+            return SeedReport(seed, payments, counts.get("scenarios", 0), counts,
+                              float(info["elapsed_seconds"]), skipped=True, database=_url(engine))
+        raise SeedError(
+            f"database already seeded with seed={info['seed']} payments={info['payments']}; use --force to replace it"
+        )
+    report = progress or (lambda stage, done, total: None)
+    started = time.perf_counter()
+    counts = _load(engine, payments, seed, report)
+    elapsed = round(time.perf_counter() - started, 2)
+    with engine.begin() as conn:
+        conn.execute(schema.seed_info.delete())
+        conn.execute(schema.seed_info.insert().values(
+            id=1, seed=seed, payments=payments, generator_version=GENERATOR_VERSION,
+            created_at=SANDBOX_NOW, elapsed_seconds=elapsed, counts=json.dumps(counts)))
+    return SeedReport(seed, payments, counts["scenarios"], counts, elapsed, database=_url(engine))
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]:
+    from tools.sandbox.incidents import build_incidents
+    from tools.sandbox.rows import account_rows, bank_rows, customer_rows, event_rows, payment_rows
+    from tools.sandbox.scenario_rows import insert_scenarios
+
+    with contextlib.suppress(ImportError):  # the API owns the actions table; recreate it with the rest
+        import tools.sandbox.actions_schema  # noqa: F401
+    rng = np.random.default_rng(seed)
+    banks = build_banks()
+    parties = build_parties(rng, banks, int(min(max(n // 12, 300), 80_000)), SANDBOX_AS_OF)
+    now_sec = int((SANDBOX_NOW - WINDOW_START).total_seconds())
+    report("generate", 0, n)
+    frame = generate_frame(rng, banks, parties, n, now_sec) if n else None
+    per_usd = rate_matrix(rng, CALENDAR_DAYS)
+    tables = {c: day_table(c, WINDOW_START.date(), CALENDAR_DAYS) for c in CURRENCIES}
+    st = settle(rng, frame, banks, per_usd, tables, now_sec) if frame else None
+
+    counts: dict[str, int] = {}
+    writer = BulkWriter(engine)
+    try:
+        all_tables = [t for t in schema.metadata.sorted_tables]
+        writer.recreate(all_tables)
+        counts["banks"] = writer.insert(schema.banks, bank_rows(banks))
+        counts["customers"] = writer.insert(schema.customers, customer_rows(parties))
+        counts["accounts"] = writer.insert(schema.accounts, account_rows(parties, banks, SANDBOX_AS_OF))
+        counts["fx_rates"] = writer.insert(schema.fx_rates, fx_rows(per_usd, WINDOW_START.date()))
+        counts["payments"] = counts["tracker_events"] = 0
+        if frame is not None and st is not None:
+            for lo in range(0, n, BATCH):
+                rows = payment_rows(rng, frame, st, banks, parties, WINDOW_START, lo, min(n, lo + BATCH))
+                counts["payments"] += writer.insert(schema.payments, rows)
+                report("payments", min(n, lo + BATCH), n)
+            total_events = len(st.ev_payment)
+            for rows in event_rows(st, frame, banks, WINDOW_START, 0, total_events):
+                counts["tracker_events"] += writer.insert(schema.tracker_events, rows)
+                report("tracker", counts["tracker_events"], total_events)
+            inc = build_incidents(rng, frame, st, parties, WINDOW_START)
+            counts["risk_scores"] = _insert_risk(writer, frame, banks, seed, report)
+        else:
+            inc = None
+        for table, rows in ((schema.screening_hits, inc.hits if inc else []),
+                            (schema.holds, inc.holds if inc else []),
+                            (schema.returns, inc.returns if inc else []),
+                            (schema.cases, inc.cases if inc else [])):
+            counts[table.name] = writer.insert(table, rows)
+        scenario_counts = insert_scenarios(writer, banks, per_usd, WINDOW_START)
+        for key, value in scenario_counts.items():
+            counts[key] = counts.get(key, 0) + value
+        report("indexes", 0, 1)
+        writer.create_indexes(all_tables)
+        report("indexes", 1, 1)
+    finally:
+        writer.close()
+    return counts
+
+
+def _insert_risk(writer: BulkWriter, frame, banks, seed: int, report: Progress) -> int:  # type: ignore[no-untyped-def]
+    from tools.sandbox.risk import MODEL_VERSION, assess
+    from tools.sandbox.rows import payment_id
+
+    report("risk", 0, frame.n)
+    country = np.array([b.country for b in banks])
+    eur = frame.amount / PER_USD[frame.ccy_in] * PER_USD[0]
+    creditor_country = country[frame.path[np.arange(frame.n), frame.hops - 1]]
+    result = assess(frame.debtor, frame.creditor, creditor_country, eur, frame.created,
+                    frame.ccy_in != frame.ccy_out, seed=seed)
+    scores = result.score.tolist()
+    total = 0
+    for lo in range(0, frame.n, BATCH):
+        hi = min(frame.n, lo + BATCH)
+        total += writer.insert(schema.risk_scores, [
+            (payment_id(i), scores[i], result.flags[i], MODEL_VERSION) for i in range(lo, hi)])
+    report("risk", frame.n, frame.n)
+    return total
