@@ -1,0 +1,35 @@
+"""Fixtures of the tools tests: payment systems over the in-process API (ASGI transport)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from app.settings import Settings
+from tests.sandbox_api.factories import small_engine
+from tools.registry import PaymentSystems
+from tools.sandbox.api import create_app
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    """A seeded SQLite payments database."""
+    return small_engine(str(tmp_path / "payments.db"))
+
+
+@pytest.fixture
+def transport(settings: Settings, engine: Engine) -> httpx.ASGITransport:
+    """The API served in process."""
+    return httpx.ASGITransport(app=create_app(settings, engine=engine))
+
+
+@pytest.fixture
+async def systems(transport: httpx.ASGITransport) -> AsyncIterator[PaymentSystems]:
+    """Every client over the in-process API."""
+    s = PaymentSystems.connect("http://sandbox", transport=transport)
+    yield s
+    await s.aclose()

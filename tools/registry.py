@@ -1,0 +1,178 @@
+"""The one door from the agent to the payment systems: read tools by name, drafts and approved writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from tools.accounts_client import AccountsClient
+from tools.actions_client import ActionsClient
+from tools.calendar_client import CalendarClient
+from tools.cases_client import CasesClient
+from tools.domain import ActionKind
+from tools.errors import InvalidInput, UnknownTool
+from tools.models import ACTION_ARG_MODELS
+from tools.payments_client import PaymentsClient
+from tools.read_args import READ_TOOL_SPECS
+from tools.screening_client import ScreeningClient
+from tools.tracker_client import TrackerClient
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+
+__all__ = [
+    "ACTION_ARG_MODELS",
+    "READ_TOOL_NAMES",
+    "PaymentSystems",
+    "call_read_tool",
+    "draft_action",
+    "execute_action",
+]
+
+READ_TOOL_NAMES: tuple[str, ...] = tuple(READ_TOOL_SPECS)
+SANDBOX_BASE_URL = "http://payments-sandbox"
+
+
+@dataclass
+class PaymentSystems:
+    """The typed clients of every payment system, sharing one HTTP connection pool."""
+
+    payments: PaymentsClient
+    tracker: TrackerClient
+    screening: ScreeningClient
+    accounts: AccountsClient
+    cases: CasesClient
+    calendar: CalendarClient
+    actions: ActionsClient
+    http: httpx.AsyncClient
+
+    @classmethod
+    def from_http(cls, http: httpx.AsyncClient) -> PaymentSystems:
+        """Clients over an existing ``httpx.AsyncClient`` (base URL and auth already set)."""
+        kw: dict[str, Any] = {"client": http}
+        return cls(
+            payments=PaymentsClient("", **kw),
+            tracker=TrackerClient("", **kw),
+            screening=ScreeningClient("", **kw),
+            accounts=AccountsClient("", **kw),
+            cases=CasesClient("", **kw),
+            calendar=CalendarClient("", **kw),
+            actions=ActionsClient("", **kw),
+            http=http,
+        )
+
+    @classmethod
+    def connect(
+        cls, base_url: str, *, token: str | None = None, transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+    ) -> PaymentSystems:  # fmt: skip
+        """Clients of the payments API at ``base_url`` (tests pass an ``httpx.ASGITransport``)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), headers=headers, transport=transport, timeout=timeout
+        )
+        return cls.from_http(http)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PaymentSystems:
+        """The bank's API at ``settings.payments_api_url``, else the sandbox mounted in process (ASGI)."""
+        if settings.payments_api_url:
+            return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
+        from tools.sandbox.api import create_app
+
+        transport = httpx.ASGITransport(app=create_app(settings))
+        return cls.connect(SANDBOX_BASE_URL, token=settings.payments_api_token, transport=transport)
+
+    async def aclose(self) -> None:
+        """Close the shared connection pool."""
+        await self.http.aclose()
+
+
+def _validate(model: type[BaseModel], args: Any, what: str) -> BaseModel:
+    if not isinstance(args, dict):
+        raise InvalidInput(f"{what}: arguments must be an object")
+    try:
+        return model.model_validate(args)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'args'}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise InvalidInput(f"{what}: {details}") from None
+
+
+async def _dispatch(systems: PaymentSystems, name: str, a: Any) -> BaseModel | dict[str, Any]:
+    s = systems
+    match name:
+        case "get_payment":
+            return await s.payments.get_payment(a.reference)
+        case "search_payments":
+            return await s.payments.search_payments(**a.model_dump(exclude_none=True))
+        case "get_tracker":
+            return await s.tracker.get_tracker(a.reference)
+        case "get_screening":
+            return await s.screening.get_screening(a.reference)
+        case "get_account":
+            return await s.accounts.get_account(a.account)
+        case "verify_payee":
+            return await s.accounts.verify_payee(a.account, a.name)
+        case "find_duplicates":
+            return await s.payments.find_duplicates(a.reference, days=a.days)
+        case "get_cases":
+            return await s.cases.get_cases(a.reference)
+        case "get_calendar":
+            return await s.calendar.get_calendar(a.currency, a.date)
+        case "get_sla":
+            return await s.calendar.get_sla(a.case_type.value, a.start, currency=a.currency)
+        case "get_fx_rate":
+            return await s.calendar.get_fx_rate(a.base, a.quote, a.date)
+        case "compute_compensation":
+            return await s.calendar.compute_compensation(
+                a.reference, a.corrected_value_date, annual_rate=a.annual_rate
+            )
+        case "get_risk_signals":
+            return await s.payments.get_risk_signals(a.reference)
+    raise UnknownTool(f"unknown read tool {name!r}")
+
+
+async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Run read tool ``name`` with ``args``; a JSON-safe dict, or a ``tools.errors.ToolError`` subclass."""
+    spec = READ_TOOL_SPECS.get(name)
+    if spec is None:
+        raise UnknownTool(f"unknown read tool {str(name)[:60]!r}; known: {', '.join(READ_TOOL_NAMES)}")
+    parsed = _validate(spec[0], args, name)
+    result = await _dispatch(systems, name, parsed)
+    return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+
+
+def _action_args(kind: ActionKind | str, args: dict[str, Any]) -> tuple[ActionKind, dict[str, Any]]:
+    try:
+        kind = ActionKind(kind)
+    except ValueError:
+        raise InvalidInput(f"unknown action kind {str(kind)[:40]!r}") from None
+    parsed = _validate(ACTION_ARG_MODELS[kind], args, kind.value)
+    return kind, parsed.model_dump(mode="json", exclude_none=True)
+
+
+async def execute_action(
+    systems: PaymentSystems,
+    kind: ActionKind,
+    args: dict[str, Any],
+    *,
+    idempotency_key: str,
+    approval_ref: str,
+) -> dict[str, Any]:
+    """Execute an approved action exactly once (the key makes a retry a replay)."""
+    kind, clean = _action_args(kind, args)
+    result = await systems.actions.execute(
+        kind, clean, idempotency_key=idempotency_key, approval_ref=approval_ref
+    )
+    return result.model_dump(mode="json")
+
+
+async def draft_action(systems: PaymentSystems, kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:
+    """Validate an action and return ``{"message_type", "xml", "xsd_validated", ...}``; changes nothing."""
+    kind, clean = _action_args(kind, args)
+    return (await systems.actions.draft(kind, clean)).model_dump(mode="json")
