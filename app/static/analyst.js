@@ -44,10 +44,12 @@ async function openConversation(ctx, id) {
   await refreshList(ctx);
   const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
   clear(ctx.messages);
-  for (const m of (thread && thread.messages) || []) {
-    const role = m.role || m.type;
-    if (role === "user" || role === "human") ctx.messages.append(el("div", { class: "msg user" }, m.content));
-    else ctx.messages.append(assistantBubble(ctx, m.content));
+  for (const t of (thread && thread.turns) || []) {
+    ctx.messages.append(el("div", { class: "msg user" }, t.message));
+    const r = t.result || {};
+    const bubble = assistantBubble(ctx, r.answer || "(no answer recorded)");
+    for (const call of r.tool_calls || []) bubble.insertBefore(evidenceCard({ ...call, tool: call.name }, call.ok !== false), bubble.lastChild);
+    ctx.messages.append(bubble);
   }
   const proposals = (thread && thread.proposals) || [];
   if (proposals.length) ctx.messages.append(proposalsCard(ctx, proposals));
@@ -102,10 +104,10 @@ async function openCitation(ctx, label) {
 
 function evidenceCard(data, ok) {
   const id = data.id || data.evidence_id || "";
-  const body = ok ? data.result ?? data.data ?? data.summary : data.error;
+  const body = ok ? data.summary ?? data.result : data.error ?? data.summary;
   return el("details", { class: "card evidence" + (ok ? "" : " err"), testid: "evidence-card", "data-evidence": id },
     el("summary", {}, `${id ? id + " · " : ""}${data.tool || data.name || "tool"} ${ok ? "✓" : "✗ error"}`),
-    el("div", { class: "muted" }, "args: " + fmt(data.args)), el("pre", {}, JSON.stringify(body, null, 2)));
+    el("div", { class: "muted" }, "args: " + fmt(data.args)), el("pre", {}, typeof body === "string" ? body : JSON.stringify(body, null, 2)));
 }
 
 function proposalsCard(ctx, proposals) {

@@ -59,6 +59,12 @@ async function openProposal(p, queue, detail) {
     el("h3", {}, "Conversation"), evidence);
   try {
     const { thread: t } = await api("GET", `/api/conversations/${encodeURIComponent(thread)}`);
-    for (const m of (t && t.messages) || []) evidence.append(el("div", { class: "msg " + (m.role === "user" || m.type === "human" ? "user" : "assistant") }, m.content));
+    for (const turn of (t && t.turns) || []) {
+      const r = turn.result || {};
+      evidence.append(el("div", { class: "msg user" }, `${turn.user}: ${turn.message}`),
+        el("div", { class: "msg assistant" }, el("div", { class: "ai-label" }, "AI-generated"), r.answer || ""),
+        ...(r.tool_calls || []).map((c) => el("div", { class: "card evidence" + (c.ok === false ? " err" : "") }, `${c.id} ${c.name} ${fmt(c.args)}: `, c.summary || fmt(c.error))),
+        ...(r.retrieved || []).map((h) => el("div", { class: "muted" }, `${h.citation} v${fmt(h.version)} ${h.title || ""}`)));
+    }
   } catch (e) { evidence.append(el("p", { class: "bad" }, e.message)); }
 }

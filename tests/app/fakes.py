@@ -33,11 +33,10 @@ class FakeAgentService:
 
     async def stream(self, message: str, *, thread_id: str, user: str) -> AsyncIterator[dict[str, Any]]:
         thread = self.threads.setdefault(
-            thread_id, {"thread_id": thread_id, "user": user, "messages": [], "proposals": []}
+            thread_id, {"conversation": {"thread_id": thread_id, "owner": user}, "turns": [], "proposals": []}
         )
         if any(p["status"] == "submitted" for p in thread["proposals"]):
             raise FakeAgentError("thread_awaiting_approval", "proposals are waiting for a supervisor", 409)
-        thread["messages"].append({"role": "user", "content": message})
         self._log("user_message", user, thread_id, {"message": message})
         yield {"type": "intake", "data": {"case_type": "claim_non_receipt", "references": {"uetrs": [UETR]}}}
         args = {"reference": UETR}
@@ -50,9 +49,10 @@ class FakeAgentService:
             "note": "<img src=x onerror=alert(1)>",
         }
         self._log("tool_result", user, thread_id, {"tool": "get_payment", "args": args, "result": result})
+        summary = f"payment PAY-00000042 status ACSP debtor {result['debtor_name']} {result['note']}"
         yield {
             "type": "tool_result",
-            "data": {"id": "E1", "tool": "get_payment", "ok": True, "result": result},
+            "data": {"id": "E1", "tool": "get_payment", "args": args, "ok": True, "summary": summary},
         }
         yield {
             "type": "retrieval",
@@ -81,7 +81,20 @@ class FakeAgentService:
             "thread_id": thread_id,
         }
         thread["proposals"].append(proposal)
-        thread["messages"].append({"role": "assistant", "content": answer})
+        turn = {
+            "turn": len(thread["turns"]) + 1,
+            "user": user,
+            "message": message,
+            "result": {
+                "answer": answer,
+                "citations": ["SOP-001 §3", "E1"],
+                "proposals": [proposal],
+                "tool_calls": [
+                    {"id": "E1", "name": "get_payment", "args": args, "ok": True, "summary": summary}
+                ],
+            },
+        }
+        thread["turns"].append(turn)
         self._log("answer", user, thread_id, {"answer": answer, "citations": ["SOP-001 §3", "E1"]})
         self._log("proposals", user, thread_id, {"proposals": [proposal]})
         yield {"type": "answer", "data": {"text": answer, "citations": ["SOP-001 §3", "E1"]}}
@@ -103,7 +116,7 @@ class FakeAgentService:
 
     def pending_approvals(self) -> list[dict[str, Any]]:
         return [
-            dict(p, thread_id=t["thread_id"])
+            dict(p)
             for t in self.threads.values()
             for p in t["proposals"]
             if p["status"] == "submitted"
@@ -137,7 +150,9 @@ class FakeAgentService:
         return {"thread_id": thread_id, "status": "completed", "proposals": list(by_id.values())}
 
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
-        return [{"thread_id": k} for k, t in self.threads.items() if user in (None, t["user"])]
+        return [
+            t["conversation"] for t in self.threads.values() if user in (None, t["conversation"]["owner"])
+        ]
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         if thread_id not in self.threads:
