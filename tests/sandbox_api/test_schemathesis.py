@@ -1,0 +1,32 @@
+"""Property-based run over the OpenAPI schema: no input may produce a 5xx (bounded examples, marked slow)."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from app.settings import Settings
+from tests.sandbox_api.factories import small_engine
+from tools.sandbox.api import create_app
+
+_TMP = Path(tempfile.mkdtemp(prefix="payinvest-schemathesis-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+APP = create_app(Settings(data_dir=_TMP / "data"), engine=small_engine(str(_TMP / "payments.db")))
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_server_errors(case: schemathesis.Case) -> None:
+    response = case.call()
+    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:300]}"
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) == {"error"} and body["error"]["code"] and body["error"]["message"]
