@@ -6,7 +6,7 @@ import os
 import signal
 
 FAULT_ENV = "PAYINVEST_AGENT_FAULT"
-POINTS = ("before_execute", "after_execute", "after_record")
+POINTS = ("after_decision", "before_execute", "after_execute", "after_record")
 
 
 def fault_point(name: str) -> None:

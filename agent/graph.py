@@ -31,8 +31,9 @@ def after_answer(state: AgentState) -> Literal["approval", "__end__"]:
 
 
 def after_approval(state: AgentState) -> Literal["execute_writes", "summary"]:
-    """Execute only approved proposals; rejections go straight to the summary."""
-    return "execute_writes" if any(p.get("status") == "approved" for p in state.get("proposals") or []) else "summary"
+    """Execute approved proposals (or collect results recorded before a crash); rejections go to the summary."""
+    statuses = {p.get("status") for p in state.get("proposals") or []}
+    return "execute_writes" if statuses & {"approved", "executed", "failed"} else "summary"
 
 
 def build_graph() -> StateGraph:

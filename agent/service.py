@@ -16,6 +16,7 @@ from agent.config import AgentConfig
 from agent.context import AgentContext
 from agent.deciding import apply_decisions, parse_decisions
 from agent.errors import AgentError, NotAuthorised, NothingToSubmit, ThreadAwaitingApproval, ThreadNotFound
+from agent.faults import fault_point
 from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
@@ -67,7 +68,8 @@ class AgentService:
         graph, ctx = await self._ready(), self._context()
         try:
             async for mode, chunk in graph.astream(graph_input, self._cfg(thread_id), context=ctx,
-                                                   stream_mode=["custom", "updates"]):
+                                                   stream_mode=["custom", "updates"],
+                                                   durability="sync"):  # each step is on disk before the next runs
                 if mode == "custom":
                     event = chunk
                 elif "__interrupt__" in chunk:
@@ -168,6 +170,7 @@ class AgentService:
                                         actions_enabled=self.deps.actions_enabled())
         for record in records:
             self.audit.record({"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id)
+        fault_point("after_decision")
         async for _ in self.resume(thread_id, actor=approver.username):
             pass
         return await self._result(thread_id, started)

@@ -49,7 +49,7 @@ async def execute_writes(state: AgentState, runtime: Runtime[AgentContext]) -> d
     done = {e["proposal_id"] for e in executions}
     proposals = list(state.get("proposals") or [])
     for index, proposal in enumerate(proposals):
-        if proposal.get("status") != "approved" or proposal["id"] in done:
+        if proposal.get("status") not in ("approved", "executed", "failed") or proposal["id"] in done:
             continue
         execution = await _execute_one(ctx, proposal)
         executions.append(execution)
