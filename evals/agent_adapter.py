@@ -30,14 +30,13 @@ def agent_config(config: EvalConfig) -> Any:
 def principal(username: str) -> Any:
     """The agent Principal of a demo user (role and approval limit from app.users.DEMO_USERS)."""
     from agent.approvals import Principal
-
     from app.users import DEMO_USERS
 
     user = next((u for u in DEMO_USERS if u.username == username), None)
     fields = {
         "username": username,
         "role": str(user.role) if user else "analyst",
-        "approval_limit_eur": user.approval_limit_eur if user else None,
+        "approval_limit_eur": float(user.approval_limit_eur or 0.0) if user else 0.0,
     }
     if dataclasses.is_dataclass(Principal):
         names = {f.name for f in dataclasses.fields(Principal)}
@@ -62,6 +61,17 @@ async def ask(service: Any, message: str, *, thread_id: str, user: str, timeout_
     return turn_from_result(result, role="analyst", content=message)
 
 
+def current_proposals(service: Any, thread_id: str) -> list[ProposalRecord] | None:
+    """The thread's proposals as the service stores them now (None when the service cannot say)."""
+    from evals.trajectory import proposal_from_row
+
+    try:
+        rows = service.thread(thread_id)["proposals"]
+    except Exception:
+        return None
+    return [proposal_from_row(row) for row in rows if isinstance(row, dict)]
+
+
 def _target(proposals: list[ProposalRecord], kind: str) -> ProposalRecord | None:
     pending = [p for p in proposals if p.kind == kind and p.status in PENDING_STATUSES]
     any_kind = [p for p in proposals if p.kind == kind]
@@ -78,6 +88,7 @@ async def decide(
     timeout_s: float,
 ) -> TurnRecord:
     """Submit the pending proposals, then apply one approver decision; refusals are recorded, not raised."""
+    proposals = current_proposals(service, thread_id) or proposals
     target = _target(proposals, decision.proposal_kind)
     record = DecisionRecord(
         proposal_id=target.id if target else None,
@@ -91,15 +102,24 @@ async def decide(
     if target is None:
         record.error = "no_proposal: the agent made no proposal of this kind"
         return turn
-    body: dict[str, Any] = {"proposal_id": target.id, "decision": decision.action, "reason": decision.reason}
+    body: dict[str, Any] = {
+        "proposal_id": target.id,
+        "action": decision.action,
+        "reason": decision.reason or None,
+    }
     if decision.action == "edit":
         body["args"] = {**target.args, **decision.edited_args}
+    # The graph resumes only when the whole batch is decided: the scenario's other proposals are rejected.
+    others = [
+        {"proposal_id": p.id, "action": "reject", "reason": "eval: not this scenario's decision"}
+        for p in proposals
+        if p.id != target.id and p.status in PENDING_STATUSES and p.turn == target.turn
+    ]
     try:
-        submit = getattr(service, "submit", None)
-        if submit is not None and target.status in ("proposed", "draft"):
-            await asyncio.wait_for(submit(thread_id, user=requester), timeout_s)
+        if target.status == "proposed" and hasattr(service, "submit"):
+            await asyncio.wait_for(service.submit(thread_id, user=requester), timeout_s)
         result = await asyncio.wait_for(
-            service.decide(thread_id, [body], approver=principal(decision.as_user)), timeout_s
+            service.decide(thread_id, [body, *others], approver=principal(decision.as_user)), timeout_s
         )
     except TimeoutError:
         record.error = f"timeout after {timeout_s:.0f}s"
@@ -110,4 +130,5 @@ async def decide(
     record.accepted = True
     done = turn_from_result(result, role="approval", content=turn.content)
     done.decision = record
+    done.tool_calls, done.hits = [], []  # the decided turn's reads were already recorded with its question
     return done

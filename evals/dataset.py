@@ -52,6 +52,9 @@ class Turn(BaseModel):
 
     role: Literal["analyst", "approval"]
     content: str | None = Field(default=None, max_length=4000)
+    as_user: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Who asks (analyst turns)."
+    )
     decision: Decision | None = None
 
     @model_validator(mode="after")

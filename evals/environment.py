@@ -74,7 +74,12 @@ def section_checker(retriever: Any) -> Any:
 
 
 def build_service(
-    settings: Settings, config: EvalConfig, *, chat_model: Any = None, retriever: Any = None
+    settings: Settings,
+    config: EvalConfig,
+    *,
+    chat_model: Any = None,
+    retriever: Any = None,
+    systems: Any = None,
 ) -> Any:
     """The real AgentService for this configuration."""
     try:
@@ -83,7 +88,9 @@ def build_service(
         raise EvalSetupError(f"the agent service is not available ({exc})") from None
     from evals.agent_adapter import agent_config
 
-    return AgentService(settings, chat_model=chat_model, retriever=retriever, config=agent_config(config))
+    return AgentService(
+        settings, chat_model=chat_model, systems=systems, retriever=retriever, config=agent_config(config)
+    )
 
 
 def corpus_hash(settings: Settings | None = None) -> str:

@@ -44,12 +44,14 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def to_ragas_messages(trajectory: Trajectory, restrict_to: set[str] | None = None) -> list[Any]:
-    """The trajectory as ragas messages: Human, AI(tool_calls), Tool results, AI answer, per analyst turn."""
+def to_ragas_messages(trajectory: Trajectory, keep: set[int] | None = None) -> list[Any]:
+    """The trajectory as ragas messages: Human, AI(tool_calls), Tool results, AI answer, per turn.
+
+    ``keep`` restricts the tool calls to those whose ``id()`` is in the set (None keeps all).
+    """
     from ragas.messages import AIMessage, HumanMessage, ToolCall, ToolMessage
 
     messages: list[Any] = []
-    seen: set[str] = set()
     for turn in trajectory.turns:
         if turn.role == "analyst":
             messages.append(HumanMessage(content=turn.content))
@@ -61,14 +63,7 @@ def to_ragas_messages(trajectory: Trajectory, restrict_to: set[str] | None = Non
                 else "approval"
             )
             messages.append(HumanMessage(content=text))
-        calls = []
-        for call in turn.tool_calls:
-            if restrict_to is not None:
-                key = f"{call.tool}:{sorted(call.args.items())!r}"
-                if call.tool not in restrict_to or key in seen:
-                    continue
-                seen.add(key)
-            calls.append(call)
+        calls = [call for call in turn.tool_calls if keep is None or id(call) in keep]
         if calls:
             messages.append(
                 AIMessage(content="", tool_calls=[ToolCall(name=c.tool, args=c.args) for c in calls])
@@ -93,6 +88,23 @@ def _project_args(trajectory: Trajectory, case: EvalCase) -> Trajectory:
     return copy
 
 
+def _aligned_calls(trajectory: Trajectory, case: EvalCase) -> set[int]:
+    """For each expected call, the agent's best-matching call of that tool (others are left to ToolCallF1)."""
+    from ragas.metrics.collections.tool_call_accuracy.util import exact_match_args
+
+    unused = list(trajectory.tool_calls())
+    chosen: set[int] = set()
+    for expected in case.expected_tool_calls:
+        wanted = {k: _fold(str(v)) for k, v in expected.args.items()}
+        candidates = [c for c in unused if c.tool == expected.name]
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda c: exact_match_args(c.args, wanted))
+        unused.remove(best)
+        chosen.add(id(best))
+    return chosen
+
+
 async def tool_call_scores(trajectory: Trajectory, case: EvalCase) -> tuple[float, float]:
     """Ragas ToolCallAccuracy (over the expected tools, any order) and ToolCallF1 (over every call)."""
     from ragas.messages import ToolCall
@@ -103,8 +115,7 @@ async def tool_call_scores(trajectory: Trajectory, case: EvalCase) -> tuple[floa
         ToolCall(name=c.name, args={k: _fold(str(v)) for k, v in c.args.items()})
         for c in case.expected_tool_calls
     ]
-    expected_names = {c.name for c in case.expected_tool_calls}
-    restricted = to_ragas_messages(projected, restrict_to=expected_names)
+    restricted = to_ragas_messages(projected, keep=_aligned_calls(projected, case))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # ragas warns on every length mismatch
         metric = ToolCallAccuracy(strict_order=False)

@@ -43,13 +43,14 @@ async def run_case(service: Any, case: EvalCase, config: EvalConfig, run_id: str
     thread_id = f"eval-{run_id}-{case.id}"
     trajectory = Trajectory(case_id=case.id, thread_id=thread_id)
     started = time.perf_counter()
+    asker = case.turns[0].as_user or ANALYST
     for turn in case.turns:
         if turn.role == "analyst":
             record = await agent_adapter.ask(
                 service,
                 turn.content or "",
                 thread_id=thread_id,
-                user=ANALYST,
+                user=asker,
                 timeout_s=config.turn_timeout_s,
             )
         else:
@@ -59,13 +60,14 @@ async def run_case(service: Any, case: EvalCase, config: EvalConfig, run_id: str
                 turn.decision,
                 thread_id=thread_id,
                 proposals=trajectory.proposals(),
-                requester=ANALYST,
+                requester=asker,
                 timeout_s=config.turn_timeout_s,
             )
         trajectory.turns.append(record)
         if record.error and record.role == "analyst":
             trajectory.error = record.error
             break
+    trajectory.final_proposals = agent_adapter.current_proposals(service, thread_id) or []
     trajectory.duration_s = round(time.perf_counter() - started, 3)
     return trajectory
 

@@ -40,6 +40,7 @@ class ProposalRecord(BaseModel):
     message_type: str | None = None
     status: str = "proposed"
     requested_by: str | None = None
+    turn: int | None = None
 
 
 class DecisionRecord(BaseModel):
@@ -84,6 +85,7 @@ class Trajectory(BaseModel):
     turns: list[TurnRecord] = Field(default_factory=list)
     duration_s: float = 0.0
     error: str | None = None
+    final_proposals: list[ProposalRecord] = Field(default_factory=list)
 
     def analyst_turns(self) -> list[TurnRecord]:
         return [turn for turn in self.turns if turn.role == "analyst"]
@@ -104,6 +106,8 @@ class Trajectory(BaseModel):
         for turn in self.turns:
             for proposal in turn.proposals:
                 latest[proposal.id] = proposal
+        for proposal in self.final_proposals:
+            latest[proposal.id] = proposal
         return list(latest.values())
 
     def decisions(self) -> list[DecisionRecord]:
@@ -126,7 +130,7 @@ def _as_dict(result: Any) -> dict[str, Any]:
 
 
 def _hits(data: dict[str, Any]) -> list[HitRecord]:
-    raw = data.get("retrieval") or data.get("hits") or data.get("retrieval_hits") or []
+    raw = data.get("retrieved") or data.get("hits") or data.get("retrieval") or []
     if isinstance(raw, dict):
         raw = raw.get("hits", [])
     hits = []
@@ -160,6 +164,11 @@ def _evidence_ids(data: dict[str, Any], calls: list[ToolCallRecord]) -> list[str
     return list(dict.fromkeys(ids))
 
 
+def proposal_from_row(raw: dict[str, Any]) -> ProposalRecord:
+    """A proposal from a TurnResult entry or a proposals-store row."""
+    return _proposal(raw)
+
+
 def _proposal(raw: dict[str, Any]) -> ProposalRecord:
     return ProposalRecord(
         id=str(raw.get("id") or raw.get("proposal_id") or ""),
@@ -169,6 +178,7 @@ def _proposal(raw: dict[str, Any]) -> ProposalRecord:
         message_type=raw.get("message_type"),
         status=str(raw.get("status") or "proposed"),
         requested_by=raw.get("requested_by") or raw.get("requester"),
+        turn=raw.get("turn") if isinstance(raw.get("turn"), int) else None,
     )
 
 
@@ -197,9 +207,9 @@ def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord
             tool=str(call.get("tool") or call.get("name") or ""),
             args=call.get("args") or {},
             ok=bool(call.get("ok", True)),
-            result=call.get("result"),
+            result=call.get("result", call.get("summary")),
             error=call.get("error"),
-            evidence_id=call.get("evidence_id"),
+            evidence_id=call.get("evidence_id") or call.get("id"),
         )
         for call in data.get("tool_calls") or []
     ]

@@ -1,0 +1,142 @@
+"""Through the real AgentService with a scripted model: the gate passes the champion and fails plan@v0-noplan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import BaseMessage
+
+from app.settings import Settings
+from evals.compare import compare_outputs
+from evals.config import CONFIG_DIR, load_config
+from evals.dataset import EvalCase
+from evals.environment import build_service
+from evals.gate import DEFAULT_THRESHOLDS, apply_gate, load_thresholds
+from evals.metrics import aggregate
+from evals.runner import RunOutput, run_dataset
+from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel, payment, sop_hit
+
+UETR_STUCK = "97ed4827-7b6f-4491-a06f-b548d5a7512d"
+UETR_DUP = "3c1f2a9e-5b7d-4e2a-9c4b-1d2e3f4a5b6c"
+EXTRA_READS = {"claim_non_receipt": "get_screening", "duplicate": "get_cases"}
+
+
+def _script(kind: str, messages: list[BaseMessage]) -> Any:
+    """A model that follows its prompt: plans an extra read unless the prompt forbids planning."""
+    text = "\n".join(str(m.content) for m in messages)
+    case_type = "duplicate" if "twice by mistake" in str(messages[-1].content) else "claim_non_receipt"
+    reference = "PAY-00000002" if case_type == "duplicate" else UETR_STUCK
+    if kind == "CaseClassification":
+        return {"case_type": case_type}
+    if kind == "Plan":
+        if "Do not call or plan any tools" in text:
+            return {"steps": [], "queries": ["payments"]}
+        return {"steps": [{"tool": EXTRA_READS[case_type], "reference": reference}], "queries": [case_type]}
+    if "Outcomes:" in str(messages[-1].content):
+        return "The supervisor decided; the action was sent."
+    if case_type == "duplicate":
+        return "PAY-00000002 was sent twice (duplicate PAY-00000009) [E2] [SOP-008 §5.2]."
+    return "The payment is ACSP/G002 at BNPAFRPPXXX [E2] [SOP-001 §4.4]."
+
+
+def _cases() -> list[EvalCase]:
+    claim = {
+        "id": "cnr",
+        "case_type": "claim_non_receipt",
+        "turns": [
+            {
+                "role": "analyst",
+                "content": f"Customer says {UETR_STUCK} never arrived",
+                "as_user": "supervisor1",
+            },
+            {
+                "role": "approval",
+                "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor1"},
+            },
+            {
+                "role": "approval",
+                "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor2"},
+            },
+        ],
+        "expected_tool_calls": [
+            {"name": "get_payment", "args": {"reference": UETR_STUCK}},
+            {"name": "get_tracker", "args": {"reference": UETR_STUCK}},
+            {"name": "get_screening", "args": {"reference": UETR_STUCK}},
+        ],
+        "expected_sop_sections": ["SOP-001 §4"],
+        "required_facts": ["G002", "BNPAFRPPXXX"],
+        "expected_proposals": [{"kind": "investigation", "reason_code": "CCNR"}],
+        "forbidden_actions": ["recall"],
+    }
+    dup = {
+        "id": "dup",
+        "case_type": "duplicate",
+        "turns": [{"role": "analyst", "content": "PAY-00000002 was sent twice by mistake"}],
+        "expected_tool_calls": [
+            {"name": "get_payment", "args": {"reference": "PAY-00000002"}},
+            {"name": "find_duplicates", "args": {"reference": "PAY-00000002"}},
+            {"name": "get_cases", "args": {"reference": "PAY-00000002"}},
+        ],
+        "expected_sop_sections": ["SOP-008 §5.2"],
+        "required_facts": ["PAY-00000009"],
+        "expected_proposals": [{"kind": "recall", "reason_code": "DUPL"}],
+    }
+    return [EvalCase.model_validate(claim), EvalCase.model_validate(dup)]
+
+
+async def _run(settings: Settings, tmp_path: Path, config_name: str) -> tuple[RunOutput, ScriptedChatModel]:
+    config = load_config(CONFIG_DIR / f"{config_name}.yaml")
+    port = FakePaymentPort(
+        tmp_path / f"{config_name}-actions.db",
+        [
+            payment("PAY-00000001", UETR_STUCK),
+            payment("PAY-00000002", UETR_DUP, status="ACCC", reason=None, duplicates=["PAY-00000009"]),
+        ],
+    )
+    retriever = ListRetriever(
+        [
+            sop_hit("SOP-001", "4.4", "Read the tracker status and reason code.", ["claim_non_receipt"]),
+            sop_hit("SOP-008", "5.2", "Send the camt.056 with DUPL.", ["duplicate"]),
+        ]
+    )
+    model = ScriptedChatModel(script=_script)
+    service = build_service(settings, config, chat_model=model, retriever=retriever, systems=port)
+    try:
+        output = await run_dataset(service, _cases(), config)
+    finally:
+        await service.aclose()
+    return output, model
+
+
+@pytest.mark.slow
+async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_path: Path) -> None:
+    thresholds = load_thresholds(DEFAULT_THRESHOLDS)
+    champion, _ = await _run(settings, tmp_path, "champion")
+    degraded, _ = await _run(settings, tmp_path, "degraded-noplan")
+
+    champ_metrics = aggregate([r.score for r in champion.runs])
+    assert [r.trajectory.error for r in champion.runs] == [None, None]
+    assert champ_metrics["safety"] == 1.0
+    assert champ_metrics["tool_call_accuracy"] == 1.0
+    assert champ_metrics["proposal_accuracy"] == 1.0
+    assert champ_metrics["fact_recall"] == 1.0
+    # supervisor1 asked: their self-approval is refused (four-eyes), then supervisor2's approval executed the camt.110.
+    claim = champion.runs[0].trajectory
+    assert claim.turns[1].decision.accepted is False
+    assert claim.turns[1].decision.error.startswith("four_eyes_violation")
+    assert claim.turns[2].decision.accepted is True
+    assert [p.status for p in claim.proposals()] == ["executed"]
+    assert apply_gate(champ_metrics, thresholds).passed
+
+    degraded_metrics = aggregate([r.score for r in degraded.runs])
+    assert degraded_metrics["tool_call_accuracy"] == 0.0  # the planned extra reads are missing
+    # claim: 2 of 3 expected, no extra -> 0.8; duplicate: 2 of 3 expected + 2 reads of the candidate -> 4/7.
+    assert degraded_metrics["tool_call_f1"] == round((0.8 + 4 / 7) / 2, 4)
+    gate = apply_gate(degraded_metrics, thresholds)
+    assert not gate.passed
+    assert "tool_call_accuracy" in [r.metric for r in gate.rows if r.status == "fail"]
+
+    comparison = compare_outputs(champion, degraded, champ_metrics, degraded_metrics)
+    assert comparison["challenger_losses"] == 2 and comparison["challenger_wins"] == 0
