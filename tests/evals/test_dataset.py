@@ -120,3 +120,27 @@ def test_shipped_dataset_is_valid_and_covers_every_case_type() -> None:
     assert any(c.multi_turn for c in cases)
     decisions = [t.decision.action for c in cases for t in c.turns if t.decision]
     assert {"approve", "reject"} <= set(decisions)
+
+
+@pytest.mark.skipif(not DEFAULT_DATASET.is_file(), reason="the shipped dataset is written later")
+def test_shipped_expected_sections_exist_in_the_corpus() -> None:
+    import re
+
+    corpus = Path(__file__).resolve().parents[2] / "retrieval" / "corpus"
+    sections = set()
+    for path in corpus.glob("SOP-*.md"):
+        sop_id = re.search(r"^id: (SOP-\d{3})", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+        for number in re.findall(
+            r"^#{2,3} (\d+(?:\.\d+)*)\.? ", path.read_text(encoding="utf-8"), re.MULTILINE
+        ):
+            sections.add(f"{sop_id} §{number}")
+    wanted = {s for case in load_dataset(DEFAULT_DATASET) for s in case.expected_sop_sections}
+    assert wanted - sections == set()
+
+
+@pytest.mark.skipif(not DEFAULT_DATASET.is_file(), reason="the shipped dataset is written later")
+def test_shipped_dataset_matches_its_builder() -> None:
+    from evals.build_dataset import build
+
+    built = [json.dumps(case, ensure_ascii=False) for case in build()]
+    assert DEFAULT_DATASET.read_text(encoding="utf-8").splitlines() == built
