@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -11,18 +12,31 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 
+@lru_cache(maxsize=4)
+def _time_of_day() -> np.ndarray:
+    """' HH:MM:SS' for every second of a day (a lookup table beats formatting millions of stamps)."""
+    secs = np.arange(86400)
+    return np.array([f" {h:02d}:{m:02d}:{x:02d}" for h, m, x in zip(secs // 3600, secs // 60 % 60, secs % 60,
+                                                                     strict=True)], dtype=object)
+
+
+def _day_strings(base: date, days: int) -> np.ndarray:
+    return np.array([(base + timedelta(days=d)).isoformat() for d in range(days)], dtype=object)
+
+
 def seconds_to_text(base: datetime, seconds: np.ndarray) -> list[str | None]:
     """Naive UTC timestamps ``base + seconds`` as 'YYYY-MM-DD HH:MM:SS' (None where seconds < 0)."""
-    stamps = np.datetime64(base, "s") + np.maximum(seconds, 0).astype("timedelta64[s]")
-    text = np.char.replace(np.datetime_as_string(stamps, unit="s"), "T", " ").astype(object)
+    secs = np.maximum(seconds, 0).astype(np.int64)
+    days = _day_strings(base.date(), int(secs.max() // 86400) + 1 if len(secs) else 1)
+    text = days[secs // 86400] + _time_of_day()[secs % 86400]
     text[seconds < 0] = None
     return text.tolist()
 
 
 def days_to_text(base: date, days: np.ndarray) -> list[str | None]:
     """Dates ``base + days`` as ISO strings (None where days < 0)."""
-    stamps = np.datetime64(base, "D") + np.maximum(days, 0).astype("timedelta64[D]")
-    text = np.datetime_as_string(stamps, unit="D").astype(object)
+    clipped = np.maximum(days, 0).astype(np.int64)
+    text = _day_strings(base, int(clipped.max()) + 1 if len(clipped) else 1)[clipped]
     text[days < 0] = None
     return text.tolist()
 
@@ -86,6 +100,7 @@ class BulkWriter:
         if self.sqlite:
             self.cur.execute("PRAGMA journal_mode=WAL")
             self.cur.execute("PRAGMA synchronous=NORMAL")
+            self.cur.execute("PRAGMA analysis_limit=1000")
             self.cur.execute("ANALYZE")
         self.cur.close()
         self.conn.close()

@@ -18,8 +18,13 @@ def currency_index(code: str) -> int:
     return CURRENCIES.index(code)
 
 
-def rate_matrix(rng: np.random.Generator, days: int) -> np.ndarray:
+# FX history is market data: the same for every seed, so scenario amounts never move.
+FX_SEED = 20261122
+
+
+def rate_matrix(days: int) -> np.ndarray:
     """Per-USD rates, shape (days, currencies): a random walk with 0.5% daily volatility, USD fixed at 1."""
+    rng = np.random.default_rng(FX_SEED)
     steps = rng.normal(0.0, 0.005, size=(days, len(CURRENCIES)))
     steps[:, CURRENCIES.index("USD")] = 0.0
     return PER_USD * np.exp(np.cumsum(steps, axis=0))

@@ -110,7 +110,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
     now_sec = int((SANDBOX_NOW - WINDOW_START).total_seconds())
     report("generate", 0, n)
     frame = generate_frame(rng, banks, parties, n, now_sec) if n else None
-    per_usd = rate_matrix(rng, CALENDAR_DAYS)
+    per_usd = rate_matrix(CALENDAR_DAYS)
     tables = {c: day_table(c, WINDOW_START.date(), CALENDAR_DAYS) for c in CURRENCIES}
     st = settle(rng, frame, banks, per_usd, tables, now_sec) if frame else None
 
@@ -155,7 +155,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
 
 def _insert_risk(writer: BulkWriter, frame, banks, seed: int, report: Progress) -> int:  # type: ignore[no-untyped-def]
     from tools.sandbox.risk import MODEL_VERSION, assess
-    from tools.sandbox.rows import payment_id
+    from tools.sandbox.rows import payment_ids
 
     report("risk", 0, frame.n)
     country = np.array([b.country for b in banks])
@@ -167,7 +167,8 @@ def _insert_risk(writer: BulkWriter, frame, banks, seed: int, report: Progress) 
     total = 0
     for lo in range(0, frame.n, BATCH):
         hi = min(frame.n, lo + BATCH)
-        total += writer.insert(schema.risk_scores, [
-            (payment_id(i), scores[i], result.flags[i], MODEL_VERSION) for i in range(lo, hi)])
+        rows = list(zip(payment_ids(lo, hi), scores[lo:hi], result.flags[lo:hi], [MODEL_VERSION] * (hi - lo),
+                        strict=True))
+        total += writer.insert(schema.risk_scores, rows)
     report("risk", frame.n, frame.n)
     return total

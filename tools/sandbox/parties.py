@@ -242,7 +242,7 @@ def build_parties(rng: np.random.Generator, banks: list[Bank], n_customers: int,
             ibans.append(None)
             local.append(make_local_account(bank.country, int(serials[i])))
     status_roll = rng.random(n_customers)
-    status = np.where(status_roll < 0.97, "active", np.where(status_roll < 0.99, "closed", "blocked"))
+    status = np.where(status_roll < 0.988, "active", np.where(status_roll < 0.996, "closed", "blocked"))
     opened_days = rng.integers(30, 3650, n_customers)
     log_mean = np.where(is_biz, rng.normal(8.6, 0.9, n_customers), rng.normal(6.2, 0.8, n_customers))
     return PartyArrays(

@@ -64,7 +64,7 @@ def score(feats: np.ndarray, *, seed: int, sample: int = 20_000, batch: int = 10
     rng = np.random.default_rng(seed)
     n = len(feats)
     fit_rows = feats if n <= sample else feats[rng.choice(n, sample, replace=False)]
-    model = IsolationForest(n_estimators=60, max_samples=256, random_state=seed, n_jobs=1).fit(fit_rows)
+    model = IsolationForest(n_estimators=60, max_samples=min(256, len(fit_rows)), random_state=seed, n_jobs=1).fit(fit_rows)
     out = np.empty(n, dtype=np.float64)
     for lo in range(0, n, batch):
         out[lo: lo + batch] = -model.score_samples(feats[lo: lo + batch])
@@ -72,23 +72,28 @@ def score(feats: np.ndarray, *, seed: int, sample: int = 20_000, batch: int = 10
 
 
 def red_flags(feats: np.ndarray, countries: np.ndarray) -> list[str]:
-    """Plain-language red flags per row, as JSON lists."""
+    """Plain-language red flags per row, as JSON lists (built column-wise: most rows have none)."""
     z, new_cred, new_ctry, hour, rnd = (feats[:, i] for i in range(5))
-    out = []
-    for i in range(len(feats)):
-        flags = []
-        if z[i] >= 3:
-            flags.append(f"Amount is {z[i]:.1f} standard deviations above this debtor's usual amount")
-        if new_cred[i]:
-            flags.append("First payment from this debtor to this creditor account")
-        if new_ctry[i]:
-            flags.append(f"First payment from this debtor to a beneficiary in {countries[i]}")
-        if hour[i] < 5 or hour[i] >= 22:
-            flags.append(f"Initiated at {int(hour[i]):02d}:xx UTC, outside usual business hours")
-        if rnd[i]:
-            flags.append("Round amount")
-        out.append(json.dumps(flags) if flags else "[]")
-    return out
+    n = len(feats)
+    out = np.full(n, "", dtype=object)
+
+    def add(mask: np.ndarray, texts: np.ndarray | str) -> None:
+        quoted = texts[mask] if isinstance(texts, np.ndarray) else json.dumps(texts)
+        out[mask] = out[mask] + np.where(out[mask] == "", "", ", ").astype(object) + quoted
+
+    high = z >= 3
+    z_text = np.full(n, "", dtype=object)
+    z_text[high] = [json.dumps(f"Amount is {v:.1f} standard deviations above this debtor's usual amount")
+                    for v in z[high].tolist()]
+    add(high, z_text)
+    add(new_cred > 0, "First payment from this debtor to this creditor account")
+    country_text = {c: json.dumps(f"First payment from this debtor to a beneficiary in {c}") for c in set(countries)}
+    add(new_ctry > 0, np.array([country_text[c] for c in countries], dtype=object))
+    hour_text = np.array([json.dumps(f"Initiated at {h:02d}:xx UTC, outside usual business hours") for h in range(24)],
+                         dtype=object)
+    add((hour < 5) | (hour >= 22), hour_text[hour.astype(np.int64)])
+    add(rnd > 0, "Round amount")
+    return ("[" + out + "]").tolist()
 
 
 def assess(
