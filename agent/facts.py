@@ -46,33 +46,31 @@ def found_payments(evidence: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for item in ok_items(evidence, "get_payment"):
         payment = payment_of(item.get("data"))
         if payment_id_of(payment):
-            found[payment_id_of(payment) or ""] = {**payment, "_evidence": item["id"]}
+            found[payment_id_of(payment) or ""] = {**payment, "_evidence": item.get("id", "")}
     for item in ok_items(evidence, "find_duplicates"):
         for cand in duplicate_candidates(item.get("data")):
             pid = payment_id_of(cand)
             if pid and pid not in found:
-                found[pid] = {**cand, "_evidence": item["id"]}
+                found[pid] = {**cand, "_evidence": item.get("id", "")}
     return found
 
 
 def duplicate_candidates(data: Any) -> list[dict[str, Any]]:
-    items = pick(data, "candidates", "duplicates", "items", "results")
-    if isinstance(data, list):
-        items = data
-    return [c for c in (items or []) if isinstance(c, dict)]
+    """Candidate payments of a find_duplicates result (``{"payment": {...}, "similarity"}`` or flat)."""
+    items = data if isinstance(data, list) else pick(data, "candidates", "duplicates", "items", "results")
+    return [payment_of(c) for c in (items or []) if isinstance(c, dict)]
 
 
 def tracker_summary(data: Any) -> dict[str, Any]:
-    """Transaction status, reason and the agent where the payment currently sits."""
-    events = pick(data, "events", "hops", "tracker_events") or []
-    events = [e for e in events if isinstance(e, dict)]
+    """Transaction status, reason, the agent where the payment sits and the charges deducted per agent."""
+    summary = pick(data, "summary") or {}
+    events = [e for e in (pick(data, "hops", "events", "tracker_events") or []) if isinstance(e, dict)]
     last = events[-1] if events else {}
-    status = pick(data, "transaction_status", "status") or pick(last, "status", "transaction_status")
-    reason = pick(data, "status_reason", "reason") or pick(last, "status_reason", "reason")
-    agent = pick(data, "current_agent", "current_agent_bic", "stopped_at") or pick(
-        last, "agent_bic", "bic", "agent", "to_bic", "instructed_agent"
-    )
-    return {"status": status, "reason": reason, "agent_bic": agent, "hops": len(events)}
+    status = pick(summary, "current_status") or pick(data, "transaction_status", "status") or pick(last, "status")
+    reason = pick(summary, "status_reason") or pick(data, "status_reason") or pick(last, "status_reason", "reason")
+    agent = pick(summary, "stopped_at_bic", "last_agent_bic") or pick(last, "agent_bic", "bic")
+    charged = [pick(e, "agent_bic", "bic") for e in events if pick(e, "charges_amount")]
+    return {"status": status, "reason": reason, "agent_bic": agent, "hops": len(events), "charged_by": charged}
 
 
 def new_references(data: Any, known: set[str]) -> list[str]:

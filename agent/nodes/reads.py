@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.events import emit
 from agent.facts import found_payments, new_references, payment_keys
+from agent.playbooks import derived_args, playbook_for
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
 from tools.domain import CaseType
@@ -24,10 +25,11 @@ def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
     """A compact one-line JSON rendering of a tool result (scalars first, nested values shortened)."""
     if isinstance(data, dict):
         flat = {k: v for k, v in data.items() if not isinstance(v, dict | list)}
-        nested = {k: v for k, v in data.items() if isinstance(v, dict | list)}
+        nested = sorted(((k, v) for k, v in data.items() if isinstance(v, dict | list)), key=lambda kv: kv[0] != "summary")
         text = json.dumps(flat, default=str, separators=(",", ":"))
-        for key, value in nested.items():
-            text += f" {key}=" + json.dumps(value, default=str, separators=(",", ":"))
+        for key, value in nested:
+            part = json.dumps(value, default=str, separators=(",", ":"))
+            text += f" {key}=" + (part if len(part) <= 160 else part[:159] + "…")
     else:
         text = json.dumps(data, default=str, separators=(",", ":"))
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -75,7 +77,9 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
         *(_run_tool(ctx, s) for s in steps),
         *(_run_query(ctx, q, state.get("case_type", "")) for q in queries),
     )
-    for item in results[: len(steps)]:
+    tool_items = list(results[: len(steps)])
+    tool_items += await asyncio.gather(*(_run_tool(ctx, s) for s in _derived_steps(state, [*evidence, *tool_items])))
+    for item in tool_items:
         item["id"] = f"E{len(evidence) + 1}"
         evidence.append(item)
         emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
@@ -93,11 +97,27 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     _attach_refs(evidence)
     known = set(state.get("seen_refs") or []) | {r for i in evidence for r in i.get("refs", [])}
     pending = []
-    for item in results[: len(steps)]:
+    for item in tool_items:
         if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
             pending.extend(new_references(item.get("data"), known))
     return {"evidence": evidence, "hits": hits, "iteration": state.get("iteration", 0) + 1,
             "pending_refs": list(dict.fromkeys(pending))[:2]}
+
+
+def _derived_steps(state: AgentState, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The playbook's reads whose arguments come from the payment just found (account, payee check)."""
+    playbook = playbook_for(state.get("case_type", ""))
+    refs = (state.get("references") or {}).get("payment_refs") or []
+    payments = found_payments(evidence)
+    if not playbook.derived_reads or not refs or not payments:
+        return []
+    payment = next((p for p in payments.values() if refs[0] in payment_keys(p) or refs[0].lower() in payment_keys(p)), None)
+    steps = []
+    for tool in playbook.derived_reads:
+        args = derived_args(tool, payment) if payment else None
+        if args and not any(i.get("tool") == tool for i in evidence):
+            steps.append({"tool": tool, "args": args, "source": "playbook", "reference": refs[0]})
+    return steps
 
 
 def _attach_refs(evidence: list[dict[str, Any]]) -> None:

@@ -104,7 +104,8 @@ class InvestigationArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reference: str
     investigation_type: str
-    assignee_bic: str | None = None
+    reason_code: str | None = None
+    responder_bic: str | None = None
 
 
 ARG_MODELS: dict[ActionKind, type[BaseModel]] = {ActionKind.RECALL: RecallArgs, ActionKind.INVESTIGATION: InvestigationArgs}
@@ -114,12 +115,15 @@ def payment(pid: str, uetr: str, *, amount: float = 1250.0, currency: str = "EUR
             reason: str | None = "G002", agent: str = "BNPAFRPPXXX", remittance: str = "Invoice 4411",
             creditor: str = "Jane Marlowe", iban: str = "DE89370400440532013000",
             duplicates: list[str] | None = None) -> dict[str, Any]:
-    return {"payment_id": pid, "uetr": uetr, "end_to_end_id": "E2E-" + pid[-6:] + "X", "amount": amount,
-            "currency": currency, "status": status, "creditor_name": creditor, "creditor_iban": iban,
-            "remittance_info": remittance,
-            "_tracker": {"transaction_status": status, "status_reason": reason,
-                         "events": [{"agent_bic": "DEUTDEFFXXX", "status": "ACSP", "status_reason": "G000"},
-                                    {"agent_bic": agent, "status": status, "status_reason": reason}]},
+    """A payment in the sandbox API's shape, plus private tracker and duplicate data."""
+    return {"id": pid, "uetr": uetr, "end_to_end_id": "E2E-" + pid[-6:] + "X", "instructed_amount": f"{amount:.2f}",
+            "instructed_currency": currency, "status": status, "status_reason": reason, "creditor_name": creditor,
+            "creditor_account": iban, "debtor_name": "Alpine Textiles GmbH", "remittance_info": remittance,
+            "created_at": "2026-11-10T10:00:00",
+            "_tracker": {"hops": [{"agent_bic": "DEUTDEFFXXX", "status": "ACSP", "status_reason": "G000"},
+                                  {"agent_bic": agent, "status": status, "status_reason": reason}],
+                         "summary": {"current_status": status, "status_reason": reason, "last_agent_bic": agent,
+                                     "stopped_at_bic": agent if status == "ACSP" else None}},
             "_duplicates": duplicates or []}
 
 
@@ -138,7 +142,7 @@ class FakePaymentPort:
 
     def _find(self, reference: str) -> dict[str, Any]:
         for p in self.payments:
-            if reference in (p["payment_id"], p["uetr"], p["end_to_end_id"]):
+            if reference in (p["id"], p["uetr"], p["end_to_end_id"]):
                 return p
         raise ToolFailure("payment_not_found", f"no payment {reference}")
 
@@ -149,15 +153,17 @@ class FakePaymentPort:
         if name == "get_payment":
             return {"payment": {k: v for k, v in self._find(args["reference"]).items() if not k.startswith("_")}}
         if name == "get_tracker":
-            return {"uetr": self._find(args["reference"])["uetr"], **self._find(args["reference"])["_tracker"]}
+            p = self._find(args["reference"])
+            return {"payment_id": p["id"], "uetr": p["uetr"], **p["_tracker"]}
         if name == "find_duplicates":
             p = self._find(args["reference"])
-            return {"reference": p["payment_id"], "candidates": [
-                {"payment_id": d, "amount": p["amount"], "currency": p["currency"]} for d in p["_duplicates"]]}
+            return {"payment_id": p["id"], "window_days": 5, "candidates": [
+                {"payment": {"id": d, "instructed_amount": p["instructed_amount"], "created_at": "2026-11-10T11:35:00"},
+                 "similarity": 0.97} for d in p["_duplicates"]]}
         if name == "get_fx_rate":
             return {"base": args["base"], "quote": args["quote"], "rate": 0.9 if args["base"] == "USD" else 1.1}
         if name in ("get_screening", "get_cases", "get_risk_signals"):
-            return {"reference": self._find(args["reference"])["payment_id"], "items": []}
+            return {"payment_id": self._find(args["reference"])["id"], "items": []}
         raise ToolFailure("not_supported", f"{name} is not available")
 
     def validate_args(self, kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:

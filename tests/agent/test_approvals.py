@@ -73,10 +73,10 @@ async def test_unsubmitted_proposal_cannot_be_approved(service, port):
 async def test_edit_needs_a_fresh_approval_by_someone_else(service, port):
     thread, pid = await _submitted(service)
     edited = await service.decide(thread, [{"proposal_id": pid, "action": "edit",
-                                            "args": {"assignee_bic": "COBADEFFXXX"}}], SUPERVISOR)
+                                            "args": {"responder_bic": "COBADEFFXXX"}}], SUPERVISOR)
     assert edited.status == "awaiting_approval"
     row = service.store.get_proposal(pid)
-    assert (row["status"], row["requested_by"], row["args"]["assignee_bic"]) == ("edited", "supervisor1", "COBADEFFXXX")
+    assert (row["status"], row["requested_by"], row["args"]["responder_bic"]) == ("edited", "supervisor1", "COBADEFFXXX")
     assert [p["id"] for p in service.pending_approvals()] == [pid]
     with pytest.raises(FourEyesViolation):  # the editor is now the requester
         await service.decide(thread, [{"proposal_id": pid, "action": "approve"}], SUPERVISOR)
