@@ -57,7 +57,7 @@ def index_tune(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the grid result as JSON."),
 ) -> None:
-    """Grid-search the dense/BM25 fusion weight on the query set (objective: MRR, then hit@5)."""
+    """Grid-search the dense/BM25 fusion weight on the query set (objective: hit@5, then MRR)."""
     from app.settings import get_settings
     from retrieval.errors import RetrievalError
     from retrieval.tuning import tune_weights

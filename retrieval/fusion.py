@@ -18,6 +18,7 @@ class FusionWeights:
     dense: float = 0.5
     bm25: float = 0.5
     candidates: int = 50
+    case_type_bonus: float = 0.1  # with a case-type filter, SOPs written for that case type beat general ones
 
     @classmethod
     def load(cls, path: Path | None = None) -> FusionWeights:

@@ -161,8 +161,16 @@ class Retriever:
         weights = self.weights
         if mode != "hybrid":
             weights = FusionWeights(dense=float(mode == "dense"), bm25=float(mode == "bm25"))
-        ranked = fuse(dense, lexical, weights)
-        return self._select(ranked, k)
+        return self._select(self._boost(fuse(dense, lexical, weights), ct), k)
+
+    def _boost(self, ranked: list[tuple[int, float]], case_type: CaseType | None) -> list[tuple[int, float]]:
+        """With a case-type filter, add the bonus to chunks of SOPs written for that case type."""
+        bonus = self.weights.case_type_bonus
+        if case_type is None or not bonus:
+            return ranked
+        chunks = self.lexical.chunks
+        boosted = [(row, s + bonus * (case_type.value in chunks[row].case_types)) for row, s in ranked]
+        return sorted(boosted, key=lambda item: (-item[1], item[0]))
 
     def _select(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
         """One hit per section version (best part), superseded twins pushed below their effective version."""
