@@ -13,6 +13,16 @@ _ACCOUNT_RE = re.compile(r"(?<![\w\-.,])\d{8,18}(?![\w\-.,])")
 _TOKEN_RE = re.compile(r"<(PARTY|IBAN|ACCOUNT)_\d+>")
 _NAME_KEY_RE = re.compile(r"(^|_)(name|debtor|creditor|payee|beneficiary|customer|holder)($|_name)", re.I)
 _ACCOUNT_KEY_RE = re.compile(r"(iban|account)", re.I)
+# Free-text names: 2-4 capitalised words (persons and companies); over-masking is the safe side.
+_NAME_TEXT_RE = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z&.']+|&)){1,3}")
+_NOT_NAME_WORDS = {
+    "customer", "client", "beneficiary", "creditor", "debtor", "the", "our", "their", "please", "payment", "where",
+    "why", "what", "when", "how", "fraud", "supplier", "bank", "team", "invoice", "looks", "incoming", "cover",
+    "is", "can", "could", "we", "they", "he", "she", "it", "this", "that", "no", "not", "sent", "says", "paid",
+    "case", "swift", "target", "sepa", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "ignore", "approve", "send", "recall", "return", "amend", "status", "claim",
+}
 
 
 class Pseudonymiser:
@@ -48,6 +58,17 @@ class Pseudonymiser:
         elif isinstance(data, list):
             for item in data:
                 self.learn(item)
+
+    def learn_text(self, text: str) -> None:
+        """Register name-like phrases of free text (leading ordinary words such as 'Customer' are dropped)."""
+        for match in _NAME_TEXT_RE.finditer(text):
+            words = match.group(0).split(" ")
+            while words and words[0].lower() in _NOT_NAME_WORDS:
+                words.pop(0)
+            while words and words[-1].lower() in _NOT_NAME_WORDS:
+                words.pop()
+            if len(words) >= 2:
+                self.register(" ".join(words), "PARTY")
 
     def mask(self, text: str) -> str:
         """Text with every known value and every IBAN / account number replaced by its token."""

@@ -66,13 +66,14 @@ async def intake(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     message = state.get("message", "")
     refs = extract_references(message)
     pseudo = Pseudonymiser(state.get("pseudonyms"))
+    pseudo.learn_text(message)
     masked = pseudo.mask(message)
     llm_calls: list[dict[str, Any]] = []
     case_type, source = keyword_case_type(message, refs), "keywords"
     if _llm_on(ctx):
         listing = "\n".join(f"- {ct.value}: {desc}" for ct, desc in CASE_TYPE_DESCRIPTIONS.items())
         parsed, record = await structured_call(
-            ctx, "intake", {"case_types": listing, "message": masked, "references": compact_references(refs)},
+            ctx, "intake", {"case_types": listing, "message": masked, "references": pseudo.mask(compact_references(refs))},
             CaseClassification,
         )
         llm_calls.append(record)

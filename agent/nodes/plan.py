@@ -73,11 +73,12 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
     if iteration == 0:
         targets = (refs.get("payment_refs") or [])[:2]
         if _llm_on(ctx):
-            masked = Pseudonymiser(state.get("pseudonyms")).mask(state.get("message", ""))
+            pseudo = Pseudonymiser(state.get("pseudonyms"))
+            masked = pseudo.mask(state.get("message", ""))
             tools = "\n".join(f"- {name}: {TOOL_HINTS.get(name, name)}" for name in available)
             parsed, record = await structured_call(
                 ctx, "plan",
-                {"tools": tools, "case_type": case_type, "message": masked, "references": compact_references(refs)},
+                {"tools": tools, "case_type": case_type, "message": masked, "references": pseudo.mask(compact_references(refs))},
                 plan_schema(available),
             )
             llm_calls.append(record)
