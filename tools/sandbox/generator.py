@@ -45,6 +45,7 @@ class SeedReport:
     elapsed_seconds: float = 0.0
     skipped: bool = False
     database: str = ""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe form."""
@@ -81,16 +82,26 @@ def seed_database(
         raise SeedError(
             f"database already seeded with seed={info['seed']} payments={info['payments']}; use --force to replace it"
         )
-    report = progress or (lambda stage, done, total: None)
+    starts: dict[str, float] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        starts.setdefault(stage, time.perf_counter())
+        if progress is not None:
+            progress(stage, done, total)
+
     started = time.perf_counter()
     counts = _load(engine, payments, seed, report)
-    elapsed = round(time.perf_counter() - started, 2)
+    ended = time.perf_counter()
+    elapsed = round(ended - started, 2)
+    marks = [*sorted(starts.items(), key=lambda item: item[1]), ("", ended)]
+    stages = {name: round(marks[i + 1][1] - at, 2) for i, (name, at) in enumerate(marks[:-1])}
     with engine.begin() as conn:
         conn.execute(schema.seed_info.delete())
         conn.execute(schema.seed_info.insert().values(
             id=1, seed=seed, payments=payments, generator_version=GENERATOR_VERSION,
             created_at=SANDBOX_NOW, elapsed_seconds=elapsed, counts=json.dumps(counts)))
-    return SeedReport(seed, payments, counts["scenarios"], counts, elapsed, database=_url(engine))
+    return SeedReport(seed, payments, counts["scenarios"], counts, elapsed, database=_url(engine),
+                      stage_seconds=stages)
 
 
 def _url(engine: Engine) -> str:
@@ -104,6 +115,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
 
     with contextlib.suppress(ImportError):  # the API owns the actions table; recreate it with the rest
         import tools.sandbox.actions_schema  # noqa: F401
+    report("parties", 0, 1)
     rng = np.random.default_rng(seed)
     banks = build_banks()
     parties = build_parties(rng, banks, int(min(max(n // 12, 300), 80_000)), SANDBOX_AS_OF)
@@ -133,6 +145,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
             for rows in event_rows(st, frame, banks, WINDOW_START, 0, total_events):
                 counts["tracker_events"] += writer.insert(schema.tracker_events, rows)
                 report("tracker", counts["tracker_events"], total_events)
+            report("incidents", 0, 1)
             inc = build_incidents(rng, frame, st, parties, WINDOW_START)
             counts["risk_scores"] = _insert_risk(writer, frame, banks, seed, report)
         else:
@@ -142,12 +155,14 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
                             (schema.returns, inc.returns if inc else []),
                             (schema.cases, inc.cases if inc else [])):
             counts[table.name] = writer.insert(table, rows)
+        report("scenarios", 0, 1)
         scenario_counts = insert_scenarios(writer, banks, per_usd, WINDOW_START)
         for key, value in scenario_counts.items():
             counts[key] = counts.get(key, 0) + value
         report("indexes", 0, 1)
         writer.create_indexes(all_tables)
         report("indexes", 1, 1)
+        report("close", 0, 1)
     finally:
         writer.close()
     return counts
