@@ -59,6 +59,7 @@ def create_app(
     agent_service: Any | None = None,
     retriever: Any | None = None,
     payment_systems: Any | None = None,
+    case_reader: Any | None = None,
     mount_sandbox: bool = True,
     start_agent: bool = True,
 ) -> FastAPI:
@@ -88,6 +89,9 @@ def create_app(
     app.state.agent_error = None if start_agent else "the agent service is disabled in this process"
     app.state.retriever = retriever
     app.state.payment_systems = payment_systems
+    app.state.case_reader = (
+        case_reader  # async (tool_name, args) -> dict for the case panel; tests inject one
+    )
     read_controls(engine)  # creates the controls table
 
     install_error_handlers(app)

@@ -47,11 +47,9 @@ def sop_section(sop_id: str, section: str, _user: Reader, request: Request) -> d
     return {"section": jsonable(hit)}
 
 
-async def _read(systems: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
-    from tools.registry import call_read_tool
-
+async def _read(reader: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
     try:
-        return {"ok": True, "data": jsonable(await call_read_tool(systems, name, args))}
+        return {"ok": True, "data": jsonable(await reader(name, args))}
     except Exception as exc:
         mapped = as_api_error(exc)
         if mapped is None:
@@ -64,10 +62,10 @@ async def case_panel(reference: str, _user: Reader, request: Request) -> dict:
     """Payment summary, tracker timeline and the SLA calendar for one payment reference."""
     if not REFERENCE_RE.match(reference):
         raise ApiError(422, "invalid_reference", "expected a UETR, PAY-######## or E2E-… reference")
-    systems = await _systems(request)
+    reader = _case_reader(request)
     payment, tracker = await asyncio.gather(
-        _read(systems, "get_payment", {"reference": reference}),
-        _read(systems, "get_tracker", {"reference": reference}),
+        _read(reader, "get_payment", {"reference": reference}),
+        _read(reader, "get_tracker", {"reference": reference}),
     )
     if not payment["ok"] and payment["error"]["code"] in {"payment_not_found", "not_found"}:
         raise ApiError(404, "payment_not_found", payment["error"]["message"])
@@ -80,19 +78,27 @@ async def case_panel(reference: str, _user: Reader, request: Request) -> dict:
     currency = pay.get("currency") or pay.get("instructed_currency")
     date = pay.get("value_date") or pay.get("requested_execution_date")
     if currency and date:
-        calendar = await _read(systems, "get_calendar", {"currency": currency, "date": str(date)[:10]})
+        calendar = await _read(reader, "get_calendar", {"currency": currency, "date": str(date)[:10]})
     return {"reference": reference, "payment": payment, "tracker": tracker, "calendar": calendar}
 
 
-async def _systems(request: Request) -> Any:
+def _case_reader(request: Request) -> Any:
+    """``await reader(tool_name, args)``: the injected one, else tools.registry over PaymentSystems."""
     state = request.app.state
-    if getattr(state, "payment_systems", None) is None:
-        try:
-            from tools.registry import PaymentSystems
+    if getattr(state, "case_reader", None) is not None:
+        return state.case_reader
+    try:
+        from tools.registry import PaymentSystems, call_read_tool
 
+        if getattr(state, "payment_systems", None) is None:
             state.payment_systems = PaymentSystems.from_settings(state.settings)
-        except Exception as exc:
-            raise ApiError(
-                503, "payments_unavailable", f"payment systems not available ({type(exc).__name__})"
-            ) from exc
-    return state.payment_systems
+    except Exception as exc:
+        raise ApiError(
+            503, "payments_unavailable", f"payment systems not available ({type(exc).__name__})"
+        ) from exc
+    systems = state.payment_systems
+
+    async def reader(name: str, args: dict[str, Any]) -> dict[str, Any]:
+        return await call_read_tool(systems, name, args)
+
+    return reader
