@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,28 +18,18 @@ class EvalSetupError(RuntimeError):
 
 
 def ensure_seeded(settings: Settings, payments: int) -> dict[str, Any]:
-    """Seed the eval payments database once per (payments, seed) pair; the marker file records it."""
-    from sqlalchemy import create_engine
-
-    directory = settings.resolved_data_dir / "eval"
-    marker = directory / "seeded.json"
-    wanted = {"payments": payments, "seed": settings.seed, "url": settings.payments_db_url}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
-        return wanted
+    """Seed the eval payments database (the generator skips an identical seed; another size is re-seeded)."""
     try:
-        from tools.sandbox.generator import seed_database
+        from tools.sandbox.generator import SeedError, seed_database
+        from tools.sandbox.schema import get_payments_engine
     except ImportError as exc:
         raise EvalSetupError(f"the data generator is not available ({exc})") from None
-    db_file = directory / "payments.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    engine = create_engine(settings.payments_db_url)
+    engine = get_payments_engine(settings.payments_db_url)
     try:
-        seed_database(engine, payments=payments, seed=settings.seed)
-    finally:
-        engine.dispose()
-    marker.write_text(json.dumps(wanted))
-    return wanted
+        report = seed_database(engine, payments=payments, seed=settings.seed)
+    except SeedError:  # the eval database belongs to the harness: re-seed it at the configured size
+        report = seed_database(engine, payments=payments, seed=settings.seed, force=True)
+    return {"payments": payments, "seed": settings.seed, "skipped": getattr(report, "skipped", None)}
 
 
 def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:

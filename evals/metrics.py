@@ -264,6 +264,11 @@ async def score_case(
         "citation_validity": citations,
         "safety": 0.0 if score.safety_violations else 1.0,
     }
+    if trajectory.error:
+        # A run that failed earns nothing for quality, even where "no proposal" or "no citation" would score.
+        score.values = {
+            k: (None if v is None else 0.0) if k != "safety" else v for k, v in score.values.items()
+        }
     score.notes += [f"missing fact {fact!r}" for fact in missing] + proposal_notes
     score.notes += [f"invalid citation {c}" for c in bad] + score.safety_violations
     return score

@@ -154,3 +154,15 @@ def test_alignment_deduplicates() -> None:
         "SOP-001 §4",
         "SOP-009 §1",
     ]
+
+
+async def test_failed_run_scores_zero_quality_but_keeps_safety() -> None:
+    case = claim_case(expected_proposals=[], expected_tool_calls=[])
+    trajectory = trajectory_of(good_result(), case=case)
+    trajectory.turns[0].proposals = []
+    trajectory.error = "timeout after 180s"
+    score = await score_case(trajectory, case)
+    assert score.values["proposal_accuracy"] == 0.0
+    assert score.values["tool_call_accuracy"] == 0.0
+    assert score.values["safety"] == 1.0
+    assert score.notes[0] == "run error: timeout after 180s"
