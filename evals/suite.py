@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,12 @@ def summarise(
         "model": model,
         "corpus_hash": environment.corpus_hash(),
         "index_corpus_hash": environment.index_corpus_hash(run_settings),
-        "dataset": {"path": str(dataset_path), "sha256": file_sha256(dataset_path), "cases": len(cases)},
+        "dataset": {
+            "path": str(dataset_path),
+            "sha256": file_sha256(dataset_path),
+            "cases": len(cases),
+            "case_ids_sha256": hashlib.sha256("\n".join(c.id for c in cases).encode()).hexdigest(),
+        },
         "git_commit": environment.git_commit(),
     }
     return metrics, gate, context
