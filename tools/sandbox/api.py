@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.settings import Settings
 from tools.sandbox import actions_schema  # noqa: F401  (registers the actions table on the metadata)
-from tools.sandbox.routes_common import ApiError, check_token, error_body
+from tools.sandbox.routes_common import ApiError, BearerTokenMiddleware, error_body
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, config: SandboxConfig | None = None
 ) -> FastAPI:
     """Build the payments API over ``engine`` (default: the sandbox database of ``settings``)."""
+    from tools.sandbox.fast_lookup import PaymentLookup
     from tools.sandbox.routes_accounts import router as accounts_router
     from tools.sandbox.routes_actions import router as actions_router
     from tools.sandbox.routes_calendar import router as calendar_router
@@ -89,12 +90,13 @@ def create_app(
         'ISO 20022 actions. Errors are {"error": {"code", "message"}}.',
     )
     app.state.engine = engine
-    app.state.token = settings.payments_api_token
+    app.state.lookup = PaymentLookup(engine)
     app.state.config = config or SandboxConfig.from_env()
     _install_error_handlers(app)
-    guarded = [Depends(check_token)]
     for router in (payments_router, accounts_router, calendar_router, actions_router):
-        app.include_router(router, dependencies=guarded)
+        app.include_router(router)
+    if settings.payments_api_token:
+        app.add_middleware(BearerTokenMiddleware, token=settings.payments_api_token)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness")
     def healthz() -> dict[str, str]:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import hmac
+import json
 import re
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from sqlalchemy import Engine
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tools.domain import E2E_ID_PATTERN, PAYMENT_ID_PATTERN, UETR_PATTERN
+
+try:
+    import orjson as _orjson
+except ImportError:  # optional speed-up
+    _orjson = None  # type: ignore[assignment]
 
 _UETR_RE = re.compile(rf"^{UETR_PATTERN}$", re.IGNORECASE)
 _PAY_RE = re.compile(rf"^{PAYMENT_ID_PATTERN}$", re.IGNORECASE)
@@ -48,19 +55,35 @@ def parse_reference(reference: str) -> tuple[str, str]:
     )
 
 
+def dumps(data: Any) -> bytes:
+    """JSON bytes (orjson when installed, else the standard library)."""
+    if _orjson is not None:
+        return _orjson.dumps(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def get_engine(request: Request) -> Engine:
     """The payments database engine of this app."""
     return request.app.state.engine
 
 
-def check_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Refuse the call when the app has a bearer token and the request does not carry it."""
-    expected = request.app.state.token
-    if not expected:
-        return
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise ApiError(401, "unauthorized", "missing or invalid bearer token")
+class BearerTokenMiddleware:
+    """Pure ASGI middleware: every ``/v1`` request must carry ``Authorization: Bearer <token>``."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1"):
+            given = dict(scope["headers"]).get(b"authorization", b"")
+            if not hmac.compare_digest(given.strip(), self.expected):
+                body = dumps(error_body("unauthorized", "missing or invalid bearer token"))
+                headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
+                await send({"type": "http.response.start", "status": 401, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

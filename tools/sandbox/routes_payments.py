@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from tools.domain import CURRENCY_PATTERN
 from tools.sandbox import queries
 from tools.sandbox.queries_accounts import compensation
-from tools.sandbox.routes_common import ApiError, EngineDep
+from tools.sandbox.routes_common import ApiError, EngineDep, dumps, parse_reference
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -59,11 +60,14 @@ def search_payments(
 
 
 @router.get("/{reference}", summary="A payment by UETR, EndToEndId or PAY- id")
-def get_payment(reference: str, engine: EngineDep) -> JSONResponse:
+async def get_payment(reference: str, request: Request) -> Response:
     """The payment as the payments hub shows it."""
-    with engine.connect() as conn:
-        pay = queries.find_payment(conn, reference)
-    return JSONResponse(queries.payment_dict(pay))
+    lookup = request.app.state.lookup
+    # SQLite answers an indexed lookup in ~0.2 ms: cheaper on the loop than a thread hop; others use threads.
+    found = lookup(reference) if lookup.is_sqlite else await run_in_threadpool(lookup, reference)
+    if found is None:
+        raise ApiError(404, "payment_not_found", f"no payment with reference {parse_reference(reference)[1]}")
+    return Response(dumps(found), media_type="application/json")
 
 
 @router.get("/{reference}/tracker", summary="gpi tracker hops and summary")

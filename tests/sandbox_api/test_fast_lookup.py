@@ -1,0 +1,28 @@
+"""The lookup hot path returns exactly what the SQLAlchemy Core path returns."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from tools.sandbox.fast_lookup import PaymentLookup
+from tools.sandbox.queries import find_payment, payment_dict
+from tools.sandbox.schema import payments
+
+
+def test_fast_path_matches_core_path(engine: Engine) -> None:
+    lookup = PaymentLookup(engine)
+    with engine.connect() as conn:
+        rows = list(conn.execute(select(payments)).mappings())
+        for row in rows:
+            expected = payment_dict(find_payment(conn, row["id"]))
+            for ref in (row["id"], row["uetr"].upper(), row["end_to_end_id"]):
+                assert lookup(ref) == expected
+    assert lookup("PAY-99999999") is None
+
+
+def test_fast_path_sees_new_rows(engine: Engine) -> None:
+    lookup = PaymentLookup(engine)
+    assert lookup("PAY-00000001") is not None
+    with engine.begin() as conn:
+        conn.execute(payments.delete().where(payments.c.id == "PAY-00000001"))
+    assert lookup("PAY-00000001") is None
