@@ -1,6 +1,6 @@
 // Admin view: users, kill switches, configuration.
 import { api } from "./api.js";
-import { clear, el, fmt, kvTable, showError } from "./dom.js";
+import { clear, el, fill, fmt, kvTable, showError } from "./dom.js";
 
 export function renderAdmin(root) {
   const users = el("div", { testid: "users" });
@@ -17,16 +17,16 @@ export function renderAdmin(root) {
   const load = async () => {
     try {
       const [{ users: list }, { controls: c }, { config: cfg }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/controls"), api("GET", "/api/admin/config")]);
-      clear(users).append(el("table", {}, el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
+      fill(users, el("table", {}, el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
         el("td", {}, fmt(u.approval_limit_eur)), el("td", {}, u.active ? "active" : "disabled"),
         el("td", {}, el("button", { onclick: async () => { try { await api("POST", `/api/admin/users/${u.username}/${u.active ? "disable" : "enable"}`); load(); } catch (e) { showError(e); } } }, u.active ? "Disable" : "Enable")))))));
       const toggle = (key, label) => el("label", { class: "row" }, el("input", { type: "checkbox", testid: `toggle-${key}`, checked: c[key], onchange: async (ev) => {
         try { await api("POST", "/api/admin/controls", { [key]: ev.target.checked }); load(); } catch (e) { showError(e); } } }), label);
-      clear(controls).append(toggle("actions_enabled", "Actions enabled"), toggle("llm_enabled", "LLM enabled"), el("p", { class: "muted" }, `last change by ${fmt(c.updated_by)} at ${fmt(c.updated_at)}`));
-      clear(config).append(kvTable(cfg, "config-table"));
+      fill(controls, toggle("actions_enabled", "Actions enabled"), toggle("llm_enabled", "LLM enabled"), el("p", { class: "muted" }, `last change by ${fmt(c.updated_by)} at ${fmt(c.updated_at)}`));
+      fill(config, kvTable(cfg, "config-table"));
     } catch (e) { showError(e); }
   };
-  clear(root).append(el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Users"), users, form),
+  fill(root, el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Users"), users, form),
     el("section", {}, el("h2", {}, "Kill switches"), controls, el("h2", {}, "Configuration"), config)));
   load();
 }

@@ -1,6 +1,6 @@
 // Analyst view: conversations, streaming answers, evidence cards, citations, case panel, proposals, feedback.
 import { api, stream } from "./api.js";
-import { age, clear, el, fmt, kvTable, showError } from "./dom.js";
+import { age, clear, el, fill, fmt, kvTable, showError } from "./dom.js";
 
 const CITE_RE = /\[(SOP-\d{3} §[\d.]+|E\d+)\]/g;
 const state = { current: null, poll: null };
@@ -16,7 +16,7 @@ export function renderAnalyst(root) {
   const chat = el("section", { class: "chat" }, el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
     el("div", { class: "composer" }, input, send));
   const newBtn = el("button", { class: "primary", testid: "new-conversation", text: "New conversation" });
-  clear(root).append(el("div", { class: "layout" }, el("nav", {}, newBtn, list), chat, side));
+  fill(root, el("div", { class: "layout" }, el("nav", {}, newBtn, list), chat, side));
 
   const ctx = { list, messages, input, send, side };
   newBtn.addEventListener("click", async () => {
@@ -32,7 +32,7 @@ export function renderAnalyst(root) {
 
 async function refreshList(ctx) {
   const { conversations } = await api("GET", "/api/conversations");
-  clear(ctx.list).append(...conversations.map((c) => el("button", {
+  fill(ctx.list, ...conversations.map((c) => el("button", {
     class: c.id === state.current ? "active" : "", testid: "conversation-item", "data-id": c.id,
     onclick: () => openConversation(ctx, c.id),
   }, c.title)));
@@ -81,8 +81,8 @@ function feedbackBox() {
     try { await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value }); done.textContent = "Thanks — recorded."; }
     catch (e) { showError(e); }
   };
-  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", onclick: send("up") }, "👍"),
-    el("button", { testid: "thumbs-down", onclick: send("down") }, "👎"), comment, done);
+  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful"),
+    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), comment, done);
 }
 
 async function openCitation(ctx, label) {
@@ -96,10 +96,10 @@ async function openCitation(ctx, label) {
   panel.hidden = false;
   try {
     const { section: s } = await api("GET", `/api/sop/${sop}/${section}`);
-    clear(panel).append(el("h3", { testid: "sop-title" }, `${s.citation || label} — ${s.section_title || s.title || ""}`),
+    fill(panel, el("h3", { testid: "sop-title" }, `${s.citation || label} — ${s.section_title || s.title || ""}`),
       el("p", { class: "muted" }, `${s.title || ""} · version ${fmt(s.version)}${s.status && s.status !== "effective" ? " · " + s.status : ""}`),
       el("pre", { testid: "sop-text" }, s.text || ""));
-  } catch (e) { clear(panel).append(el("p", { class: "bad" }, e.message)); }
+  } catch (e) { fill(panel, el("p", { class: "bad" }, e.message)); }
 }
 
 function evidenceCard(data, ok) {
@@ -131,7 +131,7 @@ function proposalsCard(ctx, proposals) {
     });
     card.append(btn);
   }
-  if (proposals.some((p) => p.status === "submitted")) watch(ctx);
+  if (proposals.some((p) => ["submitted", "edited", "approved"].includes(p.status))) watch(ctx);
   return card;
 }
 
@@ -142,7 +142,7 @@ function watch(ctx) {
     if (state.current !== id) return clearInterval(state.poll);
     const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`).catch(() => ({}));
     const ps = (thread && thread.proposals) || [];
-    if (!ps.some((p) => p.status === "submitted")) { clearInterval(state.poll); openConversation(ctx, id); }
+    if (!ps.some((p) => ["submitted", "edited", "approved"].includes(p.status))) { clearInterval(state.poll); openConversation(ctx, id); }
   }, 2000);
 }
 
@@ -155,13 +155,13 @@ async function loadCase(ctx, reference) {
     const hops = (trk && (trk.hops || trk.events || trk.tracker_events)) || [];
     const cal = c.calendar.ok ? c.calendar.data : null;
     const due = cal && (cal.sla_due_date || cal.sla_due || cal.due_date);
-    clear(panel).append(el("h3", {}, "Case ", el("code", {}, reference)),
+    fill(panel, el("h3", {}, "Case ", el("code", {}, reference)),
       due ? el("p", { testid: "sla-clock" }, `SLA due ${due}`) : null,
       kvTable(pay && pay.payment ? pay.payment : pay, "payment-summary"), el("h4", {}, "Tracker"),
       el("ol", { class: "timeline", testid: "tracker-timeline" }, hops.map((h) => el("li", {},
         el("strong", {}, h.agent_bic || h.bic || h.agent || "agent"), " ", fmt(h.status), " ", fmt(h.reason || h.status_reason),
         el("div", { class: "muted" }, [h.timestamp || h.received_at || h.time, h.charges != null ? `charges ${fmt(h.charges)} ${h.charges_currency || ""}` : ""].filter(Boolean).join(" · "))))));
-  } catch (e) { clear(panel).append(el("h3", {}, "Case"), el("p", { class: "bad" }, e.message)); }
+  } catch (e) { fill(panel, el("h3", {}, "Case"), el("p", { class: "bad" }, e.message)); }
 }
 
 async function sendMessage(ctx) {
@@ -185,7 +185,7 @@ async function sendMessage(ctx) {
       else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
       else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
       else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
-      else if (type === "answer") { text = data.text || data.answer || text; clear(live).append(...citationText(ctx, text)); }
+      else if (type === "answer") { text = data.text || data.answer || text; fill(live, ...citationText(ctx, text)); }
       else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
       else if (type === "error") showError(data);
       const refs = (type === "intake" && data.references) || null;

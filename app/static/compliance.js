@@ -1,6 +1,6 @@
 // Compliance view: search conversations, replay events one by one, verify the chain, download evidence packs.
 import { api } from "./api.js";
-import { clear, el, fmt, showError } from "./dom.js";
+import { clear, el, fill, fmt, showError } from "./dom.js";
 
 export function renderCompliance(root) {
   const fields = ["user", "case", "uetr", "since", "until", "kind"];
@@ -14,7 +14,7 @@ export function renderCompliance(root) {
     const q = new URLSearchParams(Object.entries(inputs).filter(([, i]) => i.value.trim()).map(([k, i]) => [k, i.value.trim()]));
     try {
       const { conversations } = await api("GET", `/api/compliance/search?${q}`);
-      clear(results).append(conversations.length ? el("table", {}, el("tbody", {}, conversations.map((c) => el("tr", { testid: "result-row", "data-id": c.conversation_id },
+      fill(results, conversations.length ? el("table", {}, el("tbody", {}, conversations.map((c) => el("tr", { testid: "result-row", "data-id": c.conversation_id },
         el("td", {}, c.conversation_id), el("td", {}, c.actors.join(", ")), el("td", {}, c.first_ts), el("td", {}, `${c.matches} events`),
         el("td", {}, el("button", { testid: "open-replay", onclick: () => openReplay(c.conversation_id, replay) }, "Replay")))))) : el("p", { class: "muted" }, "No match."));
     } catch (e) { showError(e); }
@@ -23,7 +23,7 @@ export function renderCompliance(root) {
     try { const r = await api("GET", "/api/compliance/verify");
       chain.textContent = r.ok ? `verified: ${r.checked} events intact` : `BROKEN at seq ${r.first_broken_seq}: ${r.reason}`;
       chain.className = r.ok ? "ok" : "bad"; } catch (e) { showError(e); } } }, "Verify chain");
-  clear(root).append(el("div", { class: "pad" }, el("h2", {}, "Compliance console"), el("div", { class: "row" }, verify, chain), form, results, replay));
+  fill(root, el("div", { class: "pad" }, el("h2", {}, "Compliance console"), el("div", { class: "row" }, verify, chain), form, results, replay));
 }
 
 async function openReplay(id, box) {
@@ -42,7 +42,7 @@ async function openReplay(id, box) {
     const unmask = el("input", { type: "checkbox", testid: "export-unmask" });
     const link = el("a", { testid: "export-pack", href: `/api/compliance/conversations/${encodeURIComponent(id)}/export`, download: `evidence-${id}.zip` }, "Download evidence pack");
     unmask.addEventListener("change", () => { link.href = `/api/compliance/conversations/${encodeURIComponent(id)}/export${unmask.checked ? "?unmask=true" : ""}`; });
-    clear(box).append(el("h3", {}, `Replay ${id} (${events.length} events)`), el("div", { class: "row" }, next, all, link,
+    fill(box, el("h3", {}, `Replay ${id} (${events.length} events)`), el("div", { class: "row" }, next, all, link,
       el("label", {}, unmask, " unmask personal data (recorded)")), list);
     step(1);
   } catch (e) { showError(e); }

@@ -42,3 +42,13 @@ export function age(ts) {
   const minutes = Math.max(0, Math.round((Date.now() - new Date(ts).getTime()) / 60000));
   return minutes < 60 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
 }
+
+// Replace a node's children, skipping null/undefined/false (never rendered as text).
+export function fill(node, ...children) {
+  clear(node);
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}

@@ -3,7 +3,7 @@ import { api, setCsrf } from "./api.js";
 import { renderAdmin } from "./admin.js";
 import { renderAnalyst } from "./analyst.js";
 import { renderCompliance } from "./compliance.js";
-import { clear, el, showError } from "./dom.js";
+import { clear, el, fill, showError } from "./dom.js";
 import { renderSupervisor } from "./supervisor.js";
 
 const VIEWS = {
@@ -20,7 +20,7 @@ function start(user) {
   document.getElementById("logout").hidden = false;
   const views = VIEWS[user.role] || [];
   const open = (i) => { showError(null); [...nav.children].forEach((b, j) => b.classList.toggle("active", i === j)); views[i][1](view); };
-  clear(nav).append(...views.map(([label], i) => el("button", { testid: `nav-${label.toLowerCase()}`, onclick: () => open(i) }, label)));
+  fill(nav, ...views.map(([label], i) => el("button", { testid: `nav-${label.toLowerCase()}`, onclick: () => open(i) }, label)));
   if (views.length) open(0);
 }
 

@@ -1,11 +1,11 @@
 // Supervisor view: the approval queue, the evidence behind a proposal, approve / edit (with diff) / reject.
 import { api } from "./api.js";
-import { age, clear, el, fmt, showError } from "./dom.js";
+import { age, clear, el, fill, fmt, showError } from "./dom.js";
 
 export function renderSupervisor(root) {
   const queue = el("div", { testid: "approval-queue" });
   const detail = el("div", { testid: "approval-detail" }, el("p", { class: "muted" }, "Select a proposal."));
-  clear(root).append(el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Approval queue"),
+  fill(root, el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Approval queue"),
     el("button", { testid: "refresh-queue", onclick: () => loadQueue(queue, detail) }, "Refresh"), queue), detail));
   loadQueue(queue, detail);
 }
@@ -18,7 +18,7 @@ async function loadQueue(queue, detail) {
       el("td", {}, p.amount != null ? `${fmt(p.amount)} ${p.currency || ""}` : "—"),
       el("td", {}, age(p.submitted_at || p.created_at)), el("td", {}, fmt(p.sla_due_date || p.sla_due)),
       el("td", {}, el("button", { testid: "open-proposal", onclick: () => openProposal(p, queue, detail) }, "Open"))));
-    clear(queue).append(approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
+    fill(queue, approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
       ["Requester", "Action", "Amount", "Age", "SLA", ""].map((h) => el("th", {}, h)))), el("tbody", {}, rows))
       : el("p", { class: "muted", testid: "queue-empty" }, "Nothing waiting."));
   } catch (e) { showError(e); }
@@ -39,12 +39,12 @@ async function openProposal(p, queue, detail) {
     showError(null);
     try {
       await api("POST", `/api/approvals/${encodeURIComponent(thread)}/decide`, { decisions: [{ proposal_id: p.id, action, ...extra }] });
-      clear(detail).append(el("p", { class: "ok", testid: "decision-done" }, `${action} recorded for ${p.id}`));
+      fill(detail, el("p", { class: "ok", testid: "decision-done" }, `${action} recorded for ${p.id}`));
       loadQueue(queue, detail);
     } catch (e) { showError(e); }
   };
   const evidence = el("div", { testid: "proposal-conversation" });
-  clear(detail).append(el("h2", {}, `${p.kind} · ${p.reason_code || ""}`),
+  fill(detail, el("h2", {}, `${p.kind} · ${p.reason_code || ""}`),
     el("p", {}, `Requested by ${p.requested_by || "—"} · ${p.amount != null ? fmt(p.amount) + " " + (p.currency || "") : "no amount"}`),
     p.explanation ? el("p", {}, p.explanation) : null,
     el("div", { class: "muted" }, "Evidence: " + fmt(p.evidence_ids)),
@@ -54,7 +54,7 @@ async function openProposal(p, queue, detail) {
       el("button", { class: "primary", testid: "approve", onclick: () => decide("approve") }, "Approve"),
       el("button", { class: "danger", testid: "reject", onclick: () => reason.value.trim() ? decide("reject", { reason: reason.value }) : showError({ message: "A rejection needs a reason", code: "reason_required" }) }, "Reject"), reason),
     el("details", { testid: "edit-box" }, el("summary", {}, "Edit arguments"), editor,
-      el("button", { testid: "preview-edit", onclick: () => { try { clear(diffBox).append(diff(p.args, JSON.parse(editor.value))); } catch (_) { showError({ message: "arguments must be JSON", code: "invalid_json" }); } } }, "Show diff"),
+      el("button", { testid: "preview-edit", onclick: () => { try { fill(diffBox, diff(p.args, JSON.parse(editor.value))); } catch (_) { showError({ message: "arguments must be JSON", code: "invalid_json" }); } } }, "Show diff"),
       diffBox, el("button", { testid: "save-edit", onclick: () => { try { decide("edit", { args: JSON.parse(editor.value) }); } catch (_) { showError({ message: "arguments must be JSON", code: "invalid_json" }); } } }, "Save edit (needs a fresh approval)")),
     el("h3", {}, "Conversation"), evidence);
   try {

@@ -1,0 +1,107 @@
+"""Analyst asks → streamed answer with citation and proposal → submit; supervisor approves; compliance exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from tests.app.real_agent import UETR_STUCK
+from tests.browser.conftest import PROJECT_ROOT, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def _login(browser, url: str, username: str, width: int = 1366):
+    context = browser.new_context(viewport={"width": width, "height": 860}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url + "/")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill("payinvest-demo")
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("whoami").filter(has_text=username).wait_for()
+    return context, page, errors
+
+
+def test_investigation_approval_and_compliance(live_server: dict, browser) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    url = live_server["url"]
+    ctx_a, analyst, errors_a = _login(browser, url, "analyst1")
+    analyst.get_by_test_id("new-conversation").click()
+    analyst.get_by_test_id("conversation-item").first.wait_for()
+    box = analyst.get_by_test_id("message-input")
+    box.fill(f"Customer says payment {UETR_STUCK} never arrived")
+    box.press("Shift+Enter")  # a newline, not a send
+    assert analyst.get_by_test_id("assistant-message").count() == 0
+    box.press("Enter")
+    analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").wait_for()
+    analyst.get_by_test_id("proposal").first.wait_for()
+    assert "camt.110" in analyst.get_by_test_id("proposal").first.inner_text()
+    assert analyst.get_by_test_id("ai-label").first.is_visible()
+    analyst.get_by_test_id("evidence-card").first.wait_for()
+    analyst.get_by_test_id("tracker-timeline").locator("li").first.wait_for()
+    analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").first.click()
+    sop_text = analyst.get_by_test_id("sop-text")
+    sop_text.wait_for()
+    assert "<b>x</b>" in sop_text.inner_text()  # shown as text, never parsed as markup
+    analyst.screenshot(path=str(SCREENSHOTS / "analyst.png"), full_page=False)
+    shutil.copy(SCREENSHOTS / "analyst.png", PROJECT_ROOT / "docs" / "img" / "analyst.png")
+    analyst.get_by_test_id("submit-proposals").click()
+    analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
+
+    ctx_s, sup, errors_s = _login(browser, url, "supervisor1")
+    sup.get_by_test_id("queue-row").first.wait_for()
+    assert "analyst1" in sup.get_by_test_id("queue-row").first.inner_text()
+    sup.get_by_test_id("open-proposal").first.click()
+    sup.get_by_test_id("proposal-conversation").get_by_text("never arrived").first.wait_for()
+    sup.get_by_test_id("approve").click()
+    sup.get_by_test_id("decision-done").wait_for()
+    sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
+
+    analyst.get_by_test_id("proposal-status").filter(has_text="executed").first.wait_for()
+    assert len(live_server["port"].action_rows()) == 1
+
+    ctx_c, comp, errors_c = _login(browser, url, "compliance1")
+    comp.get_by_test_id("search-user").fill("analyst1")
+    comp.get_by_test_id("search-form").locator("button[type=submit]").click()
+    comp.get_by_test_id("result-row").first.wait_for()
+    comp.get_by_test_id("open-replay").first.click()
+    comp.get_by_test_id("replay-event").first.wait_for()
+    comp.get_by_test_id("replay-next").click()
+    assert comp.get_by_test_id("replay-event").count() == 2
+    comp.get_by_test_id("verify-chain").click()
+    comp.get_by_test_id("chain-status").filter(has_text="verified").wait_for()
+    with comp.expect_download() as download_info:
+        comp.get_by_test_id("export-pack").click()
+    path = download_info.value.path()
+    pack = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    manifest = json.loads(pack.read("manifest.json"))
+    assert manifest["chain_verification"]["ok"] and manifest["personal_data_masked"]
+    assert "Jane Marlowe" not in pack.read("events.jsonl").decode()
+    comp.screenshot(path=str(SCREENSHOTS / "compliance.png"))
+    assert errors_a == errors_s == errors_c == []
+    for ctx in (ctx_a, ctx_s, ctx_c):
+        ctx.close()
+
+
+def test_narrow_width_and_bad_login(live_server: dict, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(live_server["url"] + "/")
+    page.get_by_test_id("login-username").fill("analyst1")
+    page.get_by_test_id("login-password").fill("wrong")
+    page.get_by_test_id("login-submit").click()
+    banner = page.get_by_test_id("error-banner")
+    banner.filter(has_text="invalid_credentials").wait_for()
+    page.get_by_test_id("login-password").fill("payinvest-demo")
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("message-input").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.screenshot(path=str(SCREENSHOTS / "analyst-narrow.png"))
+    context.close()
