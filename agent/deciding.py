@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,12 +24,18 @@ async def amount_in_eur(port: PaymentPort, proposal: dict[str, Any]) -> float | 
         return None
     if currency == "EUR":
         return float(amount)
-    try:
-        data = await port.read("get_fx_rate", {"base": currency, "quote": "EUR"})
-        rate = pick(data, "rate", "mid", "value")
-        return float(amount) * float(rate) if rate else None
-    except (ToolFailure, TypeError, ValueError):
-        return None
+    today = datetime.now(UTC).date()
+    for back in range(5):  # today's rate, else the latest of the previous days (weekends, holidays)
+        day = (today - timedelta(days=back)).isoformat()
+        try:
+            data = await port.read("get_fx_rate", {"base": currency, "quote": "EUR", "date": day})
+            rate = pick(data, "rate", "mid", "value")
+            return float(amount) * float(rate) if rate else None
+        except ToolFailure:
+            continue
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def parse_decisions(raw: list[Any]) -> list[Decision]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 _BY_REFERENCE = {"get_payment", "get_tracker", "get_screening", "find_duplicates", "get_cases", "get_risk_signals"}
@@ -24,17 +25,15 @@ def build_args(tool: str, reference: str | None, refs: dict[str, list[str]]) -> 
         base = currencies[0] if currencies else None
         if not base or base == "EUR":
             return None
-        args: dict[str, Any] = {"base": base, "quote": "EUR"}
-        if refs.get("dates"):
-            args["date"] = refs["dates"][0]
-        return args
+        dates = refs.get("dates") or [datetime.now(UTC).date().isoformat()]
+        return {"base": base, "quote": "EUR", "date": dates[0]}
     if tool == "search_payments":
         amounts = refs.get("amounts") or []
         if not amounts:
             return None
         value, currency = amounts[0].split()
-        args = {"amount": float(value), "currency": currency}
+        args: dict[str, Any] = {"amount_min": value, "amount_max": value, "currency": currency}
         if refs.get("dates"):
-            args["date"] = refs["dates"][0]
+            args["date_from"] = args["date_to"] = refs["dates"][0]
         return args
     return None  # verify_payee needs a name the analyst confirms: never guessed from free text

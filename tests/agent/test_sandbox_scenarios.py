@@ -1,0 +1,87 @@
+"""The agent over the real payments sandbox API (ASGI, seeded SQLite): named scenarios → playbook proposals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from agent.errors import ApprovalLimitExceeded
+from agent.service import AgentService
+from app.settings import Settings
+from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, sample_hits
+from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
+from tools.registry import PaymentSystems
+from tools.sandbox.generator import seed_database
+from tools.sandbox.scenarios import get_scenario
+from tools.sandbox.schema import get_payments_engine
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """One payments database with every named scenario (no random payments: fast and deterministic)."""
+    data_dir = tmp_path_factory.mktemp("sandbox") / "data"
+    settings = Settings(data_dir=data_dir)
+    seed_database(get_payments_engine(settings.payments_db_url), payments=0, seed=7)
+    return data_dir
+
+
+@pytest.fixture
+def settings_for(seeded, tmp_path):
+    def make() -> Settings:
+        # a fresh app DB per test, sharing the seeded payments DB
+        return Settings(data_dir=tmp_path / "app", payments_database_url=f"sqlite:///{seeded / 'payments.db'}")
+
+    return make
+
+
+@pytest.mark.parametrize(("scenario_id", "kind", "code"), [
+    ("cnr-g002-intermediary", "investigation", "CCNR"),
+    ("mc-g004-creditor-agent", "investigation", "CONR"),
+    ("dup-sent-twice-dupl", "recall", "DUPL"),
+    ("ch-g003-sanctions-rfi", "request_info", "SANC"),
+    ("ch-g003-aml-rfi", "request_info", "AMLI"),
+    ("cnr-accc-disputed", None, None),
+    ("chaser-gpi-g000-in-flight", None, None),
+])
+async def test_scenario_proposals_follow_the_truth(settings_for, scenario_id, kind, code):
+    scenario = get_scenario(scenario_id)
+    settings = settings_for()
+    service = AgentService(settings, chat_model=ScriptedChatModel(script=default_script(case_type=scenario.case_type.value)),
+                           systems=PaymentSystems.from_settings(settings), retriever=ListRetriever(sample_hits()))
+    try:
+        result = await service.ask(scenario.analyst_message)
+    finally:
+        await service.aclose()
+    assert all(c.ok for c in result.tool_calls), [c.summary for c in result.tool_calls if not c.ok]
+    assert {"get_payment"} <= {c.name for c in result.tool_calls}
+    got = [(p["kind"], p["reason_code"]) for p in result.proposals]
+    assert got == ([(kind, code)] if kind else [])
+    forbidden = set(scenario.truth.get("forbidden_actions") or [])
+    assert not forbidden & {p["kind"] for p in result.proposals}
+    for p in result.proposals:
+        assert p["iso_xml"] and p["message_type"]
+
+
+async def test_approved_action_lands_once_in_the_payments_database(settings_for, seeded):
+    settings = settings_for()
+    scenario = get_scenario("mc-g004-usd-cover")
+    service = AgentService(settings, chat_model=ScriptedChatModel(script=default_script(case_type="missing_cover")),
+                           systems=PaymentSystems.from_settings(settings), retriever=ListRetriever(sample_hits()))
+    try:
+        result = await service.ask(scenario.analyst_message)
+        await service.submit(result.thread_id, user="analyst1")
+        approve = [{"proposal_id": result.proposals[0]["id"], "action": "approve"}]
+        with pytest.raises(ApprovalLimitExceeded):  # USD 215,000 is about EUR 213k: above supervisor1's tier
+            await service.decide(result.thread_id, approve, SUPERVISOR)
+        done = await service.decide(result.thread_id, approve, SUPERVISOR2)
+        async for _ in service.resume(result.thread_id):  # a restarted worker finds nothing left to do
+            pass
+    finally:
+        await service.aclose()
+    assert done.status == "completed" and done.executions[0]["status"] == "executed"
+    key = done.proposals[0]["idempotency_key"]
+    with sqlite3.connect(seeded / "payments.db") as conn:
+        rows = conn.execute("SELECT count(*) FROM actions WHERE idempotency_key = ?", (key,)).fetchone()
+    assert rows == (1,)
