@@ -8,6 +8,7 @@ Both servers run with uvicorn in child processes on 127.0.0.1 (free ports) and e
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import socket
@@ -215,6 +216,7 @@ def run(settings: Settings, *, payments: int, requests: int) -> dict[str, Any]:
     """Benchmark lookup by reference on the sandbox API against a bare FastAPI endpoint in the same run."""
     if payments < 1 or requests < 10:
         raise ValueError("payments must be >= 1 and requests >= 10")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the readiness probes would log at INFO
     url, seeding = ensure_db(settings, payments)
     refs = sample_references(url, min(SAMPLE_REFERENCES, requests), settings.seed)
     with _server("bare", url) as bare_base, _server("sandbox", url) as sandbox_base:
