@@ -42,9 +42,23 @@ def test_real_agent_flow_through_the_api(settings: Settings, tmp_path: Path) -> 
         client.cookies.clear()
         sup1 = login(client, "supervisor1")
         assert [p["id"] for p in sup1.get("/api/approvals").json()["approvals"]] == [proposal["id"]]
+        pid = proposal["id"]
+        edited = {**proposal["args"], "responder_bic": "DEUTDEFFXXX"}
         r = sup1.post(
             f"/api/approvals/{conv}/decide",
-            json={"decisions": [{"proposal_id": proposal["id"], "action": "approve"}]},
+            json={"decisions": [{"proposal_id": pid, "action": "edit", "args": edited}]},
+        )
+        assert r.status_code == 200, r.text
+        # The editor became the requester: approving their own edit is a four-eyes violation, shown as JSON.
+        r = sup1.post(
+            f"/api/approvals/{conv}/decide", json={"decisions": [{"proposal_id": pid, "action": "approve"}]}
+        )
+        assert r.status_code == 403 and r.json()["error"]["code"] == "four_eyes_violation"
+        assert port.action_rows() == []
+        client.cookies.clear()
+        sup2 = login(client, "supervisor2")
+        r = sup2.post(
+            f"/api/approvals/{conv}/decide", json={"decisions": [{"proposal_id": pid, "action": "approve"}]}
         )
         assert r.status_code == 200, r.text
         assert r.json()["result"]["proposals"][0]["status"] == "executed"
