@@ -21,7 +21,7 @@ FIND_LINKS=${PIP_FIND_LINKS:-/opt/wheels}
 stamp=".venv/.deps-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing dependencies into .venv" >&2
-  args=(--python .venv/bin/python -q)
+  args=(--python .venv/bin/python -q --compile-bytecode)
   [ -d "$FIND_LINKS" ] && args+=(--find-links "$FIND_LINKS")
   "${UV[@]}" pip install "${args[@]}" -r requirements.lock
   "${UV[@]}" pip install "${args[@]}" --no-deps -e .
