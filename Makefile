@@ -4,6 +4,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup run test lint format typecheck model data index eval-gate bench ci clean
 
