@@ -38,3 +38,9 @@ class InvalidQuery(RetrievalError):
     """A search request is unusable (empty, oversized, binary, bad k or unknown case type)."""
 
     code = "invalid_query"
+
+
+class ChromaUnavailable(RetrievalError):
+    """The Chroma server (``PAYINVEST_CHROMA_URL``) or the local Chroma store cannot be opened."""
+
+    code = "chroma_unavailable"

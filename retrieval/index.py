@@ -14,6 +14,7 @@ from app.settings import Settings
 from retrieval.chunking import Chunk, chunk_corpus
 from retrieval.corpus import load_corpus
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
+from retrieval.errors import ChromaUnavailable
 from retrieval.lexical import LexicalIndex
 from tools.domain import CaseType
 
@@ -53,15 +54,19 @@ def chroma_client(settings: Settings) -> Any:
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    where = settings.chroma_url or str(settings.chroma_path)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # connection refused, bad URL, unreadable store: one clear line for the user
+        raise ChromaUnavailable(f"cannot open Chroma at {where} ({type(exc).__name__}: {exc})") from None
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, Any]:

@@ -89,3 +89,11 @@ def test_data_lives_under_the_data_dir(built) -> None:
     data = Path(settings.resolved_data_dir)
     assert (data / "bm25" / "manifest.json").exists()
     assert (data / "chroma").is_dir()
+
+
+def test_unreachable_chroma_server_is_a_clear_error(settings, fake_embedder) -> None:
+    from retrieval.errors import ChromaUnavailable
+
+    down = settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"})
+    with pytest.raises(ChromaUnavailable, match=r"cannot open Chroma at http://127\.0\.0\.1:9"):
+        build_index(down, embedder=fake_embedder, corpus_dir=Path(__file__).parent / "fixtures" / "corpus")
