@@ -61,3 +61,9 @@ def test_seed_bad_input_is_a_one_line_error(args: list[str], message: str) -> No
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["seed"], ["scenarios"], ["sandbox", "serve"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.stdout

@@ -59,6 +59,7 @@ class BulkWriter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
+        engine.dispose()  # idle pooled connections would keep SQLite from leaving WAL mode for the load
         self.conn = engine.raw_connection()
         self.cur = self.conn.cursor()
         if self.sqlite:
