@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
 from app.settings import Settings
-from tests.sandbox_api.factories import IBAN_CREDITOR, IBAN_DEBTOR, UETR_CREDITED, UETR_STUCK
+from tests.sandbox_api.factories import IBAN_CREDITOR, IBAN_DEBTOR, UETR_CREDITED, UETR_STUCK, small_engine
 from tools.sandbox.api import create_app
 
 
-@pytest.mark.parametrize("reference", ["PAY-00000001", UETR_CREDITED, UETR_CREDITED.upper(), "E2E-TEST000001"])
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One API over one seeded database for every read test (reads change nothing)."""
+    folder = tmp_path_factory.mktemp("reads")
+    app = create_app(Settings(data_dir=folder / "data"), engine=small_engine(str(folder / "payments.db")))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    "reference", ["PAY-00000001", UETR_CREDITED, UETR_CREDITED.upper(), "E2E-TEST000001"]
+)
 def test_payment_by_any_reference(client: TestClient, reference: str) -> None:
     res = client.get(f"/v1/payments/{reference}")
     assert res.status_code == 200
@@ -128,7 +141,9 @@ def test_verify_payee_bad_input(client: TestClient) -> None:
     assert res.status_code == 422 and res.json()["error"]["code"] == "validation_error"
     res = client.post("/v1/accounts/verify-payee", json={"account": 123, "name": ["a"]})
     assert res.status_code == 422
-    res = client.post("/v1/accounts/verify-payee", content=b"not json", headers={"content-type": "application/json"})
+    res = client.post(
+        "/v1/accounts/verify-payee", content=b"not json", headers={"content-type": "application/json"}
+    )
     assert res.status_code == 422
 
 
@@ -156,20 +171,28 @@ def test_calendar_and_sla(client: TestClient) -> None:
     assert body["is_business_day"] is False
     assert body["next_business_day"] == "2026-12-28"
     late = client.get(
-        "/v1/calendar", params={"currency": "EUR", "date": "2026-11-20", "received_at": "2026-11-20T17:30:00Z"}
+        "/v1/calendar",
+        params={"currency": "EUR", "date": "2026-11-20", "received_at": "2026-11-20T17:30:00Z"},
     ).json()
     assert late["value_date"] == "2026-11-23"  # after the 17:00 CET cut-off on a Friday
-    sla = client.get("/v1/calendar/sla", params={"case_type": "cancellation_recall", "start": "2026-11-02"}).json()
+    sla = client.get(
+        "/v1/calendar/sla", params={"case_type": "cancellation_recall", "start": "2026-11-02"}
+    ).json()
     assert {d["name"]: d["due_date"] for d in sla["due"]}["recall_window"] == "2026-11-16"
-    assert client.get("/v1/calendar", params={"currency": "XYZ", "date": "2026-11-02"}).json()["error"]["code"] == (
-        "unsupported_currency"
-    )
+    assert client.get("/v1/calendar", params={"currency": "XYZ", "date": "2026-11-02"}).json()["error"][
+        "code"
+    ] == ("unsupported_currency")
     assert client.get("/v1/calendar", params={"currency": "EUR", "date": "2026-13-45"}).status_code == 422
-    assert client.get("/v1/calendar/sla", params={"case_type": "nope", "start": "2026-11-02"}).status_code == 422
+    assert (
+        client.get("/v1/calendar/sla", params={"case_type": "nope", "start": "2026-11-02"}).status_code == 422
+    )
 
 
 def test_fx(client: TestClient) -> None:
-    assert client.get("/v1/fx", params={"base": "EUR", "quote": "USD", "date": "2026-11-05"}).json()["rate"] == 1.09
+    assert (
+        client.get("/v1/fx", params={"base": "EUR", "quote": "USD", "date": "2026-11-05"}).json()["rate"]
+        == 1.09
+    )
     inverse = client.get("/v1/fx", params={"base": "USD", "quote": "EUR", "date": "2026-11-02"}).json()
     assert inverse["rate"] == pytest.approx(1 / 1.08)
     res = client.get("/v1/fx", params={"base": "EUR", "quote": "USD", "date": "2020-01-01"})
@@ -184,7 +207,10 @@ def test_compensation(client: TestClient) -> None:
     assert client.get("/v1/payments/PAY-00000002/compensation", params=params).json()["error"]["code"] == (
         "payment_not_settled"
     )
-    bad = client.get("/v1/payments/PAY-00000001/compensation", params={"corrected_value_date": "2026-10-27", "annual_rate": "-1"})
+    bad = client.get(
+        "/v1/payments/PAY-00000001/compensation",
+        params={"corrected_value_date": "2026-10-27", "annual_rate": "-1"},
+    )
     assert bad.status_code == 422
 
 
