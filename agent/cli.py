@@ -26,7 +26,7 @@ def _principal(username: str) -> Any:
     try:
         return Principal.from_user(UserStore(get_engine(get_settings().app_db_url)).get(username))
     except UserError as exc:
-        _fail(f"unknown user {username!r} ({exc}); demo users are created by `payinvest serve`")
+        _fail(f"unknown user {username!r} ({exc}); create it with `payinvest users create` or `payinvest users seed-demo`")
 
 
 def _run(coro_factory: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
     "intake": "v1",
@@ -14,6 +14,8 @@ DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
 
 class AgentConfig(BaseModel):
     """Knobs of one agent configuration (a champion or a challenger in evals)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     prompt_versions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROMPT_VERSIONS))
     retrieval_k: int = Field(default=4, ge=1, le=20, description="Sections retrieved per query.")

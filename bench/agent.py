@@ -1,0 +1,139 @@
+"""``payinvest bench agent``: orchestration overhead per turn (zero-latency model) and embedded-model turns."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from app.settings import Settings
+
+BUDGET_OVERHEAD_P50_MS = 50.0
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2) if ordered else 0.0
+
+
+def _questions() -> list[str]:
+    from tools.sandbox.scenarios import load_scenarios
+
+    return [s.analyst_message for s in load_scenarios()]
+
+
+async def _pure_reads(systems: Any, retriever: Any, result: Any) -> float:
+    """The same turn's tool calls and queries, run the same way (concurrently) without the graph."""
+    from tools.registry import call_read_tool
+
+    async def tool(call: Any) -> None:
+        try:
+            await call_read_tool(systems, call.name, call.args)
+        except Exception:  # errors are part of the turn too (the graph records them as evidence)
+            return
+
+    async def query(q: str) -> None:
+        await asyncio.to_thread(retriever.search, q, k=4, case_type=None)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(tool(c) for c in result.tool_calls), *(query(q) for q in result.plan.get("queries", [])))
+    return (time.perf_counter() - started) * 1000
+
+
+async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, Any]:
+    from agent.service import AgentService
+    from bench.scripted_model import BenchChatModel
+    from retrieval.search import open_retriever
+    from tools.registry import PaymentSystems
+
+    run_settings = Settings(data_dir=workdir, payments_database_url=settings.payments_db_url,
+                            payments_api_url=settings.payments_api_url)
+    systems = PaymentSystems.from_settings(run_settings)
+    retriever = open_retriever(settings)
+    service = AgentService(run_settings, chat_model=BenchChatModel(), systems=systems, retriever=retriever)
+    questions = _questions()
+    turn_ms: list[float] = []
+    pure_ms: list[float] = []
+    try:
+        await service.ask(questions[0])  # warm-up: imports, checkpointer tables, embedder
+        for i in range(turns):
+            started = time.perf_counter()
+            result = await service.ask(questions[i % len(questions)])
+            turn_ms.append((time.perf_counter() - started) * 1000)
+            pure_ms.append(await _pure_reads(systems, retriever, result))
+    finally:
+        await service.aclose()
+        await systems.aclose()
+    overhead = [t - p for t, p in zip(turn_ms, pure_ms, strict=True)]
+    return {
+        "turns": turns,
+        "turn_ms": {"p50": _pct(turn_ms, 0.5), "p95": _pct(turn_ms, 0.95)},
+        "pure_tools_retrieval_ms": {"p50": _pct(pure_ms, 0.5), "p95": _pct(pure_ms, 0.95)},
+        "overhead_ms": {"p50": _pct(overhead, 0.5), "p95": _pct(overhead, 0.95)},
+        "budget_overhead_p50_ms": BUDGET_OVERHEAD_P50_MS,
+        "within_budget": _pct(overhead, 0.5) <= BUDGET_OVERHEAD_P50_MS,
+        "note": "overhead = turn wall time - the same reads replayed right after (warm caches: conservative)",
+    }
+
+
+def _token_rates(calls: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    """Prompt and generation tokens per second by least squares over (prompt, completion) tokens → latency."""
+    import numpy as np
+
+    rows = [(c["prompt_tokens"], c["completion_tokens"], c["latency_ms"] / 1000) for c in calls
+            if c.get("ok") and c.get("prompt_tokens")]
+    if len(rows) < 3:
+        return None, None
+    data = np.array(rows, dtype=float)
+    coef, *_ = np.linalg.lstsq(data[:, :2], data[:, 2], rcond=None)
+    per_prompt, per_completion = (float(c) for c in coef)
+    return (round(1 / per_prompt, 1) if per_prompt > 0 else None,
+            round(1 / per_completion, 1) if per_completion > 0 else None)
+
+
+async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[str, Any]:
+    from agent.service import AgentService
+
+    run_settings = settings.model_copy(update={"data_dir": workdir, "payments_database_url": settings.payments_db_url})
+    from agent.llm.factory import make_chat_model
+    from retrieval.search import open_retriever
+
+    service = AgentService(run_settings, chat_model=make_chat_model(settings), retriever=open_retriever(settings))
+    latencies: list[float] = []
+    calls: list[dict[str, Any]] = []
+    per_turn: list[dict[str, int]] = []
+    try:
+        for message in _questions()[:questions]:
+            started = time.perf_counter()
+            result = await service.ask(message)
+            latencies.append(time.perf_counter() - started)
+            calls.extend(result.llm_calls)
+            per_turn.append({"prompt": sum(c["prompt_tokens"] for c in result.llm_calls),
+                             "completion": sum(c["completion_tokens"] for c in result.llm_calls)})
+    finally:
+        await service.aclose()
+    prompt_rate, gen_rate = _token_rates(calls)
+    floor = [t["prompt"] / prompt_rate + t["completion"] / gen_rate for t in per_turn] if prompt_rate and gen_rate else []
+    return {
+        "questions": len(latencies),
+        "turn_s": {"p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95)},
+        "prompt_tokens_per_turn": statistics.median(t["prompt"] for t in per_turn) if per_turn else 0,
+        "completion_tokens_per_turn": statistics.median(t["completion"] for t in per_turn) if per_turn else 0,
+        "prompt_tok_per_s": prompt_rate,
+        "generation_tok_per_s": gen_rate,
+        "floor_s_p50": _pct(floor, 0.5) if floor else None,
+        "ratio_to_floor_p50": round(_pct(latencies, 0.5) / _pct(floor, 0.5), 2) if floor and _pct(floor, 0.5) else None,
+    }
+
+
+def run(settings: Settings, *, embedded: bool, turns: int) -> dict[str, Any]:
+    """Run the benchmark; numbers are medians/percentiles of one run on this machine."""
+    with tempfile.TemporaryDirectory(prefix="bench-agent-") as tmp:
+        result: dict[str, Any] = {"benchmark": "agent"}
+        result["scripted"] = asyncio.run(_scripted(settings, max(turns, 5), Path(tmp) / "scripted"))
+        if embedded:
+            result["embedded"] = asyncio.run(_embedded(settings, 5, Path(tmp) / "embedded"))
+        return result
