@@ -23,6 +23,8 @@ TEXT = re.compile(r"^[A-Za-z0-9_.:@-]{1,64}$")
 def _date(value: str | None, name: str) -> str | None:
     if not value:
         return None
+    if name == "until" and len(value) == 10:
+        value += "T23:59:59.999999"  # a bare end date includes that whole day
     try:
         return datetime.fromisoformat(value).isoformat()
     except ValueError as exc:

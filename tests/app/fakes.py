@@ -115,12 +115,7 @@ class FakeAgentService:
         return {"thread_id": thread_id, "status": "awaiting_approval", "proposals": open_}
 
     def pending_approvals(self) -> list[dict[str, Any]]:
-        return [
-            dict(p)
-            for t in self.threads.values()
-            for p in t["proposals"]
-            if p["status"] == "submitted"
-        ]
+        return [dict(p) for t in self.threads.values() for p in t["proposals"] if p["status"] == "submitted"]
 
     async def decide(self, thread_id: str, decisions: list[dict[str, Any]], approver: Any) -> dict[str, Any]:
         thread = self.threads.get(thread_id)

@@ -67,7 +67,9 @@ def test_export_masks_unless_compliance_unmasks(env: dict) -> None:
     pack = zipfile.ZipFile(io.BytesIO(out.read_bytes()))
     assert "Grace Hopper" in pack.read("events.jsonl").decode()
     manifest = json.loads(pack.read("manifest.json"))
-    assert manifest["event_count"] == 3  # the first export is itself audited and manifest["conversation_events_verified"]["ok"]
+    assert (
+        manifest["event_count"] == 3
+    )  # the first export is itself audited and manifest["conversation_events_verified"]["ok"]
 
 
 @pytest.mark.parametrize(

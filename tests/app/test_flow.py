@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,6 +55,11 @@ def test_full_flow(app_env: dict) -> None:
         c["compliance1"].get("/api/compliance/search", params={"uetr": uetr, "kind": "investigation"}).json()
     )
     assert conv["id"] in {x["conversation_id"] for x in found["conversations"]}
+    today = datetime.now(UTC).date().isoformat()
+    found = c["compliance1"].get("/api/compliance/search", params={"since": today, "until": today}).json()
+    assert conv["id"] in {x["conversation_id"] for x in found["conversations"]}
+    found = c["compliance1"].get("/api/compliance/search", params={"until": "2000-01-01"}).json()
+    assert found["conversations"] == []
     replay = c["compliance1"].get(f"/api/compliance/conversations/{conv['id']}/events").json()["events"]
     assert {"conversation_created", "user_message", "approval", "feedback"} <= {
         e["event_type"] for e in replay
