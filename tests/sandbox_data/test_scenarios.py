@@ -145,7 +145,8 @@ def test_close_match_is_close_but_not_equal(seeded_engine: Engine) -> None:
     payment = _subject(seeded_engine, get_scenario("wb-vop-close-match"))
     holder = _holder(seeded_engine, payment["creditor_account"])["holder_name"]
     assert holder != payment["creditor_name"]
-    assert fuzz.token_set_ratio(holder.lower(), payment["creditor_name"].lower()) >= 85
+    # Inside the close-match band of a token_sort_ratio Verification of Payee (75-92).
+    assert 75 <= fuzz.token_sort_ratio(holder.lower(), payment["creditor_name"].lower()) < 92
 
 
 @pytest.mark.parametrize("sid", ["vd-late-value-vada-eur", "vd-late-value-vada-usd"])

@@ -156,7 +156,7 @@ def _payment(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.ndar
         json.dumps(path[1:-1]), s["amount"], ccy, settled, out_ccy, fx_rate, bearer, created.date().isoformat(),
         value_date.isoformat() if value_date else None, _fmt(settlement_at) if settlement_at else None,
         status, reason, remittance, "SUPP", _fmt(created), sc.id))
-    risk = s.get("risk", {"score": 0.31, "flags": []})
+    risk = s.get("risk", {"score": 0.42, "flags": []})
     rows.add("risk_scores", (pid, risk["score"], json.dumps(risk["flags"]), "scenario"))
     return {"id": pid, "stop_time": stop_time}
 
