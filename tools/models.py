@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from tools.action_codes import (
     CAMT029_STATUSES,
@@ -29,15 +30,25 @@ from tools.domain import (
     CaseType,
 )
 
+
+def _strip_controls(value: Any) -> Any:
+    """Drop control characters (NUL, escapes, ...) from untrusted free text before it is validated."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return value
+
+
+Clean = BeforeValidator(_strip_controls)
 Reference = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=64, pattern=rf"^(?i:{PAYMENT_REFERENCE_PATTERN})$"),
 ]
 CaseId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^{CASE_ID_PATTERN}$")]
 Bic = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=rf"^{BIC_PATTERN}$")]
-Text105 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=105)]
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Text105 = Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=105)]
+Text200 = Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text500 = Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=500)]
+Text1To500 = Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Money = Annotated[Decimal, Field(gt=0, le=Decimal("1000000000000"), max_digits=18, decimal_places=2)]
 
 
@@ -118,7 +129,7 @@ class RequestInfoArgs(_Args):
     reference: Reference
     reason_code: RfiReason
     sub_type: RfiSubType = RfiSubType.FCCI
-    questions: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    questions: Text1To500
 
 
 class OpenCaseArgs(_Args):
@@ -126,8 +137,8 @@ class OpenCaseArgs(_Args):
 
     reference: Reference | None = None
     case_type: CaseType
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    assigned_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    summary: Text1To500
+    assigned_to: Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
 
 
 class CloseCaseArgs(_Args):

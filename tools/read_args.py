@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tools.domain import CURRENCY_PATTERN, PAYMENT_REFERENCE_PATTERN, CaseType
+from tools.models import Clean
 
 Ref = Annotated[
     str,
@@ -62,7 +63,7 @@ class VerifyPayeeArgs(_ToolArgs):
     """An account and the payee name to check against it."""
 
     account: AccountStr
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
+    name: Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
 
 
 class DuplicatesArgs(_ToolArgs):

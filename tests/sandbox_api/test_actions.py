@@ -65,7 +65,9 @@ def test_key_reused_with_other_arguments_conflicts(client: TestClient, engine: E
     "headers",
     [{}, {"Idempotency-Key": "k"}, {"X-Approval-Ref": "a"}, {"Idempotency-Key": " ", "X-Approval-Ref": "a"}],
 )
-def test_write_without_approval_is_refused(client: TestClient, engine: Engine, headers: dict[str, str]) -> None:
+def test_write_without_approval_is_refused(
+    client: TestClient, engine: Engine, headers: dict[str, str]
+) -> None:
     before = _counts(engine)
     res = client.post("/v1/actions/recall", json=RECALL, headers=headers)
     assert res.status_code == 428 and res.json()["error"]["code"] == "approval_required"
@@ -82,24 +84,74 @@ def test_write_without_approval_is_refused(client: TestClient, engine: Engine, h
         ("recall", RECALL | {"additional_info": "x" * 106}, 422, "validation_error"),
         ("recall", RECALL | {"unexpected": 1}, 422, "validation_error"),
         ("recall", RECALL | {"case_id": "CASE-999999"}, 404, "case_not_found"),
-        ("investigation", {"reference": "PAY-00000002", "investigation_type": "RQFI"}, 422, "validation_error"),
-        ("investigation", {"reference": "PAY-00000002", "investigation_type": "CCNR", "sub_type": "SANC"}, 422, "validation_error"),
-        ("investigation", {"reference": "PAY-00000003", "investigation_type": "CCNR"}, 409, "payment_rejected"),
+        (
+            "investigation",
+            {"reference": "PAY-00000002", "investigation_type": "RQFI"},
+            422,
+            "validation_error",
+        ),
+        (
+            "investigation",
+            {"reference": "PAY-00000002", "investigation_type": "CCNR", "sub_type": "SANC"},
+            422,
+            "validation_error",
+        ),
+        (
+            "investigation",
+            {"reference": "PAY-00000003", "investigation_type": "CCNR"},
+            409,
+            "payment_rejected",
+        ),
         ("investigation_answer", {"reference": "PAY-00000001", "status": "CLSD"}, 422, "validation_error"),
         ("investigation_answer", {"reference": "PAY-00000001", "status": "RJCR"}, 422, "validation_error"),
         ("return_funds", {"reference": "PAY-00000002", "reason_code": "AC04"}, 409, "payment_not_settled"),
-        ("return_funds", {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "-1"}, 422, "validation_error"),
-        ("return_funds", {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "1e20"}, 422, "validation_error"),
-        ("return_funds", {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "2000"}, 409, "amount_exceeds_original"),
-        ("return_funds", {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "abc"}, 422, "validation_error"),
+        (
+            "return_funds",
+            {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "-1"},
+            422,
+            "validation_error",
+        ),
+        (
+            "return_funds",
+            {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "1e20"},
+            422,
+            "validation_error",
+        ),
+        (
+            "return_funds",
+            {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "2000"},
+            409,
+            "amount_exceeds_original",
+        ),
+        (
+            "return_funds",
+            {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "abc"},
+            422,
+            "validation_error",
+        ),
         ("release_hold", {"reference": "PAY-00000001", "reason": "cleared"}, 409, "hold_not_active"),
-        ("release_hold", {"reference": "PAY-00000005", "hold_id": "HOLD-0000009", "reason": "x"}, 404, "hold_not_found"),
-        ("open_case", {"reference": "PAY-00000002", "case_type": "claim_non_receipt", "summary": "again"}, 409, "case_already_open"),
+        (
+            "release_hold",
+            {"reference": "PAY-00000005", "hold_id": "HOLD-0000009", "reason": "x"},
+            404,
+            "hold_not_found",
+        ),
+        (
+            "open_case",
+            {"reference": "PAY-00000002", "case_type": "claim_non_receipt", "summary": "again"},
+            409,
+            "case_already_open",
+        ),
         ("open_case", {"case_type": "nonsense", "summary": "x"}, 422, "validation_error"),
         ("close_case", {"case_id": "CASE-999999", "resolution_code": "CRDT"}, 404, "case_not_found"),
         ("escalate", {"reason": "slow"}, 422, "validation_error"),
         ("escalate", {"reference": "PAY-00000001", "reason": "slow"}, 409, "no_open_case"),
-        ("request_info", {"reference": "PAY-00000005", "reason_code": "PURP", "questions": "q" * 501}, 422, "validation_error"),
+        (
+            "request_info",
+            {"reference": "PAY-00000005", "reason_code": "PURP", "questions": "q" * 501},
+            422,
+            "validation_error",
+        ),
     ],
 )
 def test_refused_writes_change_nothing(
@@ -127,33 +179,57 @@ def test_return_creates_a_return_and_blocks_a_second(client: TestClient, engine:
     assert res.json()["message"]["message_type"] == "pacs.004.001.11"
     assert res.json()["message"]["xsd_validated"] is False
     with engine.connect() as conn:
-        assert conn.execute(select(returns.c.reason_code).where(returns.c.payment_id == "PAY-00000004")).scalar() == "AM05"
-    second = _post(client, "return_funds", {"reference": "PAY-00000004", "reason_code": "AM05"}, **_headers("key-2"))
+        assert (
+            conn.execute(select(returns.c.reason_code).where(returns.c.payment_id == "PAY-00000004")).scalar()
+            == "AM05"
+        )
+    second = _post(
+        client, "return_funds", {"reference": "PAY-00000004", "reason_code": "AM05"}, **_headers("key-2")
+    )
     assert second.status_code == 409 and second.json()["error"]["code"] == "already_returned"
-    recall = _post(client, "recall", {"reference": "PAY-00000004", "reason_code": "DUPL"}, **_headers("key-3"))
+    recall = _post(
+        client, "recall", {"reference": "PAY-00000004", "reason_code": "DUPL"}, **_headers("key-3")
+    )
     assert recall.json()["error"]["code"] == "already_returned"
 
 
 def test_release_hold(client: TestClient, engine: Engine) -> None:
-    res = _post(client, "release_hold", {"reference": "PAY-00000005", "reason": "false positive, cleared by compliance"})
-    assert res.status_code == 200 and res.json()["effects"] == {"hold_id": "HOLD-0000001", "hold_status": "released"}
+    res = _post(
+        client,
+        "release_hold",
+        {"reference": "PAY-00000005", "reason": "false positive, cleared by compliance"},
+    )
+    assert res.status_code == 200 and res.json()["effects"] == {
+        "hold_id": "HOLD-0000001",
+        "hold_status": "released",
+    }
     with engine.connect() as conn:
         assert conn.execute(select(holds.c.status)).scalar() == "released"
-    again = _post(client, "release_hold", {"reference": "PAY-00000005", "reason": "again"}, **_headers("key-2"))
+    again = _post(
+        client, "release_hold", {"reference": "PAY-00000005", "reason": "again"}, **_headers("key-2")
+    )
     assert again.json()["error"]["code"] == "hold_not_active"
 
 
 def test_case_lifecycle(client: TestClient, engine: Engine) -> None:
-    opened = _post(client, "open_case", {"reference": "PAY-00000001", "case_type": "duplicate", "summary": "sent twice"})
+    opened = _post(
+        client, "open_case", {"reference": "PAY-00000001", "case_type": "duplicate", "summary": "sent twice"}
+    )
     case_id = opened.json()["effects"]["case_id"]
     assert case_id == "CASE-000002" and opened.json()["message"] is None
-    esc = _post(client, "escalate", {"case_id": case_id, "level": "fraud", "reason": "pattern"}, **_headers("k2"))
+    esc = _post(
+        client, "escalate", {"case_id": case_id, "level": "fraud", "reason": "pattern"}, **_headers("k2")
+    )
     assert esc.json()["effects"] == {"case_id": case_id, "escalated_to": "fraud"}
     closed = _post(client, "close_case", {"case_id": case_id, "resolution_code": "RTRN"}, **_headers("k3"))
     assert closed.json()["effects"]["case_status"] == "closed"
     with engine.connect() as conn:
         row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().one()
-    assert row["status"] == "closed" and row["resolution_code"] == "RTRN" and row["assigned_to"] == "escalated:fraud"
+    assert (
+        row["status"] == "closed"
+        and row["resolution_code"] == "RTRN"
+        and row["assigned_to"] == "escalated:fraud"
+    )
     again = _post(client, "close_case", {"case_id": case_id, "resolution_code": "RTRN"}, **_headers("k4"))
     assert again.json()["error"]["code"] == "case_not_open"
     assert client.get("/v1/actions", params={"case_id": case_id}).json()["count"] == 3
@@ -163,7 +239,12 @@ def test_second_recall_pending_until_answered(client: TestClient) -> None:
     assert _post(client, "recall", RECALL).status_code == 200
     pending = _post(client, "recall", RECALL | {"reason_code": "CUST"}, **_headers("k2"))
     assert pending.json()["error"]["code"] == "recall_pending"
-    answer = {"reference": "PAY-00000001", "status": "RJCR", "reason_code": "CUST", "additional_info": "refused"}
+    answer = {
+        "reference": "PAY-00000001",
+        "status": "RJCR",
+        "reason_code": "CUST",
+        "additional_info": "refused",
+    }
     res = _post(client, "investigation_answer", answer, **_headers("k3"))
     assert res.json()["message"]["message_type"] == "camt.029.001.14"
     assert validate_xml("camt.029", res.json()["message"]["xml"]) == []
@@ -175,10 +256,30 @@ def test_second_recall_pending_until_answered(client: TestClient) -> None:
     [
         ("recall", RECALL, "camt.056.001.12", True),
         ("investigation_answer", {"reference": "PAY-00000001", "status": "CNCL"}, "camt.029.001.14", True),
-        ("investigation_answer", {"reference": "PAY-00000001", "message": "camt.111", "status": "CLSD"}, "camt.111.001.01", False),
-        ("investigation", {"reference": "PAY-00000002", "investigation_type": "RQFI", "sub_type": "SANC"}, "camt.110.001.01", False),
-        ("investigation", {"reference": "PAY-00000002", "investigation_type": "CCNR"}, "camt.110.001.01", False),
-        ("request_info", {"reference": "PAY-00000005", "reason_code": "PURP", "questions": "Purpose?"}, "camt.110.001.01", False),
+        (
+            "investigation_answer",
+            {"reference": "PAY-00000001", "message": "camt.111", "status": "CLSD"},
+            "camt.111.001.01",
+            False,
+        ),
+        (
+            "investigation",
+            {"reference": "PAY-00000002", "investigation_type": "RQFI", "sub_type": "SANC"},
+            "camt.110.001.01",
+            False,
+        ),
+        (
+            "investigation",
+            {"reference": "PAY-00000002", "investigation_type": "CCNR"},
+            "camt.110.001.01",
+            False,
+        ),
+        (
+            "request_info",
+            {"reference": "PAY-00000005", "reason_code": "PURP", "questions": "Purpose?"},
+            "camt.110.001.01",
+            False,
+        ),
         ("return_funds", {"reference": "PAY-00000001", "reason_code": "FOCR"}, "pacs.004.001.11", False),
     ],
 )
@@ -224,3 +325,10 @@ def test_concurrent_replays_execute_once(engine: Engine) -> None:
     assert len({r["action_id"] for r in results}) == 1
     with engine.connect() as conn:
         assert count_rows(conn, actions) == 1
+
+
+def test_control_characters_are_dropped_from_free_text(client: TestClient) -> None:
+    res = client.post("/v1/actions/recall/draft", json=RECALL | {"additional_info": "a\x00b\x1bc"})
+    assert res.json()["arguments"]["additional_info"] == "abc"
+    res = _post(client, "open_case", {"case_type": "general", "summary": "\x00\x01"})
+    assert res.status_code == 422

@@ -77,6 +77,8 @@ def test_search_filters(client: TestClient) -> None:
         ({"status": "DONE"}, 422, "validation_error"),
         ({"party": "x" * 500}, 422, "validation_error"),
         ({}, 400, "filter_required"),
+        ({"date_to": "9999-12-31"}, 400, "date_out_of_range"),
+        ({"party": "\x00\x00"}, 422, "validation_error"),
     ],
 )
 def test_search_bad_input(client: TestClient, params: dict[str, str], status: int, code: str) -> None:
@@ -226,3 +228,18 @@ def test_bearer_token(settings: Settings, engine) -> None:  # type: ignore[no-un
 def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> None:
     assert client.get("/v1/nothing").json()["error"]["code"] == "not_found"
     assert client.delete("/v1/payments/PAY-00000001").json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/calendar?currency=EUR&date=9999-12-31",
+        "/v1/calendar?currency=EUR&date=2026-11-20&received_at=9999-12-31T23:59:59",
+        "/v1/calendar/sla?case_type=fraud_recall&start=9999-12-01",
+        "/v1/fx?base=EUR&quote=USD&date=0001-01-01",
+        "/v1/payments/PAY-00000001/compensation?corrected_value_date=9999-12-31",
+    ],
+)
+def test_dates_out_of_range(client: TestClient, url: str) -> None:
+    res = client.get(url)
+    assert res.status_code == 400 and res.json()["error"]["code"] == "date_out_of_range"

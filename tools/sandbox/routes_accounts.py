@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from tools.models import Clean
 from tools.sandbox.queries_accounts import account_view, verify_payee
 from tools.sandbox.routes_common import EngineDep
 
@@ -19,7 +20,7 @@ class VerifyPayeeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     account: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=42)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
+    name: Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
 
 
 @router.get("/{account}", summary="An account by IBAN or account number")

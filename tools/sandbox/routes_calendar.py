@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from tools.domain import CURRENCY_PATTERN, CaseType
 from tools.sandbox import calendar as cal
 from tools.sandbox.queries_accounts import fx_rate
-from tools.sandbox.routes_common import ApiError, EngineDep
+from tools.sandbox.routes_common import ApiError, EngineDep, check_dates
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
 
@@ -71,6 +71,8 @@ def get_calendar(
 ) -> dict[str, Any]:
     """Calendar facts for a currency and day; the value date of an instruction received at ``received_at``."""
 
+    check_dates(date=date_, received_at=received_at)
+
     def build() -> dict[str, Any]:
         calendar = cal.get_calendar(currency)
         received = received_at or datetime.combine(date_, time(12, 0))
@@ -100,6 +102,7 @@ def get_sla(
     currency: CurrencyQ = "EUR",
 ) -> dict[str, Any]:
     """Due dates of every SLA clock of the case type, counted in the currency's business days."""
+    check_dates(start=start)
 
     def build() -> dict[str, Any]:
         due = [
@@ -124,5 +127,6 @@ def get_fx(
     date_: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
 ) -> dict[str, Any]:
     """1 base = rate quote on the date (or the latest earlier fixing)."""
+    check_dates(date=date_)
     with engine.connect() as conn:
         return fx_rate(conn, base, quote, date_)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -53,6 +54,18 @@ def parse_reference(reference: str) -> tuple[str, str]:
         "invalid_reference",
         f"'{shown}' is not a payment reference: expected a UETR (UUID v4), PAY-00000000 or E2E-...",
     )
+
+
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+
+
+def check_dates(**values: date | datetime | None) -> None:
+    """400 ``date_out_of_range`` for dates outside 1970-01-01..2199-12-31 (the calendar's useful range)."""
+    for name, value in values.items():
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and not MIN_DATE <= day <= MAX_DATE:
+            raise ApiError(400, "date_out_of_range", f"{name} must be between {MIN_DATE} and {MAX_DATE}")
 
 
 def dumps(data: Any) -> bytes:

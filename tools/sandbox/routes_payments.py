@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from tools.domain import CURRENCY_PATTERN
 from tools.sandbox import queries
 from tools.sandbox.queries_accounts import compensation
-from tools.sandbox.routes_common import ApiError, EngineDep, dumps, parse_reference
+from tools.sandbox.routes_common import ApiError, EngineDep, check_dates, dumps, parse_reference
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -31,11 +31,15 @@ def search_payments(
     currency: Currency = None,
     date_from: Annotated[date | None, Query(description="Created on or after (YYYY-MM-DD)")] = None,
     date_to: Annotated[date | None, Query(description="Created on or before (YYYY-MM-DD)")] = None,
-    party: Annotated[str | None, Query(min_length=2, max_length=140, description="Name or account")] = None,
+    party: Annotated[
+        str | None,
+        Query(min_length=2, max_length=140, pattern=r"^[^\x00-\x1f\x7f]+$", description="Name or account"),
+    ] = None,
     status: Literal["ACSP", "ACCC", "RJCT"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Payments matching every filter, newest first (at most ``limit``)."""
+    check_dates(date_from=date_from, date_to=date_to)
     if amount_min is not None and amount_max is not None and amount_min > amount_max:
         raise ApiError(400, "invalid_range", "amount_min is greater than amount_max")
     if date_from and date_to and date_from > date_to:
@@ -116,6 +120,7 @@ def get_compensation(
     annual_rate: Annotated[Decimal | None, Query(ge=0, le=1, description="e.g. 0.035 for 3.5%")] = None,
 ) -> dict[str, Any]:
     """Interest owed for the days between the actual and the corrected value date."""
+    check_dates(corrected_value_date=corrected_value_date)
     rate = annual_rate if annual_rate is not None else request.app.state.config.compensation_rate
     with engine.connect() as conn:
         return compensation(queries.find_payment(conn, reference), corrected_value_date, Decimal(rate))
