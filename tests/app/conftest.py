@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.server import create_app
 from app.settings import Settings
-from tests.app.fakes import FakeAgentService, FakeRetriever
+from tests.app.fakes import FakeAgentService, FakeRetriever, fast_hasher
 
 ROLES_USERS = {
     "analyst": "analyst1",
@@ -38,6 +38,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     )
     service = FakeAgentService(audit=app.state.audit)
     app.state.agent_service = service
+    app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()
     clients: dict[str, TestClient] = {}
     with TestClient(app) as first:

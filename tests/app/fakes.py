@@ -175,3 +175,11 @@ class FakeRetriever:
             "section_title": "Checks before a claim",
             "text": text,
         }
+
+
+def fast_hasher() -> Any:
+    """Argon2 with tiny costs: the same code path, milliseconds instead of a second per test module."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    return PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))

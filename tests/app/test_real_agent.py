@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from app.server import create_app
 from app.settings import Settings
 from tests.app.conftest import login
+from tests.app.fakes import fast_hasher
 from tests.app.real_agent import UETR_STUCK, build_real_service
 
 
@@ -18,6 +19,7 @@ def test_real_agent_flow_through_the_api(settings: Settings, tmp_path: Path) -> 
     service, port, retriever = build_real_service(settings, app.state.audit, tmp_path)
     app.state.agent_service, app.state.retriever = service, retriever
     app.state.case_reader = port.read
+    app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()
     # One client, one event loop (the agent's async checkpointer is bound to it); roles switch by logging in.
     with TestClient(app) as client:

@@ -12,6 +12,7 @@ import pytest
 
 from app.server import create_app
 from app.settings import Settings
+from tests.app.fakes import fast_hasher
 from tests.app.real_agent import build_real_service
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +45,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     app = create_app(settings, mount_sandbox=False, start_agent=False)
     service, port, retriever = build_real_service(settings, app.state.audit, tmp)
     app.state.agent_service, app.state.retriever, app.state.case_reader = service, retriever, port.read
+    app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
