@@ -6,6 +6,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,8 +17,9 @@ from tools.sandbox import schema
 from tools.sandbox.bulk import BulkWriter
 from tools.sandbox.calendar import SANDBOX_AS_OF, day_table
 from tools.sandbox.fx import CURRENCIES, PER_USD, fx_rows, rate_matrix
-from tools.sandbox.parties import build_banks, build_parties
-from tools.sandbox.payments_gen import WINDOW_DAYS, generate_frame
+from tools.sandbox.parties import Bank, build_banks, build_parties
+from tools.sandbox.payments_gen import WINDOW_DAYS, PaymentFrame, generate_frame
+from tools.sandbox.risk import RiskResult
 from tools.sandbox.tracker_gen import settle
 
 GENERATOR_VERSION = "1.0"
@@ -125,6 +127,9 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
     per_usd = rate_matrix(CALENDAR_DAYS)
     tables = {c: day_table(c, WINDOW_START.date(), CALENDAR_DAYS) for c in CURRENCIES}
     st = settle(rng, frame, banks, per_usd, tables, now_sec) if frame else None
+    # The risk model runs on the second core while this thread writes rows (SQLite releases the GIL).
+    pool = ThreadPoolExecutor(max_workers=1)
+    risk_future = pool.submit(_assess_risk, frame, banks, seed) if frame else None
 
     counts: dict[str, int] = {}
     writer = BulkWriter(engine)
@@ -147,7 +152,9 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
                 report("tracker", counts["tracker_events"], total_events)
             report("incidents", 0, 1)
             inc = build_incidents(rng, frame, st, parties, WINDOW_START)
-            counts["risk_scores"] = _insert_risk(writer, frame, banks, seed, report)
+            report("risk", 0, n)
+            counts["risk_scores"] = _insert_risk(writer, risk_future.result())
+            report("risk", n, n)
         else:
             inc = None
         for table, rows in ((schema.screening_hits, inc.hits if inc else []),
@@ -164,26 +171,32 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
         report("indexes", 1, 1)
         report("close", 0, 1)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
     return counts
 
 
-def _insert_risk(writer: BulkWriter, frame, banks, seed: int, report: Progress) -> int:  # type: ignore[no-untyped-def]
-    from tools.sandbox.risk import MODEL_VERSION, assess
-    from tools.sandbox.rows import payment_ids
+def _assess_risk(frame: PaymentFrame, banks: list[Bank], seed: int) -> RiskResult:
+    """Risk features, IsolationForest scores and red flags for every random payment."""
+    from tools.sandbox.risk import assess
 
-    report("risk", 0, frame.n)
     country = np.array([b.country for b in banks])
     eur = frame.amount / PER_USD[frame.ccy_in] * PER_USD[0]
     creditor_country = country[frame.path[np.arange(frame.n), frame.hops - 1]]
-    result = assess(frame.debtor, frame.creditor, creditor_country, eur, frame.created,
-                    frame.ccy_in != frame.ccy_out, seed=seed)
+    return assess(frame.debtor, frame.creditor, creditor_country, eur, frame.created,
+                  frame.ccy_in != frame.ccy_out, seed=seed)
+
+
+def _insert_risk(writer: BulkWriter, result: RiskResult) -> int:
+    """Write ``risk_scores`` rows in batches."""
+    from tools.sandbox.risk import MODEL_VERSION
+    from tools.sandbox.rows import payment_ids
+
     scores = result.score.tolist()
     total = 0
-    for lo in range(0, frame.n, BATCH):
-        hi = min(frame.n, lo + BATCH)
+    for lo in range(0, len(scores), BATCH):
+        hi = min(len(scores), lo + BATCH)
         rows = list(zip(payment_ids(lo, hi), scores[lo:hi], result.flags[lo:hi], [MODEL_VERSION] * (hi - lo),
                         strict=True))
         total += writer.insert(schema.risk_scores, rows)
-    report("risk", frame.n, frame.n)
     return total
