@@ -223,6 +223,17 @@ def test_bearer_token(settings: Settings, engine) -> None:  # type: ignore[no-un
         assert res.status_code == 401 and res.json()["error"]["code"] == "unauthorized"
         ok = c.get("/v1/payments/PAY-00000001", headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
+        assert c.get("/openapi.json").status_code == 401
+        assert c.get("/healthz").status_code == 200
+    # Mounted under a prefix (as app.server does) the token is still required.
+    from fastapi import FastAPI
+
+    outer = FastAPI()
+    outer.mount("/payments-api", create_app(secured, engine=engine))
+    with TestClient(outer) as c:
+        assert c.get("/payments-api/v1/payments/PAY-00000001").status_code == 401
+        ok = c.get("/payments-api/v1/payments/PAY-00000001", headers={"Authorization": "Bearer s3cret"})
+        assert ok.json()["id"] == "PAY-00000001"
 
 
 def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> None:

@@ -81,16 +81,19 @@ def get_engine(request: Request) -> Engine:
 
 
 class BearerTokenMiddleware:
-    """Pure ASGI middleware: every ``/v1`` request must carry ``Authorization: Bearer <token>``."""
+    """Pure ASGI middleware: every request but ``/healthz`` must carry ``Authorization: Bearer <token>``."""
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
         self.expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/v1"):
+        if scope["type"] == "http":
+            # Mounted under a prefix (e.g. /payments-api) the path still carries it: strip root_path.
+            path, root = scope["path"], scope.get("root_path", "")
+            route_path = path[len(root) :] if root and path.startswith(root) else path
             given = dict(scope["headers"]).get(b"authorization", b"")
-            if not hmac.compare_digest(given.strip(), self.expected):
+            if route_path != "/healthz" and not hmac.compare_digest(given.strip(), self.expected):
                 body = dumps(error_body("unauthorized", "missing or invalid bearer token"))
                 headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
                 await send({"type": "http.response.start", "status": 401, "headers": headers})
