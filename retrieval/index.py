@@ -110,18 +110,25 @@ def _corpus_hash(chunks: list[Chunk]) -> str:
 
 
 def _embed_with_progress(embedder: Embedder, texts: list[str], progress: bool) -> list[list[float]]:
-    vectors: list[list[float]] = []
-    batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
+    """Embed in length-sorted batches (less padding), with a rich progress bar when asked."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    batches = [order[i : i + EMBED_BATCH] for i in range(0, len(order), EMBED_BATCH)]
+    vectors: list[list[float]] = [[] for _ in texts]
+
+    def run(batch: list[int]) -> None:
+        for index, vector in zip(batch, embedder.embed_documents([texts[i] for i in batch]), strict=True):
+            vectors[index] = vector
+
     if not progress or len(batches) < 2:
         for batch in batches:
-            vectors.extend(embedder.embed_documents(batch))
+            run(batch)
         return vectors
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
         task = bar.add_task("Embedding SOP chunks", total=len(texts))
         for batch in batches:
-            vectors.extend(embedder.embed_documents(batch))
+            run(batch)
             bar.advance(task, len(batch))
     return vectors
 

@@ -97,3 +97,16 @@ def test_unreachable_chroma_server_is_a_clear_error(settings, fake_embedder) -> 
     down = settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"})
     with pytest.raises(ChromaUnavailable, match=r"cannot open Chroma at http://127\.0\.0\.1:9"):
         build_index(down, embedder=fake_embedder, corpus_dir=Path(__file__).parent / "fixtures" / "corpus")
+
+
+def test_each_stored_vector_belongs_to_its_own_chunk(built) -> None:
+    settings, _, embedder = built
+    from retrieval.index import chroma_client
+
+    stored = (
+        chroma_client(settings)
+        .get_collection(settings.chroma_collection)
+        .get(include=["documents", "embeddings"])
+    )
+    for document, vector in zip(stored["documents"], stored["embeddings"], strict=True):
+        assert list(vector) == pytest.approx(embedder.embed_documents([document])[0], abs=1e-6)
