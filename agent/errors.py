@@ -98,8 +98,8 @@ class ServiceNotReady(AgentError):
     http_status = 503
 
 
-class PromptError(AgentError):
-    """A prompt file is missing, malformed, or a variable was not supplied."""
+class TurnFailed(AgentError):
+    """The graph run failed unexpectedly (the cause is in the audit log and the logs)."""
 
-    code = "prompt_error"
+    code = "turn_failed"
     http_status = 500

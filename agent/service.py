@@ -15,7 +15,14 @@ from agent.approvals import Principal
 from agent.config import AgentConfig
 from agent.context import AgentContext
 from agent.deciding import apply_decisions, parse_decisions
-from agent.errors import AgentError, NotAuthorised, NothingToSubmit, ThreadAwaitingApproval, ThreadNotFound
+from agent.errors import (
+    AgentError,
+    NotAuthorised,
+    NothingToSubmit,
+    ThreadAwaitingApproval,
+    ThreadNotFound,
+    TurnFailed,
+)
 from agent.faults import fault_point
 from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
@@ -56,8 +63,9 @@ class AgentService:
 
     def _context(self) -> AgentContext:
         provider, model = self.deps.model_identity()
-        return AgentContext(chat_model=self.deps.chat_model(), port=self.deps.port(), retriever=self.deps.retriever(),
-                            store=self.store, config=self.config, provider=provider, model_name=model,
+        port, retriever = self.deps.port(), self.deps.retriever()  # data and index first: the model is slow to start
+        return AgentContext(chat_model=self.deps.chat_model(), port=port, retriever=retriever, store=self.store,
+                            config=self.config, provider=provider, model_name=model,
                             actions_enabled=self.deps.actions_enabled, llm_enabled=self.deps.llm_enabled)
 
     @staticmethod
@@ -85,7 +93,7 @@ class AgentService:
             event = {"type": "error", "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]}}
             self.audit.record(event, actor=actor, thread_id=thread_id)
             yield event
-            raise AgentError(event["data"]["message"]) from exc
+            raise TurnFailed(event["data"]["message"]) from exc
 
     async def _result(self, thread_id: str, started: float | None = None) -> TurnResult:
         snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))

@@ -48,11 +48,24 @@ class Dependencies:
         if self._port is None:
             from agent.ports import RegistryPort
 
+            if not self.settings.payments_api_url:
+                self._check_seeded()
             try:
                 self._port = RegistryPort.from_settings(self.settings)
             except ImportError as exc:
                 raise ServiceNotReady(f"the payment tools are not installed: {exc}") from exc
         return self._port
+
+    def _check_seeded(self) -> None:
+        from tools.sandbox.generator import read_seed_info
+        from tools.sandbox.schema import get_payments_engine
+
+        try:
+            seeded = read_seed_info(get_payments_engine(self.settings.payments_db_url)) is not None
+        except Exception:  # a missing file or table means the same thing
+            seeded = False
+        if not seeded:
+            raise ServiceNotReady("the payments sandbox has no data: run `payinvest seed`")
 
     def retriever(self) -> Any:
         if self._retriever is None and not self._retriever_injected:
