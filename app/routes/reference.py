@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +13,7 @@ from app.auth import require_roles
 from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
 from app.users import User
+from tools.domain import CaseType
 
 router = APIRouter(prefix="/api", tags=["reference"])
 
@@ -58,8 +60,10 @@ async def _read(reader: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/case/{reference}")
-async def case_panel(reference: str, _user: Reader, request: Request) -> dict:
-    """Payment summary, tracker timeline and the SLA calendar for one payment reference."""
+async def case_panel(
+    reference: str, _user: Reader, request: Request, case_type: CaseType | None = None
+) -> dict:
+    """Payment summary, tracker timeline and the SLA due dates (when the case type is known)."""
     if not REFERENCE_RE.match(reference):
         raise ApiError(422, "invalid_reference", "expected a UETR, PAY-######## or E2E-… reference")
     reader = _case_reader(request)
@@ -69,17 +73,20 @@ async def case_panel(reference: str, _user: Reader, request: Request) -> dict:
     )
     if not payment["ok"] and payment["error"]["code"] in {"payment_not_found", "not_found"}:
         raise ApiError(404, "payment_not_found", payment["error"]["message"])
-    calendar: dict[str, Any] = {
+    sla: dict[str, Any] = {
         "ok": False,
-        "error": {"code": "no_payment", "message": "payment not readable"},
+        "error": {"code": "no_case_type", "message": "case type not known yet"},
     }
     data = payment.get("data") or {}
     pay = data.get("payment", data) if isinstance(data, dict) else {}
-    currency = pay.get("currency") or pay.get("instructed_currency")
-    date = pay.get("value_date") or pay.get("requested_execution_date")
-    if currency and date:
-        calendar = await _read(reader, "get_calendar", {"currency": currency, "date": str(date)[:10]})
-    return {"reference": reference, "payment": payment, "tracker": tracker, "calendar": calendar}
+    if case_type is not None:
+        currency = pay.get("instructed_currency") or pay.get("currency") or "EUR"
+        # The clock starts at the value date when there is one, else today (the case is being worked now).
+        start = str(pay.get("value_date") or datetime.now(UTC).date().isoformat())[:10]
+        sla = await _read(
+            reader, "get_sla", {"case_type": case_type.value, "start": start, "currency": currency}
+        )
+    return {"reference": reference, "payment": payment, "tracker": tracker, "sla": sla}
 
 
 def _case_reader(request: Request) -> Any:

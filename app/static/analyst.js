@@ -146,17 +146,20 @@ function watch(ctx) {
   }, 2000);
 }
 
-async function loadCase(ctx, reference) {
+async function loadCase(ctx, reference, caseType) {
   const panel = ctx.side.querySelector("[data-testid=case-panel]");
   try {
-    const c = await api("GET", `/api/case/${encodeURIComponent(reference)}`);
+    const q = caseType ? `?case_type=${encodeURIComponent(caseType)}` : "";
+    const c = await api("GET", `/api/case/${encodeURIComponent(reference)}${q}`);
     const pay = c.payment.ok ? c.payment.data : { error: c.payment.error.message };
     const trk = c.tracker.ok ? c.tracker.data : null;
     const hops = (trk && (trk.hops || trk.events || trk.tracker_events)) || [];
-    const cal = c.calendar.ok ? c.calendar.data : null;
-    const due = cal && (cal.sla_due_date || cal.sla_due || cal.due_date);
+    const clocks = (c.sla.ok && c.sla.data.due) || [];
+    const next = clocks.slice().sort((a, b) => a.due_date.localeCompare(b.due_date))[0];
+    const days = next ? Math.ceil((new Date(next.due_date) - Date.now()) / 86400000) : null;
+    const due = next ? `${next.name} due ${next.due_date} (${days < 0 ? -days + " days overdue" : days + " days left"})` : null;
     fill(panel, el("h3", {}, "Case ", el("code", {}, reference)),
-      due ? el("p", { testid: "sla-clock" }, `SLA due ${due}`) : null,
+      due ? el("p", { testid: "sla-clock", class: days !== null && days < 0 ? "bad" : "" }, `SLA: ${due}`) : null,
       kvTable(pay && pay.payment ? pay.payment : pay, "payment-summary"), el("h4", {}, "Tracker"),
       el("ol", { class: "timeline", testid: "tracker-timeline" }, hops.map((h) => el("li", {},
         el("strong", {}, h.agent_bic || h.bic || h.agent || "agent"), " ", fmt(h.status), " ", fmt(h.reason || h.status_reason),
@@ -190,7 +193,7 @@ async function sendMessage(ctx) {
       else if (type === "error") showError(data);
       const refs = (type === "intake" && data.references) || null;
       const ref = refs && [...(refs.uetrs || []), ...(refs.payment_ids || []), ...(refs.payment_refs || [])][0];
-      if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref); }
+      if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref, data.case_type); }
     });
     bubble.append(feedbackBox());
     refreshList(ctx);

@@ -160,6 +160,7 @@ def test_lockout_after_five_failures_and_logins_are_audited(app_env: dict) -> No
         ("analyst1", "get", "/api/sop/SOP-1/3", None, 422, "invalid_citation"),
         ("analyst1", "get", "/api/sop/SOP-001/99", None, 404, "section_not_found"),
         ("analyst1", "get", "/api/case/%3Cscript%3E", None, 422, "invalid_reference"),
+        ("analyst1", "get", "/api/case/PAY-00000042?case_type=nope", None, 422, "invalid_request"),
         ("supervisor1", "post", "/api/approvals/{conv}/decide", {"decisions": []}, 422, "invalid_request"),
         (
             "supervisor1",

@@ -44,7 +44,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     settings = Settings(data_dir=tmp / "data")
     app = create_app(settings, mount_sandbox=False, start_agent=False)
     service, port, retriever = build_real_service(settings, app.state.audit, tmp)
-    app.state.agent_service, app.state.retriever, app.state.case_reader = service, retriever, port.read
+
+    async def case_reader(name: str, args: dict) -> dict:
+        if name == "get_sla":  # the fake port has no calendar: a fixed clock stands in for the sandbox's
+            return {
+                "case_type": args["case_type"],
+                "due": [
+                    {"name": "answer_due", "business_days": 10, "due_date": "2099-01-15", "rule": "test"}
+                ],
+            }
+        return await port.read(name, args)
+
+    app.state.agent_service, app.state.retriever, app.state.case_reader = service, retriever, case_reader
     app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))

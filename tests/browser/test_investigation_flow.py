@@ -46,6 +46,7 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     assert analyst.get_by_test_id("ai-label").first.is_visible()
     analyst.get_by_test_id("evidence-card").first.wait_for()
     analyst.get_by_test_id("tracker-timeline").locator("li").first.wait_for()
+    assert "answer_due due 2099-01-15" in analyst.get_by_test_id("sla-clock").inner_text()
     analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").first.click()
     sop_text = analyst.get_by_test_id("sop-text")
     sop_text.wait_for()
