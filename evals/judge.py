@@ -58,13 +58,15 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
     """Score answers until the time budget is spent; writes values into each CaseScore and returns a summary."""
     from ragas.metrics.collections import AnswerRelevancy, Faithfulness
 
-    started = time.perf_counter()
+    setup_started = time.perf_counter()
     try:
         llm, model, base_url = judge_llm(settings, config)
         faithfulness = Faithfulness(llm=llm)
         relevancy = AnswerRelevancy(llm=llm, embeddings=judge_embeddings(), strictness=1)
     except Exception as exc:
         return {"enabled": False, "note": f"judge unavailable: {type(exc).__name__}: {exc}"[:300]}
+    setup_s = round(time.perf_counter() - setup_started, 1)
+    started = time.perf_counter()  # the budget covers scoring; loading the judge is reported as setup_s
     scored = failed = 0
     for run in output.runs:
         answer = run.trajectory.final_answer()
@@ -92,6 +94,7 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
         "scored": scored,
         "failed": failed,
         "not_reached": len(output.runs) - scored - failed,
+        "setup_s": setup_s,
         "seconds": round(time.perf_counter() - started, 1),
         "budget_s": config.budget_s,
     }
