@@ -32,6 +32,7 @@ def _login(browser, url: str, username: str, width: int = 1366):
 def test_investigation_approval_and_compliance(live_server: dict, browser) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     url = live_server["url"]
+    executed_before = len(live_server["port"].action_rows())
     ctx_a, analyst, errors_a = _login(browser, url, "analyst1")
     analyst.get_by_test_id("new-conversation").click()
     analyst.get_by_test_id("conversation-item").first.wait_for()
@@ -66,7 +67,7 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
 
     analyst.get_by_test_id("proposal-status").filter(has_text="executed").first.wait_for()
-    assert len(live_server["port"].action_rows()) == 1
+    assert len(live_server["port"].action_rows()) == executed_before + 1
 
     ctx_c, comp, errors_c = _login(browser, url, "compliance1")
     comp.get_by_test_id("search-user").fill("analyst1")
@@ -106,3 +107,48 @@ def test_narrow_width_and_bad_login(live_server: dict, browser) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(SCREENSHOTS / "analyst-narrow.png"))
     context.close()
+
+
+def test_edit_shows_diff_and_self_approval_is_refused_then_admin_switch(live_server: dict, browser) -> None:
+    url = live_server["url"]
+    executed_before = len(live_server["port"].action_rows())
+    ctx_a, analyst, errors_a = _login(browser, url, "analyst2")
+    analyst.get_by_test_id("message-input").fill(f"Where is {UETR_STUCK}? The client never got it")
+    analyst.get_by_test_id("send").click()
+    analyst.get_by_test_id("submit-proposals").click()
+    analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
+
+    ctx_s, sup, errors_s = _login(browser, url, "supervisor1")
+    sup.get_by_test_id("queue-row").filter(has_text="analyst2").first.get_by_test_id("open-proposal").click()
+    sup.get_by_test_id("edit-box").locator("summary").click()
+    editor = sup.get_by_test_id("edit-args")
+    args = json.loads(editor.input_value())
+    editor.fill(json.dumps({**args, "responder_bic": "DEUTDEFFXXX"}))
+    sup.get_by_test_id("preview-edit").click()
+    diff = sup.get_by_test_id("args-diff")
+    assert "responder_bic" in diff.inner_text() and "DEUTDEFFXXX" in diff.inner_text()
+    sup.get_by_test_id("save-edit").click()
+    sup.get_by_test_id("decision-done").wait_for()
+    sup.get_by_test_id("queue-row").filter(has_text="supervisor1").first.get_by_test_id(
+        "open-proposal"
+    ).click()
+    sup.get_by_test_id("approve").click()
+    sup.get_by_test_id("error-banner").filter(has_text="four_eyes_violation").wait_for()
+    sup.screenshot(path=str(SCREENSHOTS / "supervisor-four-eyes.png"))
+    assert len(live_server["port"].action_rows()) == executed_before  # nothing ran
+
+    ctx_ad, admin, errors_ad = _login(browser, url, "admin1")
+    admin.get_by_test_id("user-row").first.wait_for()
+    toggle = admin.get_by_test_id("toggle-llm_enabled")
+    assert toggle.is_checked()
+    toggle.uncheck()
+    admin.get_by_test_id("controls").get_by_text("last change by admin1").wait_for()
+    analyst.get_by_test_id("new-conversation").click()
+    analyst.get_by_test_id("message-input").fill("anything")
+    analyst.get_by_test_id("send").click()
+    analyst.get_by_test_id("error-banner").filter(has_text="llm_disabled").wait_for()
+    admin.get_by_test_id("toggle-llm_enabled").check()
+    admin.screenshot(path=str(SCREENSHOTS / "admin.png"))
+    assert errors_a == errors_s == errors_ad == []
+    for ctx in (ctx_a, ctx_s, ctx_ad):
+        ctx.close()
