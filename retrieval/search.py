@@ -236,4 +236,7 @@ def open_retriever(
     lexical = LexicalIndex.load(bm25_dir(settings))
     if collection.count() != len(lexical.chunks):
         raise IndexNotBuilt("the Chroma and BM25 indexes disagree (an interrupted build?)")
+    warm_up = getattr(embedder, "warm_up", None)
+    if callable(warm_up):
+        warm_up()  # model load belongs to opening, not to the first search
     return Retriever(collection, lexical, embedder, weights or FusionWeights.load())
