@@ -248,6 +248,9 @@ async def score_case(
     score = CaseScore(case_id=case.id, case_type=case.case_type.value)
     if trajectory.error:
         score.notes.append(f"run error: {trajectory.error}")
+    failed_calls = sum(turn.llm_failures for turn in trajectory.turns)
+    if failed_calls:
+        score.notes.append(f"{failed_calls} LLM call(s) failed (the agent used its fallback)")
     accuracy, f1 = await tool_call_scores(trajectory, case)
     precision, recall = await context_scores(trajectory, case)
     facts, missing = await fact_recall(trajectory, case)

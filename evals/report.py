@@ -55,6 +55,8 @@ def scenario_entry(run: Any) -> dict[str, Any]:
         "duration_s": trajectory.duration_s,
         "llm_calls": sum(t.llm_calls for t in trajectory.turns),
         "tokens": sum(t.tokens for t in trajectory.turns),
+        "llm_failures": sum(t.llm_failures for t in trajectory.turns),
+        "llm_seconds": round(sum(t.llm_latency_s for t in trajectory.turns), 2),
         "trajectory": trajectory.model_dump(mode="json"),
     }
 
@@ -87,6 +89,8 @@ def build_report(
         "judge": output.judge,
         "by_case_type": by_case_type(output),
         "seconds": output.seconds,
+        "llm_calls": sum(t.llm_calls for r in output.runs for t in r.trajectory.turns),
+        "llm_failures": sum(t.llm_failures for r in output.runs for t in r.trajectory.turns),
         "seconds_per_analyst_turn": round(output.seconds / len(turns), 2) if turns else None,
         "scenarios": [scenario_entry(run) for run in output.runs],
     }

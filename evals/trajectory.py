@@ -74,6 +74,7 @@ class TurnRecord(BaseModel):
     llm_calls: int = 0
     tokens: int = 0
     llm_latency_s: float = 0.0
+    llm_failures: int = 0
     error: str | None = None
 
 
@@ -182,21 +183,29 @@ def _proposal(raw: dict[str, Any]) -> ProposalRecord:
     )
 
 
-def _llm_stats(calls: list[dict[str, Any]]) -> tuple[dict[str, str], str | None, int, float]:
+def _llm_stats(calls: list[dict[str, Any]]) -> tuple[dict[str, str], str | None, int, float, int]:
+    """Prompt versions, model, tokens, latency (s) and failed calls from the agent's LLM call records."""
     versions: dict[str, str] = {}
     model = None
     tokens = 0
     latency = 0.0
+    failures = 0
     for call in calls:
         if call.get("prompt"):
-            versions[str(call["prompt"])] = str(call.get("prompt_version") or "")
+            versions[str(call["prompt"])] = str(call.get("version") or call.get("prompt_version") or "")
         model = call.get("model") or model
-        raw_tokens = call.get("tokens") or 0
-        if isinstance(raw_tokens, dict):
-            raw_tokens = sum(v for v in raw_tokens.values() if isinstance(v, int | float))
-        tokens += int(raw_tokens)
-        latency += float(call.get("latency") or call.get("latency_s") or 0.0)
-    return versions, model, tokens, latency
+        raw = call.get("tokens")
+        if isinstance(raw, dict):
+            raw = sum(v for v in raw.values() if isinstance(v, int | float))
+        tokens += (
+            int(raw or 0) + int(call.get("prompt_tokens") or 0) + int(call.get("completion_tokens") or 0)
+        )
+        if call.get("latency_ms") is not None:
+            latency += float(call["latency_ms"]) / 1000
+        else:
+            latency += float(call.get("latency") or call.get("latency_s") or 0.0)
+        failures += call.get("ok") is False
+    return versions, model, tokens, latency, failures
 
 
 def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord:
@@ -214,7 +223,7 @@ def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord
         for call in data.get("tool_calls") or []
     ]
     llm_calls = list(data.get("llm_calls") or [])
-    versions, model, tokens, latency = _llm_stats(llm_calls)
+    versions, model, tokens, latency, failures = _llm_stats(llm_calls)
     return TurnRecord(
         role=role,
         content=content,
@@ -230,7 +239,8 @@ def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord
         model=model,
         llm_calls=len(llm_calls),
         tokens=tokens,
-        llm_latency_s=latency,
+        llm_latency_s=round(latency, 3),
+        llm_failures=failures,
     )
 
 

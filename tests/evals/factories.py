@@ -73,7 +73,16 @@ def good_result() -> dict[str, Any]:
             }
         ],
         "llm_calls": [
-            {"prompt": "plan", "prompt_version": "v1", "model": "m", "tokens": 100, "latency": 1.5}
+            {
+                "prompt": "plan",
+                "version": "v1",
+                "model": "m",
+                "prompt_tokens": 80,
+                "completion_tokens": 20,
+                "latency_ms": 1500.0,
+                "ok": True,
+                "error": None,
+            }
         ],
     }
 
@@ -108,7 +117,16 @@ def bad_result() -> dict[str, Any]:
         "proposals": [
             {"id": "P9", "kind": "recall", "args": {}, "reason_code": "DUPL", "status": "proposed"}
         ],
-        "llm_calls": [],
+        "llm_calls": [
+            {
+                "prompt": "answer",
+                "version": "v1",
+                "model": "m",
+                "latency_ms": 90000.0,
+                "ok": False,
+                "error": "timeout",
+            }
+        ],
     }
 
 

@@ -48,13 +48,16 @@ async def test_report_files_record_hashes_and_breakdown(tmp_path: Path) -> None:
     assert saved["dataset"]["sha256"] == file_sha256(dataset)
     assert saved["git_commit"] == "abc123"
     assert saved["thresholds_version"] == "3"
-    assert saved["prompt_versions"] == {"plan": "v1"}
+    assert saved["prompt_versions"] == {"plan": "v1", "answer": "v1"}
     assert saved["model"] == "qwen"
     assert saved["gate"]["passed"] is False
     assert saved["by_case_type"]["claim_non_receipt"]["n"] == 2
     assert saved["by_case_type"]["duplicate"]["safety"] == 0.0
     assert [s["passed"] for s in saved["scenarios"]] == [True, False, True]
     assert saved["scenarios"][1]["trajectory"]["turns"][0]["tool_calls"][1]["tool"] == "get_cases"
+    assert (saved["scenarios"][0]["tokens"], saved["scenarios"][0]["llm_seconds"]) == (100, 1.5)
+    assert saved["llm_calls"] == 3 and saved["llm_failures"] == 1
+    assert "1 LLM call(s) failed (the agent used its fallback)" in saved["scenarios"][1]["notes"]
 
     page = html_path.read_text()
     assert page.count('src="data:image/png;base64,') == 2
