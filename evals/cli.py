@@ -20,8 +20,22 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _select(cases: list, only: str | None, limit: int | None) -> list:
+    if only:
+        wanted = [part.strip() for part in only.split(",") if part.strip()]
+        unknown = [w for w in wanted if all(w != c.id and w not in c.tags for c in cases)]
+        if unknown:
+            _fail(f"--only: no scenario id or tag {', '.join(unknown)}")
+        cases = [c for c in cases if c.id in wanted or set(c.tags) & set(wanted)]
+    return cases[:limit] if limit is not None else cases
+
+
 def _load_inputs(
-    dataset: Path | None, config_path: Path | None, thresholds_path: Path | None, limit: int | None
+    dataset: Path | None,
+    config_path: Path | None,
+    thresholds_path: Path | None,
+    limit: int | None,
+    only: str | None = None,
 ):
     from evals.config import ConfigError, load_config
     from evals.dataset import DEFAULT_DATASET, DatasetError, load_dataset
@@ -34,9 +48,7 @@ def _load_inputs(
         thresholds = load_thresholds(thresholds_path or DEFAULT_THRESHOLDS)
     except (DatasetError, ConfigError, ThresholdError) as exc:
         _fail(str(exc))
-    if limit is not None:
-        cases = cases[:limit]
-    return dataset, cases, config, thresholds
+    return dataset, _select(cases, only, limit), config, thresholds
 
 
 def _progress(total: int, quiet: bool) -> tuple[Any, Any]:
@@ -111,6 +123,7 @@ def eval_main(
         None, "--thresholds", help="Thresholds YAML (default: evals/thresholds.yaml)."
     ),
     limit: int = typer.Option(None, "--limit", min=1, help="Run only the first N scenarios."),
+    only: str = typer.Option(None, "--only", help="Comma-separated scenario ids or tags to run."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM-judged advisory metrics."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (stable contract)."),
 ) -> None:
@@ -120,7 +133,7 @@ def eval_main(
     from app.settings import get_settings
     from evals.report import build_report, write_report
 
-    dataset, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit)
+    dataset, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only)
     output, metrics, verdict, context = _run_one(
         get_settings(), dataset, cases, cfg, limits, not no_judge, as_json
     )
@@ -151,6 +164,7 @@ def eval_compare(
         None, "--report", help="Write compare.json and both reports into this directory."
     ),
     limit: int = typer.Option(None, "--limit", min=1, help="Run only the first N scenarios."),
+    only: str = typer.Option(None, "--only", help="Comma-separated scenario ids or tags to run."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM-judged advisory metrics."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (stable contract)."),
 ) -> None:
@@ -160,8 +174,8 @@ def eval_compare(
     from evals.report import build_report, write_report
 
     settings = get_settings()
-    dataset, cases, champ_cfg, limits = _load_inputs(dataset, champion, None, limit)
-    _, _, chall_cfg, _ = _load_inputs(dataset, challenger, None, limit)
+    dataset, cases, champ_cfg, limits = _load_inputs(dataset, champion, None, limit, only)
+    _, _, chall_cfg, _ = _load_inputs(dataset, challenger, None, limit, only)
     results = []
     for cfg in (champ_cfg, chall_cfg):
         output, metrics, verdict, context = _run_one(
