@@ -144,3 +144,10 @@ def test_shipped_dataset_matches_its_builder() -> None:
 
     built = [json.dumps(case, ensure_ascii=False) for case in build()]
     assert DEFAULT_DATASET.read_text(encoding="utf-8").splitlines() == built
+
+
+def test_cli_unknown_only_selection_is_a_clean_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD)
+    result = CliRunner().invoke(eval_app, ["--dataset", str(path), "--only", "cnr-1,nope", "--no-judge"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: --only: no scenario id or tag nope"
