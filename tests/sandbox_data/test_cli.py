@@ -40,7 +40,9 @@ def test_seed_report_idempotence_and_force(tmp_path: Path) -> None:
     report = json.loads(first.stdout)
     assert report["skipped"] is False and report["payments"] == 40 and report["scenarios"] == len(SCENARIOS)
     assert report["counts"]["payments"] == 40 + report["counts"]["scenarios"] + 3  # three scenario twins
-    again = json.loads(runner.invoke(app, ["seed", "--payments", "40", "--seed", "3", "--db", url, "--json"]).stdout)
+    again = json.loads(
+        runner.invoke(app, ["seed", "--payments", "40", "--seed", "3", "--db", url, "--json"]).stdout
+    )
     assert again["skipped"] is True and again["counts"] == report["counts"]
     other = runner.invoke(app, ["seed", "--payments", "41", "--seed", "3", "--db", url])
     assert other.exit_code == 2 and "use --force" in other.stderr and len(other.stderr.splitlines()) == 1

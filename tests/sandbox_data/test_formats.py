@@ -26,8 +26,11 @@ def test_every_iban_has_a_valid_checksum_and_structure(seeded_engine: Engine) ->
 
 
 def test_accounts_without_iban_have_local_numbers(seeded_engine: Engine) -> None:
-    local = rows(seeded_engine, "SELECT a.account_number, b.country FROM accounts a JOIN banks b "
-                                "ON a.bank_bic = b.bic WHERE a.iban IS NULL")
+    local = rows(
+        seeded_engine,
+        "SELECT a.account_number, b.country FROM accounts a JOIN banks b "
+        "ON a.bank_bic = b.bic WHERE a.iban IS NULL",
+    )
     assert local, "expected US/JP/SG/AU accounts"
     assert {country for _, country in local} <= {"US", "JP", "SG", "AU"}
     assert all(number.isdigit() for number, _ in local)
@@ -43,7 +46,9 @@ def test_bics_are_well_formed_across_eight_currencies(seeded_engine: Engine) -> 
 
 
 def test_payment_identifiers_follow_the_shared_patterns(seeded_engine: Engine) -> None:
-    for pid, uetr, e2e, inter in rows(seeded_engine, "SELECT id, uetr, end_to_end_id, intermediary_bics FROM payments"):
+    for pid, uetr, e2e, inter in rows(
+        seeded_engine, "SELECT id, uetr, end_to_end_id, intermediary_bics FROM payments"
+    ):
         assert re.fullmatch(PAYMENT_ID_PATTERN, pid)
         assert re.fullmatch(UETR_PATTERN, uetr)
         assert re.fullmatch(E2E_ID_PATTERN, e2e)
@@ -52,8 +57,11 @@ def test_payment_identifiers_follow_the_shared_patterns(seeded_engine: Engine) -
 
 
 def test_credited_value_dates_follow_the_calendar_and_cutoffs(seeded_engine: Engine) -> None:
-    credited = rows(seeded_engine, "SELECT settled_currency, created_at, requested_execution_date, value_date "
-                                   "FROM payments WHERE status = 'ACCC' AND scenario_id IS NULL")
+    credited = rows(
+        seeded_engine,
+        "SELECT settled_currency, created_at, requested_execution_date, value_date "
+        "FROM payments WHERE status = 'ACCC' AND scenario_id IS NULL",
+    )
     assert len(credited) > 100
     for currency, created, requested, value in credited:
         value_day = date.fromisoformat(value)
@@ -63,10 +71,13 @@ def test_credited_value_dates_follow_the_calendar_and_cutoffs(seeded_engine: Eng
 
 
 def test_tracker_ends_where_the_payment_status_says(seeded_engine: Engine) -> None:
-    last = rows(seeded_engine, """
+    last = rows(
+        seeded_engine,
+        """
         SELECT p.status, p.status_reason, e.status, e.reason, e.forwarded_at, p.creditor_agent_bic, e.agent_bic
         FROM payments p JOIN tracker_events e ON e.payment_id = p.id
-        WHERE e.seq = (SELECT max(seq) FROM tracker_events WHERE payment_id = p.id)""")
+        WHERE e.seq = (SELECT max(seq) FROM tracker_events WHERE payment_id = p.id)""",
+    )
     assert len(last) == len(rows(seeded_engine, "SELECT id FROM payments"))
     for status, reason, ev_status, ev_reason, forwarded, creditor_agent, agent in last:
         assert ev_reason == reason
@@ -77,11 +88,14 @@ def test_tracker_ends_where_the_payment_status_says(seeded_engine: Engine) -> No
 
 
 def test_shar_charges_reduce_the_settled_amount(seeded_engine: Engine) -> None:
-    shar = rows(seeded_engine, """
+    shar = rows(
+        seeded_engine,
+        """
         SELECT p.instructed_amount, p.settled_amount, coalesce(sum(e.charges_amount), 0)
         FROM payments p JOIN tracker_events e ON e.payment_id = p.id
         WHERE p.status = 'ACCC' AND p.charge_bearer = 'SHAR' AND p.fx_rate IS NULL AND p.scenario_id IS NULL
-        GROUP BY p.id""")
+        GROUP BY p.id""",
+    )
     assert shar
     for instructed, settled, charges in shar:
         assert abs(instructed - charges - settled) < 0.011

@@ -56,8 +56,16 @@ def test_scenario_contract(scenario: Scenario) -> None:
     if "case_id" in refs:
         assert re.fullmatch(CASE_ID_PATTERN, refs["case_id"])
     assert "{" not in scenario.analyst_message
-    assert set(truth) >= {"what_happened", "payment_status", "status_reason", "stopped_at_bic", "key_facts",
-                          "next_action", "forbidden_actions", "expected_tools"}
+    assert set(truth) >= {
+        "what_happened",
+        "payment_status",
+        "status_reason",
+        "stopped_at_bic",
+        "key_facts",
+        "next_action",
+        "forbidden_actions",
+        "expected_tools",
+    }
     assert truth["key_facts"] and all(isinstance(f, str) for f in truth["key_facts"])
     assert set(truth["expected_tools"]) <= set(READ_TOOL_SPECS)
     assert "get_payment" in truth["expected_tools"]
@@ -91,13 +99,18 @@ def _subject(engine: Engine, scenario: Scenario) -> dict[str, Any]:
 def test_truth_holds_in_database(seeded_engine: Engine, scenario: Scenario) -> None:
     refs, truth = scenario.references, scenario.truth
     main = one(seeded_engine, "SELECT * FROM payments WHERE id = :id", id=refs["payment_id"])
-    assert main is not None and main["uetr"] == refs["uetr"] and main["end_to_end_id"] == refs["end_to_end_id"]
+    assert (
+        main is not None and main["uetr"] == refs["uetr"] and main["end_to_end_id"] == refs["end_to_end_id"]
+    )
     assert main["scenario_id"] == scenario.id and main["creditor_account"] == refs["creditor_account"]
     payment = _subject(seeded_engine, scenario)
     assert payment["status"] == truth["payment_status"]
     assert payment["status_reason"] == truth["status_reason"]
-    last = many(seeded_engine, "SELECT * FROM tracker_events WHERE payment_id = :id ORDER BY seq DESC",
-                id=payment["id"])[0]
+    last = many(
+        seeded_engine,
+        "SELECT * FROM tracker_events WHERE payment_id = :id ORDER BY seq DESC",
+        id=payment["id"],
+    )[0]
     assert last["agent_bic"] == truth["stopped_at_bic"]
     if "case_id" in refs:
         case = one(seeded_engine, "SELECT * FROM cases WHERE id = :id", id=refs["case_id"])
@@ -113,27 +126,42 @@ def _holder(engine: Engine, account: str) -> dict[str, Any] | None:
 def test_duplicates_exist_as_near_identical_pairs(seeded_engine: Engine) -> None:
     for sid in ("recall-duplicate-before-settlement", "dup-sent-twice-dupl", "dup-returned-am05"):
         refs = get_scenario(sid).references
-        pair = many(seeded_engine, "SELECT * FROM payments WHERE id IN (:a, :b)", a=refs["payment_id"],
-                    b=refs["twin_payment_id"])
+        pair = many(
+            seeded_engine,
+            "SELECT * FROM payments WHERE id IN (:a, :b)",
+            a=refs["payment_id"],
+            b=refs["twin_payment_id"],
+        )
         assert len(pair) == 2
-        keys = {(p["debtor_account"], p["creditor_account"], p["instructed_amount"], p["remittance_info"])
-                for p in pair}
+        keys = {
+            (p["debtor_account"], p["creditor_account"], p["instructed_amount"], p["remittance_info"])
+            for p in pair
+        }
         assert len(keys) == 1
-        gap = abs(datetime.fromisoformat(pair[0]["created_at"]) - datetime.fromisoformat(pair[1]["created_at"]))
+        gap = abs(
+            datetime.fromisoformat(pair[0]["created_at"]) - datetime.fromisoformat(pair[1]["created_at"])
+        )
         assert gap.days <= 3
-    returned = one(seeded_engine, "SELECT * FROM returns WHERE payment_id = :id",
-                   id=get_scenario("dup-returned-am05").references["twin_payment_id"])
+    returned = one(
+        seeded_engine,
+        "SELECT * FROM returns WHERE payment_id = :id",
+        id=get_scenario("dup-returned-am05").references["twin_payment_id"],
+    )
     assert returned is not None and returned["reason_code"] == "AM05"
 
 
 @pytest.mark.parametrize("sid", ["ch-g003-sanctions-rfi", "ch-g003-aml-rfi"])
 def test_compliance_holds_have_hit_and_active_hold(seeded_engine: Engine, sid: str) -> None:
     pid = get_scenario(sid).references["payment_id"]
-    assert one(seeded_engine, "SELECT * FROM screening_hits WHERE payment_id = :id AND status = 'open'", id=pid)
+    assert one(
+        seeded_engine, "SELECT * FROM screening_hits WHERE payment_id = :id AND status = 'open'", id=pid
+    )
     assert one(seeded_engine, "SELECT * FROM holds WHERE payment_id = :id AND status = 'active'", id=pid)
 
 
-@pytest.mark.parametrize("sid", ["wb-vop-no-match", "uta-mm20-name-mismatch", "fraud-invoice-redirection-frad"])
+@pytest.mark.parametrize(
+    "sid", ["wb-vop-no-match", "uta-mm20-name-mismatch", "fraud-invoice-redirection-frad"]
+)
 def test_payee_name_does_not_match_the_account(seeded_engine: Engine, sid: str) -> None:
     payment = _subject(seeded_engine, get_scenario(sid))
     account = _holder(seeded_engine, payment["creditor_account"])
@@ -159,12 +187,17 @@ def test_value_date_errors_are_later_than_the_calendar(seeded_engine: Engine, si
 
 def test_after_cutoff_value_date_is_correct(seeded_engine: Engine) -> None:
     p = _subject(seeded_engine, get_scenario("vd-after-cutoff-correct"))
-    assert date.fromisoformat(p["value_date"]) == value_date_for("EUR", datetime.fromisoformat(p["created_at"]))
+    assert date.fromisoformat(p["value_date"]) == value_date_for(
+        "EUR", datetime.fromisoformat(p["created_at"])
+    )
 
 
 def test_account_states_and_returns(seeded_engine: Engine) -> None:
-    for sid, state in (("cnr-rjct-ac04", "closed"), ("rof-ac04-closed-account", "closed"),
-                       ("rof-ac06-blocked-account", "blocked")):
+    for sid, state in (
+        ("cnr-rjct-ac04", "closed"),
+        ("rof-ac04-closed-account", "closed"),
+        ("rof-ac06-blocked-account", "blocked"),
+    ):
         p = _subject(seeded_engine, get_scenario(sid))
         assert _holder(seeded_engine, p["creditor_account"])["status"] == state
     pid = get_scenario("cnr-rjct-ac04").references["payment_id"]
@@ -177,13 +210,19 @@ def test_charges_scenarios(seeded_engine: Engine) -> None:
     shar = _subject(seeded_engine, get_scenario("chg-shar-deducted"))
     assert shar["charge_bearer"] == "SHAR" and float(shar["settled_amount"]) == 9965.0
     our = _subject(seeded_engine, get_scenario("chg-our-deducted-wrongly"))
-    deducted = many(seeded_engine, "SELECT agent_bic, charges_amount FROM tracker_events "
-                                   "WHERE payment_id = :id AND charges_amount IS NOT NULL", id=our["id"])
+    deducted = many(
+        seeded_engine,
+        "SELECT agent_bic, charges_amount FROM tracker_events "
+        "WHERE payment_id = :id AND charges_amount IS NOT NULL",
+        id=our["id"],
+    )
     assert our["charge_bearer"] == "DEBT" and deducted == [{"agent_bic": "HUDSUS33", "charges_amount": 3500}]
 
 
 def test_non_gpi_chaser_forwards_to_a_non_gpi_bank(seeded_engine: Engine) -> None:
     p = _subject(seeded_engine, get_scenario("chaser-non-gpi-g001"))
-    last = many(seeded_engine, "SELECT * FROM tracker_events WHERE payment_id = :id ORDER BY seq DESC", id=p["id"])[0]
+    last = many(
+        seeded_engine, "SELECT * FROM tracker_events WHERE payment_id = :id ORDER BY seq DESC", id=p["id"]
+    )[0]
     bank = one(seeded_engine, "SELECT * FROM banks WHERE bic = :b", b=last["forwarded_to_bic"])
     assert bank is not None and not bank["gpi"]

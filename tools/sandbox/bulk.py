@@ -16,8 +16,13 @@ from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 def _time_of_day() -> np.ndarray:
     """' HH:MM:SS' for every second of a day (a lookup table beats formatting millions of stamps)."""
     secs = np.arange(86400)
-    return np.array([f" {h:02d}:{m:02d}:{x:02d}" for h, m, x in zip(secs // 3600, secs // 60 % 60, secs % 60,
-                                                                     strict=True)], dtype=object)
+    return np.array(
+        [
+            f" {h:02d}:{m:02d}:{x:02d}"
+            for h, m, x in zip(secs // 3600, secs // 60 % 60, secs % 60, strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def _day_strings(base: date, days: int) -> np.ndarray:
@@ -78,11 +83,13 @@ class BulkWriter:
             self._ddl(CreateTable(table))
         self.conn.commit()
 
-    def insert(self, table: Table, rows: Iterable[tuple[Any, ...]], columns: Sequence[str] | None = None) -> int:
+    def insert(
+        self, table: Table, rows: Iterable[tuple[Any, ...]], columns: Sequence[str] | None = None
+    ) -> int:
         """executemany of positional rows (columns default to the table's, in order)."""
         names = list(columns or [c.name for c in table.columns])
         mark = "?" if self.sqlite else "%s"
-        sql = f'INSERT INTO {table.name} ({", ".join(names)}) VALUES ({", ".join([mark] * len(names))})'
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
         batch = rows if isinstance(rows, list) else list(rows)
         if batch:
             self.cur.executemany(sql, batch)

@@ -147,8 +147,7 @@ def day_table(currency: str, start: date, days: int) -> DayTable:
     is_bd = np.array([is_business_day(currency, d) for d in dates], dtype=bool)
     offsets = np.array(
         [
-            int(datetime.combine(d, time(12), tzinfo=UTC).astimezone(tz).utcoffset().total_seconds())
-            // 60
+            int(datetime.combine(d, time(12), tzinfo=UTC).astimezone(tz).utcoffset().total_seconds()) // 60
             for d in dates
         ],
         dtype=np.int32,

@@ -8,7 +8,9 @@ from typing import NoReturn
 
 import typer
 
-sandbox_app = typer.Typer(help="The payments sandbox API (stands in for the bank's systems).", no_args_is_help=True)
+sandbox_app = typer.Typer(
+    help="The payments sandbox API (stands in for the bank's systems).", no_args_is_help=True
+)
 
 
 def _fail(message: str) -> NoReturn:
@@ -18,9 +20,15 @@ def _fail(message: str) -> NoReturn:
 
 
 def seed(
-    payments: int = typer.Option(20_000, "--payments", "-n", help="Random payments to generate (scenarios come on top)."),
-    seed_value: int = typer.Option(None, "--seed", help="Generator seed (default: PAYINVEST_SEED / settings.seed)."),
-    db: str = typer.Option(None, "--db", help="SQLAlchemy URL (default: sqlite file payments.db in the data dir)."),
+    payments: int = typer.Option(
+        20_000, "--payments", "-n", help="Random payments to generate (scenarios come on top)."
+    ),
+    seed_value: int = typer.Option(
+        None, "--seed", help="Generator seed (default: PAYINVEST_SEED / settings.seed)."
+    ),
+    db: str = typer.Option(
+        None, "--db", help="SQLAlchemy URL (default: sqlite file payments.db in the data dir)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace a database that is already seeded."),
     as_json: bool = typer.Option(False, "--json", help="Print the seed report as JSON (docs/data.md)."),
 ) -> None:
@@ -42,8 +50,14 @@ def seed(
     except (ArgumentError, SQLAlchemyError, ValueError) as exc:
         _fail(f"cannot open database {url!r}: {str(exc).splitlines()[0]}")
     try:
-        report = _run_seed(seed_database, engine, payments, seed_value if seed_value is not None else settings.seed,
-                           force, quiet=as_json)
+        report = _run_seed(
+            seed_database,
+            engine,
+            payments,
+            seed_value if seed_value is not None else settings.seed,
+            force,
+            quiet=as_json,
+        )
     except SeedError as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
@@ -52,8 +66,10 @@ def seed(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     verb = "already seeded, left alone (use --force to rebuild)" if report.skipped else "seeded"
-    typer.echo(f"{verb}: {report.database} seed={report.seed} payments={report.payments} "
-               f"scenarios={report.scenarios} in {report.elapsed_seconds:.1f}s")
+    typer.echo(
+        f"{verb}: {report.database} seed={report.seed} payments={report.payments} "
+        f"scenarios={report.scenarios} in {report.elapsed_seconds:.1f}s"
+    )
     for table, count in sorted(report.counts.items()):
         typer.echo(f"  {table:<16} {count:>10,}")
 
@@ -64,8 +80,13 @@ def _run_seed(seed_database, engine, payments: int, seed_value: int, force: bool
         return seed_database(engine, payments=payments, seed=seed_value, force=force)
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -77,10 +77,21 @@ def seed_database(
         raise SeedError(f"--payments must be <= 20000000, got {payments}")
     info = read_seed_info(engine)
     if info and not force:
-        if info["seed"] == seed and info["payments"] == payments and info["generator_version"] == GENERATOR_VERSION:
+        if (
+            info["seed"] == seed
+            and info["payments"] == payments
+            and info["generator_version"] == GENERATOR_VERSION
+        ):
             counts = json.loads(str(info["counts"]))
-            return SeedReport(seed, payments, counts.get("scenarios", 0), counts,
-                              float(info["elapsed_seconds"]), skipped=True, database=_url(engine))
+            return SeedReport(
+                seed,
+                payments,
+                counts.get("scenarios", 0),
+                counts,
+                float(info["elapsed_seconds"]),
+                skipped=True,
+                database=_url(engine),
+            )
         raise SeedError(
             f"database already seeded with seed={info['seed']} payments={info['payments']}; use --force to replace it"
         )
@@ -99,11 +110,20 @@ def seed_database(
     stages = {name: round(marks[i + 1][1] - at, 2) for i, (name, at) in enumerate(marks[:-1])}
     with engine.begin() as conn:
         conn.execute(schema.seed_info.delete())
-        conn.execute(schema.seed_info.insert().values(
-            id=1, seed=seed, payments=payments, generator_version=GENERATOR_VERSION,
-            created_at=SANDBOX_NOW, elapsed_seconds=elapsed, counts=json.dumps(counts)))
-    return SeedReport(seed, payments, counts["scenarios"], counts, elapsed, database=_url(engine),
-                      stage_seconds=stages)
+        conn.execute(
+            schema.seed_info.insert().values(
+                id=1,
+                seed=seed,
+                payments=payments,
+                generator_version=GENERATOR_VERSION,
+                created_at=SANDBOX_NOW,
+                elapsed_seconds=elapsed,
+                counts=json.dumps(counts),
+            )
+        )
+    return SeedReport(
+        seed, payments, counts["scenarios"], counts, elapsed, database=_url(engine), stage_seconds=stages
+    )
 
 
 def _url(engine: Engine) -> str:
@@ -157,10 +177,12 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
             report("risk", n, n)
         else:
             inc = None
-        for table, rows in ((schema.screening_hits, inc.hits if inc else []),
-                            (schema.holds, inc.holds if inc else []),
-                            (schema.returns, inc.returns if inc else []),
-                            (schema.cases, inc.cases if inc else [])):
+        for table, rows in (
+            (schema.screening_hits, inc.hits if inc else []),
+            (schema.holds, inc.holds if inc else []),
+            (schema.returns, inc.returns if inc else []),
+            (schema.cases, inc.cases if inc else []),
+        ):
             counts[table.name] = writer.insert(table, rows)
         report("scenarios", 0, 1)
         scenario_counts = insert_scenarios(writer, banks, per_usd, WINDOW_START)
@@ -183,8 +205,15 @@ def _assess_risk(frame: PaymentFrame, banks: list[Bank], seed: int) -> RiskResul
     country = np.array([b.country for b in banks])
     eur = frame.amount / PER_USD[frame.ccy_in] * PER_USD[0]
     creditor_country = country[frame.path[np.arange(frame.n), frame.hops - 1]]
-    return assess(frame.debtor, frame.creditor, creditor_country, eur, frame.created,
-                  frame.ccy_in != frame.ccy_out, seed=seed)
+    return assess(
+        frame.debtor,
+        frame.creditor,
+        creditor_country,
+        eur,
+        frame.created,
+        frame.ccy_in != frame.ccy_out,
+        seed=seed,
+    )
 
 
 def _insert_risk(writer: BulkWriter, result: RiskResult) -> int:
@@ -196,7 +225,14 @@ def _insert_risk(writer: BulkWriter, result: RiskResult) -> int:
     total = 0
     for lo in range(0, len(scores), BATCH):
         hi = min(len(scores), lo + BATCH)
-        rows = list(zip(payment_ids(lo, hi), scores[lo:hi], result.flags[lo:hi], [MODEL_VERSION] * (hi - lo),
-                        strict=True))
+        rows = list(
+            zip(
+                payment_ids(lo, hi),
+                scores[lo:hi],
+                result.flags[lo:hi],
+                [MODEL_VERSION] * (hi - lo),
+                strict=True,
+            )
+        )
         total += writer.insert(schema.risk_scores, rows)
     return total

@@ -152,8 +152,28 @@ def make_local_account(country: str, number: int) -> str:
 
 
 _FIRST = {
-    "EU": ("Anna", "Lukas", "Marie", "Jonas", "Sofia", "Luca", "Elena", "Pierre", "Julia", "Marco", "Lea",
-           "Javier", "Claire", "Daan", "Giulia", "Paul", "Ines", "Hugo", "Sara", "Felix"),
+    "EU": (
+        "Anna",
+        "Lukas",
+        "Marie",
+        "Jonas",
+        "Sofia",
+        "Luca",
+        "Elena",
+        "Pierre",
+        "Julia",
+        "Marco",
+        "Lea",
+        "Javier",
+        "Claire",
+        "Daan",
+        "Giulia",
+        "Paul",
+        "Ines",
+        "Hugo",
+        "Sara",
+        "Felix",
+    ),
     "GB": ("Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily", "Thomas", "Grace"),
     "US": ("James", "Mary", "Robert", "Linda", "Michael", "Sarah", "David", "Karen", "Daniel", "Laura"),
     "JP": ("Haruto", "Yui", "Sota", "Hina", "Ren", "Aoi", "Yuto", "Mei"),
@@ -161,21 +181,83 @@ _FIRST = {
     "AU": ("Jack", "Charlotte", "William", "Olivia", "Noah", "Mia", "Lachlan", "Chloe"),
 }
 _LAST = {
-    "EU": ("Muller", "Schmidt", "Dubois", "Martin", "de Vries", "Jansen", "Rossi", "Bianchi", "Garcia",
-           "Fernandez", "Weber", "Lefebvre", "Visser", "Romano", "Lopez", "Keller", "Moreau", "Bakker"),
+    "EU": (
+        "Muller",
+        "Schmidt",
+        "Dubois",
+        "Martin",
+        "de Vries",
+        "Jansen",
+        "Rossi",
+        "Bianchi",
+        "Garcia",
+        "Fernandez",
+        "Weber",
+        "Lefebvre",
+        "Visser",
+        "Romano",
+        "Lopez",
+        "Keller",
+        "Moreau",
+        "Bakker",
+    ),
     "GB": ("Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Walker", "Wright", "Hughes", "Clarke"),
     "US": ("Johnson", "Williams", "Miller", "Davis", "Garcia", "Rodriguez", "Moore", "Anderson", "Thomas"),
     "JP": ("Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura"),
     "SG": ("Tan", "Lim", "Lee", "Ng", "Wong", "Goh", "Chua", "Koh", "Nair", "Rahman"),
     "AU": ("Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Kelly", "Ryan"),
 }
-_BIZ_WORDS = ("Alpine", "Harbour", "Northwind", "Bluepeak", "Cedar", "Granite", "Silverline", "Orchid",
-              "Summit", "Riverside", "Evergreen", "Lighthouse", "Copperfield", "Meridian", "Oakridge",
-              "Sunrise", "Tidewater", "Ironbark", "Kestrel", "Lumen")
-_BIZ_TRADES = ("Logistics", "Trading", "Textiles", "Foods", "Engineering", "Software", "Shipping",
-               "Pharma", "Electronics", "Consulting", "Furniture", "Motors", "Energy", "Metals")
-_BIZ_SUFFIX = {"DE": "GmbH", "FR": "SAS", "NL": "B.V.", "IT": "S.r.l.", "ES": "S.L.", "GB": "Ltd",
-               "CH": "AG", "US": "Inc.", "JP": "K.K.", "SG": "Pte. Ltd.", "AU": "Pty Ltd"}
+_BIZ_WORDS = (
+    "Alpine",
+    "Harbour",
+    "Northwind",
+    "Bluepeak",
+    "Cedar",
+    "Granite",
+    "Silverline",
+    "Orchid",
+    "Summit",
+    "Riverside",
+    "Evergreen",
+    "Lighthouse",
+    "Copperfield",
+    "Meridian",
+    "Oakridge",
+    "Sunrise",
+    "Tidewater",
+    "Ironbark",
+    "Kestrel",
+    "Lumen",
+)
+_BIZ_TRADES = (
+    "Logistics",
+    "Trading",
+    "Textiles",
+    "Foods",
+    "Engineering",
+    "Software",
+    "Shipping",
+    "Pharma",
+    "Electronics",
+    "Consulting",
+    "Furniture",
+    "Motors",
+    "Energy",
+    "Metals",
+)
+_BIZ_SUFFIX = {
+    "DE": "GmbH",
+    "FR": "SAS",
+    "NL": "B.V.",
+    "IT": "S.r.l.",
+    "ES": "S.L.",
+    "GB": "Ltd",
+    "CH": "AG",
+    "US": "Inc.",
+    "JP": "K.K.",
+    "SG": "Pte. Ltd.",
+    "AU": "Pty Ltd",
+}
 
 
 def _region(country: str) -> str:
@@ -224,12 +306,17 @@ def build_parties(rng: np.random.Generator, banks: list[Bank], n_customers: int,
     for idx, bank in enumerate(banks):
         banks_by_country.setdefault(bank.country, []).append(idx)
     account_bank = np.array(
-        [banks_by_country[countries[i]][pick[i, 2] % len(banks_by_country[countries[i]])]
-         for i in range(n_customers)],
+        [
+            banks_by_country[countries[i]][pick[i, 2] % len(banks_by_country[countries[i]])]
+            for i in range(n_customers)
+        ],
         dtype=np.int32,
     )
     # A multiplicative permutation of the serial range: unique numbers without materialising the range.
-    serials = 10_000_000 + (np.arange(n_customers, dtype=np.int64) * 7_919_731 + int(rng.integers(0, 10**6))) % 89_999_989
+    serials = (
+        10_000_000
+        + (np.arange(n_customers, dtype=np.int64) * 7_919_731 + int(rng.integers(0, 10**6))) % 89_999_989
+    )
     ibans: list[str | None] = []
     local: list[str] = []
     for i in range(n_customers):

@@ -77,9 +77,7 @@ def generate_frame(
 
     eur = currency_index("EUR")
     sepa = (ccy_in == eur) & (ccy_out == eur)
-    bearer = np.where(
-        sepa & (rng.random(n) < 0.7), 3, rng.choice(3, n, p=[0.2, 0.1, 0.7])
-    ).astype(np.int8)
+    bearer = np.where(sepa & (rng.random(n) < 0.7), 3, rng.choice(3, n, p=[0.2, 0.1, 0.7])).astype(np.int8)
     purpose = rng.integers(0, len(PURPOSES), n).astype(np.int8)
     remit = np.stack([rng.integers(0, 8, n), rng.integers(10000, 999999, n)], axis=1)
 
@@ -102,8 +100,25 @@ def generate_frame(
     if n > 200:  # duplicates went through: the problem is that they exist at all
         stop[dups], status[dups], reason[dups] = hops[dups] - 1, 1, None
     future = np.where((rng.random(n) < 0.08) & (created < now_sec - 20 * 86400), rng.integers(1, 10, n), 0)
-    return PaymentFrame(n, created, debtor, creditor, amount, ccy_in, ccy_out, bearer, purpose, remit,
-                        dup_of, path, hops, stop, status, reason, future.astype(np.int32))
+    return PaymentFrame(
+        n,
+        created,
+        debtor,
+        creditor,
+        amount,
+        ccy_in,
+        ccy_out,
+        bearer,
+        purpose,
+        remit,
+        dup_of,
+        path,
+        hops,
+        stop,
+        status,
+        reason,
+        future.astype(np.int32),
+    )
 
 
 def _paths(rng, banks, parties, debtor, creditor, ccy_in, ccy_out):  # type: ignore[no-untyped-def]
@@ -114,9 +129,14 @@ def _paths(rng, banks, parties, debtor, creditor, ccy_in, ccy_out):  # type: ign
     ca = parties.account_bank[creditor].astype(np.int32)
     domestic = country[da] == country[ca]
     same_ccy = ccy_in == ccy_out
-    n_int = np.where(domestic, 0, np.where(same_ccy, (rng.random(n) < 0.3).astype(int),
-                                           rng.choice([1, 2, 3], n, p=[0.5, 0.35, 0.15])))
-    gpi_by_ccy = {c: np.array([i for i, b in enumerate(banks) if b.currency == c and b.gpi]) for c in CURRENCIES}
+    n_int = np.where(
+        domestic,
+        0,
+        np.where(same_ccy, (rng.random(n) < 0.3).astype(int), rng.choice([1, 2, 3], n, p=[0.5, 0.35, 0.15])),
+    )
+    gpi_by_ccy = {
+        c: np.array([i for i, b in enumerate(banks) if b.currency == c and b.gpi]) for c in CURRENCIES
+    }
     hubs = np.array([i for i, b in enumerate(banks) if b.bic in HUB_BICS])
     corr_out = np.empty(n, dtype=np.int32)
     corr_in = np.empty(n, dtype=np.int32)
@@ -172,7 +192,9 @@ def _outcomes(rng, banks, parties, creditor, path, hops, created, now_sec):  # t
     recent = created > now_sec - 4 * 3600
     flying = ~rejected & ~stuck & recent & (rng.random(n) < 0.6)
     status[flying] = 0
-    stop[flying] = np.minimum((rng.random(int(flying.sum())) * last[flying]).astype(np.int32), last[flying] - 1)
+    stop[flying] = np.minimum(
+        (rng.random(int(flying.sum())) * last[flying]).astype(np.int32), last[flying] - 1
+    )
     nxt = path[np.arange(n), np.minimum(stop + 1, 4)]
     reason[flying] = np.where(gpi[nxt[flying]], "G000", "G001")
     return stop.astype(np.int8), status, reason

@@ -39,8 +39,12 @@ def _first_of_group(keys: tuple[np.ndarray, ...], created: np.ndarray) -> np.nda
 
 
 def features(
-    debtor: np.ndarray, creditor: np.ndarray, creditor_country: np.ndarray, eur_amount: np.ndarray,
-    created: np.ndarray, cross_currency: np.ndarray,
+    debtor: np.ndarray,
+    creditor: np.ndarray,
+    creditor_country: np.ndarray,
+    eur_amount: np.ndarray,
+    created: np.ndarray,
+    cross_currency: np.ndarray,
 ) -> np.ndarray:
     """Feature matrix (rows x FEATURES) from per-payment arrays (created in seconds, UTC)."""
     x = np.log1p(eur_amount)
@@ -54,7 +58,9 @@ def features(
     new_country = _first_of_group((debtor, creditor_country), created)
     hour = (created // 3600) % 24
     round_amount = (eur_amount >= 1000) & (np.mod(np.round(eur_amount, 2), 1000) == 0)
-    return np.column_stack([z, new_creditor, new_country, hour, round_amount, cross_currency]).astype(np.float32)
+    return np.column_stack([z, new_creditor, new_country, hour, round_amount, cross_currency]).astype(
+        np.float32
+    )
 
 
 def score(feats: np.ndarray, *, seed: int, sample: int = 20_000, batch: int = 100_000) -> np.ndarray:
@@ -64,10 +70,12 @@ def score(feats: np.ndarray, *, seed: int, sample: int = 20_000, batch: int = 10
     rng = np.random.default_rng(seed)
     n = len(feats)
     fit_rows = feats if n <= sample else feats[rng.choice(n, sample, replace=False)]
-    model = IsolationForest(n_estimators=60, max_samples=min(256, len(fit_rows)), random_state=seed, n_jobs=1).fit(fit_rows)
+    model = IsolationForest(
+        n_estimators=60, max_samples=min(256, len(fit_rows)), random_state=seed, n_jobs=1
+    ).fit(fit_rows)
     out = np.empty(n, dtype=np.float64)
     for lo in range(0, n, batch):
-        out[lo: lo + batch] = -model.score_samples(feats[lo: lo + batch])
+        out[lo : lo + batch] = -model.score_samples(feats[lo : lo + batch])
     return np.round(out, 4)
 
 
@@ -83,22 +91,34 @@ def red_flags(feats: np.ndarray, countries: np.ndarray) -> list[str]:
 
     high = z >= 3
     z_text = np.full(n, "", dtype=object)
-    z_text[high] = [json.dumps(f"Amount is {v:.1f} standard deviations above this debtor's usual amount")
-                    for v in z[high].tolist()]
+    z_text[high] = [
+        json.dumps(f"Amount is {v:.1f} standard deviations above this debtor's usual amount")
+        for v in z[high].tolist()
+    ]
     add(high, z_text)
     add(new_cred > 0, "First payment from this debtor to this creditor account")
-    country_text = {c: json.dumps(f"First payment from this debtor to a beneficiary in {c}") for c in set(countries)}
+    country_text = {
+        c: json.dumps(f"First payment from this debtor to a beneficiary in {c}") for c in set(countries)
+    }
     add(new_ctry > 0, np.array([country_text[c] for c in countries], dtype=object))
-    hour_text = np.array([json.dumps(f"Initiated at {h:02d}:xx UTC, outside usual business hours") for h in range(24)],
-                         dtype=object)
+    hour_text = np.array(
+        [json.dumps(f"Initiated at {h:02d}:xx UTC, outside usual business hours") for h in range(24)],
+        dtype=object,
+    )
     add((hour < 5) | (hour >= 22), hour_text[hour.astype(np.int64)])
     add(rnd > 0, "Round amount")
     return ("[" + out + "]").tolist()
 
 
 def assess(
-    debtor: np.ndarray, creditor: np.ndarray, creditor_country: np.ndarray, eur_amount: np.ndarray,
-    created: np.ndarray, cross_currency: np.ndarray, *, seed: int,
+    debtor: np.ndarray,
+    creditor: np.ndarray,
+    creditor_country: np.ndarray,
+    eur_amount: np.ndarray,
+    created: np.ndarray,
+    cross_currency: np.ndarray,
+    *,
+    seed: int,
 ) -> RiskResult:
     """Features, scores and red flags for a set of payments."""
     feats = features(debtor, creditor, creditor_country, eur_amount, created, cross_currency)

@@ -15,8 +15,14 @@ from tools.sandbox.payments_gen import BEARERS, PURPOSES, STATUSES, PaymentFrame
 from tools.sandbox.tracker_gen import Settlement
 
 REMITTANCE = (
-    "INV {r}", "Invoice {r} / PO {p}", "Salary {m}", "Rent {m}", "Order {r}", "Consulting fees ref {r}",
-    "Contract {r} instalment", "Freight {r}",
+    "INV {r}",
+    "Invoice {r} / PO {p}",
+    "Salary {m}",
+    "Rent {m}",
+    "Order {r}",
+    "Consulting fees ref {r}",
+    "Contract {r} instalment",
+    "Freight {r}",
 )
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
@@ -37,8 +43,10 @@ def uetrs(raw: bytes) -> list[str]:
     arr[:, 6] = (arr[:, 6] & 0x0F) | 0x40
     arr[:, 8] = (arr[:, 8] & 0x3F) | 0x80
     h = arr.tobytes().hex()
-    return [f"{h[k:k + 8]}-{h[k + 8:k + 12]}-{h[k + 12:k + 16]}-{h[k + 16:k + 20]}-{h[k + 20:k + 32]}"
-            for k in range(0, len(h), 32)]
+    return [
+        f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-{h[k + 20 : k + 32]}"
+        for k in range(0, len(h), 32)
+    ]
 
 
 def _objects(values: list[Any] | tuple[Any, ...]) -> np.ndarray:
@@ -51,7 +59,9 @@ def _remittance(frame: PaymentFrame, lo: int, hi: int) -> list[str]:
     tmpl = frame.remit[lo:hi, 0].tolist()
     ref = frame.remit[lo:hi, 1].tolist()
     month = ((frame.created[lo:hi] // 86400 // 30 + 4) % 12).tolist()
-    return [REMITTANCE[t].format(r=r, p=r // 7, m=MONTHS[m]) for t, r, m in zip(tmpl, ref, month, strict=True)]
+    return [
+        REMITTANCE[t].format(r=r, p=r // 7, m=MONTHS[m]) for t, r, m in zip(tmpl, ref, month, strict=True)
+    ]
 
 
 def payment_rows(
@@ -166,8 +176,17 @@ def account_rows(p: PartyArrays, banks: list[Bank], as_of: date) -> list[tuple[A
     """Rows of ``accounts`` (a closed account was closed 20 days before the sandbox clock)."""
     closed_on = date.fromordinal(as_of.toordinal() - 20).isoformat()
     return [
-        (p.account_ids[i], p.ibans[i], p.local_numbers[i], p.customer_ids[p.account_customer[i]],
-         banks[p.account_bank[i]].bic, banks[p.account_bank[i]].currency, p.customer_names[i],
-         p.account_status[i], p.opened_on[i].isoformat(), closed_on if p.account_status[i] == "closed" else None)
+        (
+            p.account_ids[i],
+            p.ibans[i],
+            p.local_numbers[i],
+            p.customer_ids[p.account_customer[i]],
+            banks[p.account_bank[i]].bic,
+            banks[p.account_bank[i]].currency,
+            p.customer_names[i],
+            p.account_status[i],
+            p.opened_on[i].isoformat(),
+            closed_on if p.account_status[i] == "closed" else None,
+        )
         for i in range(len(p.account_ids))
     ]

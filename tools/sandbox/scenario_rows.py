@@ -40,7 +40,9 @@ class _Rows:
         self.by_table.setdefault(table, []).append(row)
 
 
-def insert_scenarios(writer: BulkWriter, banks: list[Bank], per_usd: np.ndarray, base: datetime) -> dict[str, int]:
+def insert_scenarios(
+    writer: BulkWriter, banks: list[Bank], per_usd: np.ndarray, base: datetime
+) -> dict[str, int]:
     """Insert all scenarios; returns row counts per table plus ``scenarios``."""
     rows = _Rows()
     bank_by_bic = {b.bic: b for b in banks}
@@ -63,11 +65,27 @@ def _scenario(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.nda
         customer_id = f"CUST-9{n:04d}{role}"
         holder = s.get("creditor_holder", name) if role == 2 else name
         status = s.get("creditor_account_status", "active") if role == 2 else "active"
-        kind = "business" if any(w in name for w in ("Ltd", "GmbH", "Inc", "AG", "S.", "B.V.", "K.K", "Pte")) \
+        kind = (
+            "business"
+            if any(w in name for w in ("Ltd", "GmbH", "Inc", "AG", "S.", "B.V.", "K.K", "Pte"))
             else "person"
+        )
         rows.add("customers", (customer_id, holder, kind, banks[bic].country))
-        rows.add("accounts", (account_id, iban, local, customer_id, bic, acc_ccy, holder, status,
-                              "2019-03-01", "2026-10-31" if status == "closed" else None))
+        rows.add(
+            "accounts",
+            (
+                account_id,
+                iban,
+                local,
+                customer_id,
+                bic,
+                acc_ccy,
+                holder,
+                status,
+                "2019-03-01",
+                "2026-10-31" if status == "closed" else None,
+            ),
+        )
     created = datetime.strptime(s["created"], FMT)
     main = _payment(rows, sc, banks, per_usd, base, created, s["outcome"], twin=False)
     if "twin" in s:
@@ -76,37 +94,99 @@ def _scenario(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.nda
         _payment(rows, sc, banks, per_usd, base, twin_created, twin["outcome"], twin=True)
         if "return" in twin:
             ret = twin["return"]
-            rows.add("returns", (f"RET-9{n:04d}2", scenario_payment_id(n, True), main["id"], ret["reason"],
-                                 s["amount"], ccy, _fmt(twin_created + timedelta(days=ret["days_after"]))))
+            rows.add(
+                "returns",
+                (
+                    f"RET-9{n:04d}2",
+                    scenario_payment_id(n, True),
+                    main["id"],
+                    ret["reason"],
+                    s["amount"],
+                    ccy,
+                    _fmt(twin_created + timedelta(days=ret["days_after"])),
+                ),
+            )
     if "return" in s:
         ret = s["return"]
-        rows.add("returns", (f"RET-9{n:04d}1", main["id"], main["id"], ret["reason"], s["amount"], ccy,
-                             _fmt(created + timedelta(days=ret["days_after"]))))
+        rows.add(
+            "returns",
+            (
+                f"RET-9{n:04d}1",
+                main["id"],
+                main["id"],
+                ret["reason"],
+                s["amount"],
+                ccy,
+                _fmt(created + timedelta(days=ret["days_after"])),
+            ),
+        )
     stop_at = main["stop_time"]
     if "hit" in s:
         hit = s["hit"]
-        rows.add("screening_hits", (f"HIT-9{n:04d}1", main["id"], hit["list"], hit["matched_name"], hit["party"],
-                                    hit["score"], hit["status"], _fmt(stop_at + timedelta(minutes=3)), None))
+        rows.add(
+            "screening_hits",
+            (
+                f"HIT-9{n:04d}1",
+                main["id"],
+                hit["list"],
+                hit["matched_name"],
+                hit["party"],
+                hit["score"],
+                hit["status"],
+                _fmt(stop_at + timedelta(minutes=3)),
+                None,
+            ),
+        )
     if "hold" in s:
         hold = s["hold"]
-        rows.add("holds", (f"HOLD-9{n:04d}1", main["id"], hold["kind"], hold.get("status", "active"),
-                           hold["reason"], _fmt(stop_at + timedelta(minutes=5)), None))
+        rows.add(
+            "holds",
+            (
+                f"HOLD-9{n:04d}1",
+                main["id"],
+                hold["kind"],
+                hold.get("status", "active"),
+                hold["reason"],
+                _fmt(stop_at + timedelta(minutes=5)),
+                None,
+            ),
+        )
     if "case" in s:
         case = s["case"]
         pid = scenario_payment_id(n, twin=case.get("on") == "twin")
         opened = created + timedelta(days=1)
         closed = case["status"] == "closed"
-        rows.add("cases", (scenario_case_id(n), pid, sc.case_type.value, case["status"], _fmt(opened),
-                           _fmt(opened + timedelta(days=3)) if closed else None, case.get("resolution"),
-                           case["summary"], "analyst1"))
+        rows.add(
+            "cases",
+            (
+                scenario_case_id(n),
+                pid,
+                sc.case_type.value,
+                case["status"],
+                _fmt(opened),
+                _fmt(opened + timedelta(days=3)) if closed else None,
+                case.get("resolution"),
+                case["summary"],
+                "analyst1",
+            ),
+        )
 
 
 def _fmt(moment: datetime) -> str:
     return moment.strftime(FMT)
 
 
-def _payment(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.ndarray, base: datetime,
-             created: datetime, outcome: dict[str, Any], *, twin: bool) -> dict[str, Any]:
+def _payment(
+    rows: _Rows,
+    sc: Scenario,
+    banks: dict[str, Bank],
+    per_usd: np.ndarray,
+    base: datetime,
+    created: datetime,
+    outcome: dict[str, Any],
+    *,
+    twin: bool,
+) -> dict[str, Any]:
     s, n = sc.setup, sc.number
     path = [s["debtor"][1], *s.get("via", []), s["creditor"][1]]
     at = path.index(outcome["at"])
@@ -132,30 +212,75 @@ def _payment(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.ndar
         fx = None
         if last and status == "ACCC" and ccy != out_ccy:
             fx = _fx(per_usd, base, created, ccy, out_ccy)
-        rows.add("tracker_events", (
-            EVENT_ID_BASE + n * 20 + (10 if twin else 0) + pos, pid, pos + 1, path[pos], _fmt(received),
-            _fmt(received + HOP) if forwards else None, ev_status, ev_reason, fee, ccy if fee else None, fx,
-            path[pos + 1] if forwards else None))
+        rows.add(
+            "tracker_events",
+            (
+                EVENT_ID_BASE + n * 20 + (10 if twin else 0) + pos,
+                pid,
+                pos + 1,
+                path[pos],
+                _fmt(received),
+                _fmt(received + HOP) if forwards else None,
+                ev_status,
+                ev_reason,
+                fee,
+                ccy if fee else None,
+                fx,
+                path[pos + 1] if forwards else None,
+            ),
+        )
         stop_time = received
         received = received + HOP + TRANSIT
     fx_rate = _fx(per_usd, base, created, ccy, out_ccy) if ccy != out_ccy else None
     settled = value_date = settlement_at = None
     if status == "ACCC":
         settled = round((s["amount"] - deducted) * (fx_rate or 1.0), DECIMALS[out_ccy])
-        value_date = date.fromisoformat(s["value_date"]) if "value_date" in s else value_date_for(
-            out_ccy, created, created.date())
+        value_date = (
+            date.fromisoformat(s["value_date"])
+            if "value_date" in s
+            else value_date_for(out_ccy, created, created.date())
+        )
         settlement_at = max(stop_time, datetime.combine(value_date, datetime.min.time()) + timedelta(hours=7))
     refs = sc.references
     uetr = scenario_uetr(sc.id + ("#twin" if twin else ""))
     d_bank, c_bank = banks[path[0]], banks[path[-1]]
     remittance = s.get("remittance", f"Invoice {n:03d}-2026")
-    rows.add("payments", (
-        pid, uetr, scenario_e2e(sc.id, n, twin), f"INS9{n:04d}{int(twin)}", f"MSG9{n:04d}{int(twin)}",
-        f"TX9{n:04d}{int(twin)}", "pacs.008", s["debtor"][0], refs["debtor_account"], d_bank.bic,
-        d_bank.country, s["creditor"][0], refs["creditor_account"], c_bank.bic, c_bank.country,
-        json.dumps(path[1:-1]), s["amount"], ccy, settled, out_ccy, fx_rate, bearer, created.date().isoformat(),
-        value_date.isoformat() if value_date else None, _fmt(settlement_at) if settlement_at else None,
-        status, reason, remittance, "SUPP", _fmt(created), sc.id))
+    rows.add(
+        "payments",
+        (
+            pid,
+            uetr,
+            scenario_e2e(sc.id, n, twin),
+            f"INS9{n:04d}{int(twin)}",
+            f"MSG9{n:04d}{int(twin)}",
+            f"TX9{n:04d}{int(twin)}",
+            "pacs.008",
+            s["debtor"][0],
+            refs["debtor_account"],
+            d_bank.bic,
+            d_bank.country,
+            s["creditor"][0],
+            refs["creditor_account"],
+            c_bank.bic,
+            c_bank.country,
+            json.dumps(path[1:-1]),
+            s["amount"],
+            ccy,
+            settled,
+            out_ccy,
+            fx_rate,
+            bearer,
+            created.date().isoformat(),
+            value_date.isoformat() if value_date else None,
+            _fmt(settlement_at) if settlement_at else None,
+            status,
+            reason,
+            remittance,
+            "SUPP",
+            _fmt(created),
+            sc.id,
+        ),
+    )
     risk = s.get("risk", {"score": 0.42, "flags": []})
     rows.add("risk_scores", (pid, risk["score"], json.dumps(risk["flags"]), "scenario"))
     return {"id": pid, "stop_time": stop_time}

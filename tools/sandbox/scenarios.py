@@ -119,16 +119,18 @@ def load_scenarios(path: Path = CATALOGUE_PATH) -> tuple[Scenario, ...]:
     for number, raw in enumerate(items, start=1):
         _validate(raw)
         refs = _references(number, raw)
-        out.append(Scenario(
-            number=number,
-            id=raw["id"],
-            case_type=CaseType(raw["case_type"]),
-            title=raw["title"],
-            analyst_message=raw["analyst_message"].format(**refs),
-            references=refs,
-            truth=raw["truth"],
-            setup=raw["setup"],
-        ))
+        out.append(
+            Scenario(
+                number=number,
+                id=raw["id"],
+                case_type=CaseType(raw["case_type"]),
+                title=raw["title"],
+                analyst_message=raw["analyst_message"].format(**refs),
+                references=refs,
+                truth=raw["truth"],
+                setup=raw["setup"],
+            )
+        )
     return tuple(out)
 
 

@@ -11,7 +11,9 @@ from tools.sandbox.fx import CURRENCIES, CUSTOMER_MARGIN, DECIMALS
 from tools.sandbox.parties import Bank
 from tools.sandbox.payments_gen import PaymentFrame
 
-FEES = np.array([12.0, 15.0, 10.0, 12.0, 2000.0, 20.0, 20.0])  # per-hop fee in each currency (CURRENCIES order)
+FEES = np.array(
+    [12.0, 15.0, 10.0, 12.0, 2000.0, 20.0, 20.0]
+)  # per-hop fee in each currency (CURRENCIES order)
 
 
 @dataclass
@@ -95,10 +97,13 @@ def settle(
     deducted = np.bincount(pay, weights=np.nan_to_num(charges), minlength=n)
 
     day = (created // 86400).astype(np.int64)
-    fx = np.where(frame.ccy_in != frame.ccy_out,
-                  per_usd[np.minimum(day, len(per_usd) - 1), frame.ccy_out]
-                  / per_usd[np.minimum(day, len(per_usd) - 1), frame.ccy_in] * (1 - CUSTOMER_MARGIN),
-                  np.nan)
+    fx = np.where(
+        frame.ccy_in != frame.ccy_out,
+        per_usd[np.minimum(day, len(per_usd) - 1), frame.ccy_out]
+        / per_usd[np.minimum(day, len(per_usd) - 1), frame.ccy_in]
+        * (1 - CUSTOMER_MARGIN),
+        np.nan,
+    )
     fx = np.round(fx, 6)
     ev_fx = np.where(hop_last & (status == 1), np.repeat(fx, counts), np.nan)
 
@@ -116,8 +121,24 @@ def settle(
             value_day[mask] = _value_days(tables[code], created[mask], req_day[mask])
     end_received = received[last_idx]
     settle_sec = np.where(credited, np.maximum(end_received, value_day * 86400 + 7 * 3600), -1)
-    return Settlement(fx, settled, value_day, req_day, settle_sec, pay, pos + 1, agent, nxt, received,
-                      forwarded, status, reason, charges, ev_fx, deducted)
+    return Settlement(
+        fx,
+        settled,
+        value_day,
+        req_day,
+        settle_sec,
+        pay,
+        pos + 1,
+        agent,
+        nxt,
+        received,
+        forwarded,
+        status,
+        reason,
+        charges,
+        ev_fx,
+        deducted,
+    )
 
 
 def _value_days(table: DayTable, created: np.ndarray, req_day: np.ndarray) -> np.ndarray:
@@ -127,6 +148,8 @@ def _value_days(table: DayTable, created: np.ndarray, req_day: np.ndarray) -> np
     local_day = local_sec // 86400
     second = local_sec % 86400
     on_time = table.is_business[local_day] & (second <= table.cutoff_minutes * 60)
-    earliest = np.where(on_time, local_day, table.next_business[np.minimum(local_day + 1, len(table.is_business) - 1)])
+    earliest = np.where(
+        on_time, local_day, table.next_business[np.minimum(local_day + 1, len(table.is_business) - 1)]
+    )
     later = table.next_business[np.minimum(req_day, len(table.is_business) - 1)]
     return np.where(req_day > earliest, later, earliest)
