@@ -93,19 +93,16 @@ def config(_user: Admin, request: Request) -> dict:
     """Provider, model and prompt versions in use (no secrets)."""
     settings = request.app.state.settings
     model = settings.llm_model if settings.llm_provider == "embedded" else settings.openai_model
-    prompts: object = None
     service = getattr(request.app.state, "agent_service", None)
-    for attr in ("prompt_versions", "config"):
-        value = getattr(service, attr, None) if service is not None else None
-        if value is not None:
-            prompts = value() if callable(value) else value
-            break
+    agent_config = getattr(service, "config", None) if service is not None else None
+    prompts = getattr(agent_config, "prompt_versions", None)
     return {
         "config": {
             "llm_provider": settings.llm_provider,
             "llm_model": model,
             "openai_base_url": settings.openai_base_url if settings.llm_provider == "openai" else None,
             "prompt_versions": _jsonable(prompts),
+            "agent_config": _jsonable(agent_config),
             "payments_api_url": settings.payments_api_url or "/payments-api (in process)",
             "chroma": settings.chroma_url or "embedded",
             "database": "postgresql" if settings.app_db_url.startswith("postgres") else "sqlite",

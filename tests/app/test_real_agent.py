@@ -68,3 +68,7 @@ def test_real_agent_flow_through_the_api(settings: Settings, tmp_path: Path) -> 
         types = {e.event_type for e in app.state.audit.events(conversation_id=conv)}
         assert {"conversation_created", "agent.user_message", "agent.decision"} <= types
         assert app.state.audit.verify().ok
+        client.cookies.clear()
+        admin = login(client, "admin1")
+        config = admin.get("/api/admin/config").json()["config"]
+        assert config["agent_running"] and "answer" in config["prompt_versions"]
