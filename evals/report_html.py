@@ -24,7 +24,8 @@ def metric_bars(metrics: dict[str, float | None], thresholds: dict[str, float]) 
 
     names = [n for n, v in metrics.items() if v is not None]
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.barh(names, [metrics[n] for n in names], color="#4c78a8")
+    bars = ax.barh(names, [metrics[n] for n in names], color="#4c78a8")
+    ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     for i, name in enumerate(names):
         if name in thresholds:
             ax.plot([thresholds[name]] * 2, [i - 0.4, i + 0.4], color="#e45756", linewidth=2)
