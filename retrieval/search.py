@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.settings import Settings
-from retrieval.chunking import Chunk
+from retrieval.chunking import Chunk, anchor_for
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
 from retrieval.errors import IndexNotBuilt, InvalidQuery
 from retrieval.fusion import FusionWeights, fuse
@@ -207,7 +207,7 @@ class Retriever:
             hit.section, hit.citation = section, f"{sop_id} §{section}"
             hit.section_title = first.breadcrumb.split(" › ")[1].split(". ", 1)[-1]
             hit.breadcrumb = " › ".join(first.breadcrumb.split(" › ")[:2])
-            hit.anchor = first.anchor.rsplit("-", 1)[0]
+            hit.anchor = anchor_for(sop_id, section)
         hit.text = "\n\n".join(c.text for c in parts)
         return hit
 

@@ -108,3 +108,16 @@ def test_fusion_weights_trade_off_the_two_lists() -> None:
     assert fuse(dense, lexical, FusionWeights(dense=1.0, bm25=0.0))[0][0] == 0
     assert fuse(dense, lexical, FusionWeights(dense=0.0, bm25=1.0))[0][0] == 1
     assert [row for row, _ in fuse(dense, lexical, FusionWeights(0.5, 0.5))] == [1, 0, 2, 3]
+
+
+def test_get_section_gathers_subsections_of_an_empty_parent(settings, corpus_dir, fake_embedder) -> None:
+    from retrieval.index import build_index
+
+    text = (corpus_dir / "SOP-103.md").read_text()
+    text += "\n## 3. Escalation\n### 3.1 Level one\nThe analyst chases.\n### 3.2 Level two\nThe supervisor calls.\n"
+    (corpus_dir / "SOP-103.md").write_text(text)
+    build_index(settings, embedder=fake_embedder, corpus_dir=corpus_dir)
+    hit = open_retriever(settings, embedder=fake_embedder).get_section("SOP-103", "3")
+    assert hit is not None
+    assert (hit.citation, hit.anchor, hit.section_title) == ("SOP-103 §3", "sop-103-3", "Escalation")
+    assert "analyst chases" in hit.text and "supervisor calls" in hit.text
