@@ -67,7 +67,7 @@ def sample_references(url: str, count: int, seed: int) -> list[str]:
     with engine.connect() as conn:
         top = int(conn.execute(text("SELECT max(rowid) FROM payments")).scalar() or 0)
         rowids = sorted({rng.randint(1, top) for _ in range(count)}) if top else []
-        rows = []
+        rows: list[Any] = []
         for start in range(0, len(rowids), 500):
             chunk = rowids[start : start + 500]
             query = text(

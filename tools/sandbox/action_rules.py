@@ -303,7 +303,7 @@ def _escalate(conn: Connection, a: m.EscalateArgs, _msg_id: str) -> Prepared:
         case = _case(conn, a.case_id)
     else:
         assert pay is not None
-        case = (
+        found = (
             conn.execute(
                 select(cases)
                 .where(cases.c.payment_id == pay["id"], cases.c.status == "open")
@@ -312,8 +312,9 @@ def _escalate(conn: Connection, a: m.EscalateArgs, _msg_id: str) -> Prepared:
             .mappings()
             .first()
         )
-        if case is None:
+        if found is None:
             raise ApiError(409, "no_open_case", f"{pay['id']} has no open case to escalate: open one first")
+        case = found
     if case["status"] != "open":
         raise ApiError(409, "case_not_open", f"case {case['id']} is {case['status']}")
     target = f"escalated:{a.level.value}"

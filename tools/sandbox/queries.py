@@ -135,7 +135,7 @@ def tracker(conn: Connection, pay: RowMapping) -> dict[str, Any]:
         "status_reason": pay["status_reason"],
         "hops": len(rows),
         "last_agent_bic": last["agent_bic"] if last else None,
-        "stopped_at_bic": last["agent_bic"] if stopped else None,
+        "stopped_at_bic": last["agent_bic"] if stopped and last is not None else None,
         "total_charges": {cur: jsonable(amount) for cur, amount in sorted(charges.items())},
         "gpi": bool(rows) and all(hop["gpi_agent"] for hop in hops),
         "credited": pay["status"] == "ACCC",

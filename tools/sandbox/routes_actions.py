@@ -3,7 +3,7 @@
 # No "from __future__ import annotations": the generated endpoints need real annotations for FastAPI.
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel
@@ -43,7 +43,7 @@ def _write_endpoint(kind: ActionKind, model: type[BaseModel]) -> Callable[..., d
         return svc.execute(
             engine,
             kind,
-            body.model_dump(mode="json", exclude_none=True),
+            cast(BaseModel, body).model_dump(mode="json", exclude_none=True),
             idempotency_key=key,
             approval_ref=ref,
         )
@@ -55,7 +55,7 @@ def _write_endpoint(kind: ActionKind, model: type[BaseModel]) -> Callable[..., d
 
 def _draft_endpoint(kind: ActionKind, model: type[BaseModel]) -> Callable[..., dict[str, Any]]:
     def endpoint(body: model, engine: EngineDep) -> dict[str, Any]:  # type: ignore[valid-type]
-        return svc.draft(engine, kind, body.model_dump(mode="json", exclude_none=True))
+        return svc.draft(engine, kind, cast(BaseModel, body).model_dump(mode="json", exclude_none=True))
 
     endpoint.__doc__ = f"Validate a {kind.value} and return its ISO 20022 draft; changes nothing."
     endpoint.__name__ = f"draft_{kind.value}"
