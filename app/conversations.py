@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
@@ -57,6 +58,22 @@ class ConversationStore:
         with self.engine.begin() as conn:
             conn.execute(insert(web_conversations).values(**conv.to_dict()))
         return conv
+
+    def adopt(self, *, conversation_id: str, owner: str, title: str, submitted: bool = False) -> Conversation:
+        """Record a thread the agent started elsewhere (``payinvest ask``, another client) under its owner."""
+        existing = self.get(conversation_id)
+        if existing is not None:
+            return existing
+        now = _now()
+        conv = Conversation(
+            conversation_id, owner, (title or "Conversation")[:200], now, now, now if submitted else None
+        )
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(web_conversations).values(**conv.to_dict()))
+        except IntegrityError:  # adopted by another request at the same moment
+            pass
+        return self.get(conversation_id) or conv
 
     def get(self, conversation_id: str) -> Conversation | None:
         """The conversation or None."""

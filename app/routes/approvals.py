@@ -9,7 +9,14 @@ from pydantic import BaseModel, Field
 
 from app.auth import Supervisor
 from app.errors import ApiError, raise_mapped
-from app.routes.deps import controls_of, conversations_of, jsonable, principal_for, service_of
+from app.routes.deps import (
+    controls_of,
+    conversations_of,
+    find_conversation,
+    jsonable,
+    principal_for,
+    service_of,
+)
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
@@ -37,7 +44,7 @@ async def queue(user: Supervisor, request: Request) -> dict:
 @router.post("/{thread_id}/decide")
 async def decide(thread_id: str, body: DecideBody, user: Supervisor, request: Request) -> dict:
     """Approve, edit or reject; four-eyes and amount tiers are enforced by the agent service."""
-    if conversations_of(request).get(thread_id) is None:
+    if find_conversation(request, thread_id) is None:
         raise ApiError(404, "conversation_not_found", "no such conversation")
     for d in body.decisions:
         if d.action == "reject" and not d.reason.strip():

@@ -40,12 +40,46 @@ def service_of(request: Request) -> Any:
     return service
 
 
+_DECIDED_OR_WAITING = {"submitted", "edited", "approved", "rejected", "executed", "failed"}
+
+
+def _agent_thread(request: Request, conversation_id: str) -> dict[str, Any] | None:
+    """The agent's record of a thread, or None (no service, unknown thread)."""
+    service = getattr(request.app.state, "agent_service", None)
+    if service is None or len(conversation_id) > 64:
+        return None
+    try:
+        thread = service.thread(conversation_id)
+    except Exception:
+        return None
+    return jsonable(thread) if thread else None
+
+
+def find_conversation(request: Request, conversation_id: str) -> Conversation | None:
+    """The web record of a conversation, adopting threads the agent knows but the web app has not seen."""
+    store = conversations_of(request)
+    conv = store.get(conversation_id)
+    if conv is not None:
+        return conv
+    thread = _agent_thread(request, conversation_id)
+    owner = ((thread or {}).get("conversation") or {}).get("owner")
+    if not owner:
+        return None
+    submitted = any(p.get("status") in _DECIDED_OR_WAITING for p in thread.get("proposals") or [])
+    title = (thread.get("conversation") or {}).get("title") or "Conversation"
+    return store.adopt(conversation_id=conversation_id, owner=owner, title=title, submitted=submitted)
+
+
 def readable_conversation(request: Request, conversation_id: str, user: User) -> Conversation:
     """The conversation if this user may read it: owner analyst, supervisor once submitted, compliance."""
-    conv = conversations_of(request).get(conversation_id)
+    conv = find_conversation(request, conversation_id)
+    submitted = conv is not None and conv.submitted_at is not None
+    if conv is not None and not submitted and user.role == "supervisor":
+        thread = _agent_thread(request, conversation_id) or {}
+        submitted = any(p.get("status") in _DECIDED_OR_WAITING for p in thread.get("proposals") or [])
     allowed = conv is not None and (
         (user.role == "analyst" and conv.owner == user.username)
-        or (user.role == "supervisor" and conv.submitted_at is not None)
+        or (user.role == "supervisor" and submitted)
         or user.role == "compliance"
     )
     if not allowed or conv is None:
@@ -56,7 +90,7 @@ def readable_conversation(request: Request, conversation_id: str, user: User) ->
 
 def owned_conversation(request: Request, conversation_id: str, user: User) -> Conversation:
     """The conversation if this analyst owns it (404 otherwise)."""
-    conv = conversations_of(request).get(conversation_id)
+    conv = find_conversation(request, conversation_id)
     if conv is None or conv.owner != user.username:
         raise ApiError(404, "conversation_not_found", "no such conversation")
     return conv

@@ -99,3 +99,27 @@ def test_disabled_user_loses_session_at_once(app_env: dict) -> None:
         "/api/auth/login", json={"username": "temp.analyst", "password": "temporary-pass-1"}
     )
     assert r.status_code == 401
+
+
+def test_threads_started_outside_the_web_app_keep_their_owner(app_env: dict) -> None:
+    import asyncio
+
+    service = app_env["service"]
+
+    async def cli_turn() -> None:
+        async for _ in service.stream("asked from the CLI", thread_id="cli-thread-1", user="analyst2"):
+            pass
+
+    asyncio.run(cli_turn())
+    c = app_env["clients"]
+    assert "cli-thread-1" in {
+        x["id"] for x in c["analyst2"].get("/api/conversations").json()["conversations"]
+    }
+    assert c["analyst2"].get("/api/conversations/cli-thread-1").status_code == 200
+    assert c["analyst1"].get("/api/conversations/cli-thread-1").status_code == 404
+    assert c["supervisor1"].get("/api/conversations/cli-thread-1").status_code == 404
+    asyncio.run(service.submit("cli-thread-1", user="analyst2"))
+    assert "cli-thread-1" in {
+        x["id"] for x in c["supervisor1"].get("/api/conversations").json()["conversations"]
+    }
+    assert c["supervisor1"].get("/api/conversations/cli-thread-1").status_code == 200
