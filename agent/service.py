@@ -64,20 +64,22 @@ class AgentService:
     def _context(self) -> AgentContext:
         provider, model = self.deps.model_identity()
         port, retriever = self.deps.port(), self.deps.retriever()  # data and index first: the model is slow to start
-        return AgentContext(chat_model=self.deps.chat_model(), port=port, retriever=retriever, store=self.store,
-                            config=self.config, provider=provider, model_name=model,
-                            actions_enabled=self.deps.actions_enabled, llm_enabled=self.deps.llm_enabled)
+        llm_on = self.deps.llm_enabled()  # read once per run; the actions switch is re-read right before a write
+        return AgentContext(chat_model=self.deps.chat_model() if llm_on else None, port=port, retriever=retriever,
+                            store=self.store, config=self.config, provider=provider, model_name=model,
+                            actions_enabled=self.deps.actions_enabled, llm_enabled=lambda: llm_on)
 
     @staticmethod
     def _cfg(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
-    async def _run(self, graph_input: Any, thread_id: str, actor: str) -> AsyncIterator[dict[str, Any]]:
+    async def _run(self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
+                   ) -> AsyncIterator[dict[str, Any]]:
         graph, ctx = await self._ready(), self._context()
         try:
             async for mode, chunk in graph.astream(graph_input, self._cfg(thread_id), context=ctx,
                                                    stream_mode=["custom", "updates"],
-                                                   durability="sync"):  # each step is on disk before the next runs
+                                                   durability=durability):
                 if mode == "custom":
                     event = chunk
                 elif "__interrupt__" in chunk:
@@ -129,7 +131,9 @@ class AgentService:
                           thread_id=thread_id)
         graph_input = {"messages": [HumanMessage(content=message)], "message": message, "user": user,
                        "thread_id": thread_id, "turn": turn}
-        async for event in self._run(graph_input, thread_id, user):
+        # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
+        # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
+        async for event in self._run(graph_input, thread_id, user, durability="exit"):
             yield event
         result = await self._result(thread_id, started)
         self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80],

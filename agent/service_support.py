@@ -79,7 +79,7 @@ class Dependencies:
         return self._retriever
 
     def chat_model(self) -> Any:
-        if self._chat_model is None and self.llm_enabled():
+        if self._chat_model is None:
             from agent.llm.factory import make_chat_model
 
             try:

@@ -15,7 +15,8 @@ from agent.nodes.intake import _llm_on
 from agent.pseudonymise import Pseudonymiser, StreamRestorer
 from agent.state import AgentState
 
-_SECTION_CHARS = 360
+_SECTION_CHARS = 300
+_MAX_SECTIONS = 4  # ~65 prompt tok/s on 2 cores: every section costs seconds
 
 
 def evidence_lines(evidence: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:
@@ -33,7 +34,7 @@ def evidence_lines(evidence: list[dict[str, Any]], pseudo: Pseudonymiser) -> str
 def section_lines(hits: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:
     """One short block per retrieved section, labelled with its citation."""
     blocks = []
-    for hit in hits:
+    for hit in hits[:_MAX_SECTIONS]:
         text = " ".join((hit.get("text") or "").split())[:_SECTION_CHARS]
         blocks.append(pseudo.mask(f"[{hit['citation']}] {hit.get('section_title') or hit.get('title') or ''}: {text}"))
     return "\n".join(blocks) or "none"
