@@ -16,12 +16,29 @@ async function loadQueue(queue, detail) {
     const rows = approvals.map((p) => el("tr", { testid: "queue-row", "data-id": p.id },
       el("td", {}, p.requested_by || p.requester || "—"), el("td", {}, p.kind),
       el("td", {}, p.amount != null ? `${fmt(p.amount)} ${p.currency || ""}` : "—"),
-      el("td", {}, age(p.submitted_at || p.created_at)), el("td", {}, fmt(p.sla_due_date || p.sla_due)),
+      el("td", {}, age(p.submitted_at || p.created_at)), slaCell(p),
       el("td", {}, el("button", { testid: "open-proposal", onclick: () => openProposal(p, queue, detail) }, "Open"))));
     fill(queue, approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
       ["Requester", "Action", "Amount", "Age", "SLA", ""].map((h) => el("th", {}, h)))), el("tbody", {}, rows))
       : el("p", { class: "muted", testid: "queue-empty" }, "Nothing waiting."));
   } catch (e) { showError(e); }
+}
+
+// The next SLA due date of the proposal's case, read from the case panel API (filled in when it arrives).
+function slaCell(p) {
+  const cell = el("td", { testid: "queue-sla" }, "…");
+  (async () => {
+    try {
+      const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(p.thread_id)}`);
+      const caseType = thread && thread.conversation && thread.conversation.case_type;
+      const ref = p.args && (p.args.reference || p.args.payment_id);
+      if (!caseType || !ref) { cell.textContent = "—"; return; }
+      const c = await api("GET", `/api/case/${encodeURIComponent(ref)}?case_type=${encodeURIComponent(caseType)}`);
+      const due = ((c.sla.ok && c.sla.data.due) || []).map((d) => d.due_date).sort()[0];
+      cell.textContent = due || "—";
+    } catch (_) { cell.textContent = "—"; }
+  })();
+  return cell;
 }
 
 function diff(before, after) {

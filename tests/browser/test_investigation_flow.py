@@ -60,6 +60,7 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     ctx_s, sup, errors_s = _login(browser, url, "supervisor1")
     sup.get_by_test_id("queue-row").first.wait_for()
     assert "analyst1" in sup.get_by_test_id("queue-row").first.inner_text()
+    sup.get_by_test_id("queue-sla").filter(has_text="2099-01-15").first.wait_for()
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("proposal-conversation").get_by_text("never arrived").first.wait_for()
     sup.get_by_test_id("approve").click()
