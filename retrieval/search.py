@@ -57,13 +57,14 @@ def validate_query(
         raise InvalidQuery("query contains binary or control characters")
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise InvalidQuery(f"k must be an integer from 1 to {MAX_K}")
+    parsed: CaseType | None = None
     if case_type is not None:
         try:
-            case_type = CaseType(case_type)
+            parsed = CaseType(str(case_type))
         except ValueError:
             known = ", ".join(c.value for c in CaseType)
             raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from None
-    return text, k, case_type
+    return text, k, parsed
 
 
 def _hit(chunk: Chunk, score: float) -> Hit:
