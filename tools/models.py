@@ -25,7 +25,8 @@ from tools.action_codes import (
 from tools.domain import (
     BIC_PATTERN,
     CASE_ID_PATTERN,
-    PAYMENT_REFERENCE_PATTERN,
+    E2E_ID_PATTERN,
+    PAYMENT_ID_PATTERN,
     ActionKind,
     CaseType,
 )
@@ -39,10 +40,10 @@ def _strip_controls(value: Any) -> Any:
 
 
 Clean = BeforeValidator(_strip_controls)
-Reference = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=64, pattern=rf"^(?i:{PAYMENT_REFERENCE_PATTERN})$"),
-]
+# The reference pattern without inline flags, so JSON-schema consumers (llama.cpp grammars) can use it.
+_UETR_ANY_CASE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+REFERENCE_PATTERN = rf"^(?:{_UETR_ANY_CASE}|{PAYMENT_ID_PATTERN}|{E2E_ID_PATTERN})$"
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64, pattern=REFERENCE_PATTERN)]
 CaseId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^{CASE_ID_PATTERN}$")]
 Bic = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=rf"^{BIC_PATTERN}$")]
 Text105 = Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=105)]

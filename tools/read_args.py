@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tools.domain import CURRENCY_PATTERN, PAYMENT_REFERENCE_PATTERN, CaseType
-from tools.models import Clean
+from tools.domain import CURRENCY_PATTERN, CaseType
+from tools.models import REFERENCE_PATTERN, Clean
 
 Ref = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=64, pattern=rf"^(?i:{PAYMENT_REFERENCE_PATTERN})$"),
+    StringConstraints(strip_whitespace=True, max_length=64, pattern=REFERENCE_PATTERN),
     Field(description="UETR, EndToEndId (E2E-...) or payment id (PAY-00000000)"),
 ]
 Ccy = Annotated[
