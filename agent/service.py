@@ -122,8 +122,8 @@ class AgentService:
         conversation = self.store.get_conversation(thread_id)
         if conversation and conversation["owner"] != user:
             raise NotAuthorised(f"thread {thread_id} belongs to {conversation['owner']}")
-        if snapshot.interrupts:
-            self._supersede(thread_id)
+        if snapshot.interrupts or snapshot.next:
+            self._supersede(thread_id)  # approved-but-unexecuted work also blocks a new turn (resume() first)
         turn = int((snapshot.values or {}).get("turn") or 0) + 1
         self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80], case_type=None,
                                       references={})
