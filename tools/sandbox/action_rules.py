@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,23 +12,13 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from tools import models as m
 from tools.domain import ActionKind
+from tools.sandbox import case_rules
 from tools.sandbox import iso20022 as iso
+from tools.sandbox.action_base import Prepared, get_case, next_id
 from tools.sandbox.actions_schema import actions
 from tools.sandbox.queries import find_payment
 from tools.sandbox.routes_common import ApiError
-from tools.sandbox.schema import cases, holds, payments, returns
-
-Effect = Callable[[Connection, datetime], dict[str, Any]]
-
-
-@dataclass
-class Prepared:
-    """A checked action: its message draft and the state change to apply when executed."""
-
-    payment: RowMapping | None
-    case_id: str | None
-    message: iso.MessageDraft | None
-    apply: Effect
+from tools.sandbox.schema import holds, payments, returns
 
 
 def _original(pay: RowMapping, *, settled: bool = False) -> iso.OriginalPayment:
@@ -56,19 +45,6 @@ def _locked_payment(conn: Connection, reference: str) -> RowMapping:
     pay = find_payment(conn, reference)
     # Row lock on databases that have one (Postgres); SQLite serialises writers anyway.
     return conn.execute(select(payments).where(payments.c.id == pay["id"]).with_for_update()).mappings().one()
-
-
-def _case(conn: Connection, case_id: str) -> RowMapping:
-    row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
-    if row is None:
-        raise ApiError(404, "case_not_found", f"no case {case_id}")
-    return row
-
-
-def _next_id(conn: Connection, column: Any, prefix: str, width: int) -> str:
-    last = conn.execute(select(func.max(column)).where(column.like(f"{prefix}%"))).scalar()
-    number = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{number:0{width}d}"
 
 
 def _build(message: Callable[..., iso.MessageDraft], *args: Any, **kwargs: Any) -> iso.MessageDraft:
@@ -98,7 +74,7 @@ def _recall(conn: Connection, a: m.RecallArgs, msg_id: str) -> Prepared:
         if not answered:
             raise ApiError(409, "recall_pending", f"a recall of {pay['id']} is already pending an answer")
     if a.case_id:
-        _case(conn, a.case_id)
+        get_case(conn, a.case_id)
     draft = _build(
         iso.build_camt056,
         _original(pay),
@@ -138,7 +114,7 @@ def _answer(conn: Connection, a: m.InvestigationAnswerArgs, msg_id: str) -> Prep
     if a.status == "CNCL" and pay["status"] == "RJCT":
         raise ApiError(409, "payment_rejected", f"{pay['id']} was rejected: it cannot be confirmed cancelled")
     if a.case_id:
-        _case(conn, a.case_id)
+        get_case(conn, a.case_id)
     reason = a.reason_code.value if a.reason_code else None
     if a.message.value == "camt.029":
         draft = _build(
@@ -186,7 +162,7 @@ def _return(conn: Connection, a: m.ReturnFundsArgs, msg_id: str) -> Prepared:
     )
 
     def apply(c: Connection, now: datetime) -> dict[str, Any]:
-        ret_id = _next_id(c, returns.c.id, "RET-", 8)
+        ret_id = next_id(c, returns.c.id, "RET-", 8)
         c.execute(
             insert(returns).values(
                 id=ret_id,
@@ -248,84 +224,6 @@ def _request_info(conn: Connection, a: m.RequestInfoArgs, msg_id: str) -> Prepar
     return Prepared(pay, None, draft, _no_effect)
 
 
-def _open_case(conn: Connection, a: m.OpenCaseArgs, _msg_id: str) -> Prepared:
-    pay = find_payment(conn, a.reference) if a.reference else None
-    if pay is not None:
-        dup = conn.execute(
-            select(cases.c.id).where(
-                cases.c.payment_id == pay["id"],
-                cases.c.case_type == a.case_type.value,
-                cases.c.status == "open",
-            )
-        ).first()
-        if dup:
-            raise ApiError(
-                409, "case_already_open", f"case {dup[0]} of this type is already open for {pay['id']}"
-            )
-
-    def apply(c: Connection, now: datetime) -> dict[str, Any]:
-        case_id = _next_id(c, cases.c.id, "CASE-", 6)
-        c.execute(
-            insert(cases).values(
-                id=case_id,
-                payment_id=pay["id"] if pay is not None else None,
-                case_type=a.case_type.value,
-                status="open",
-                opened_at=now,
-                summary=a.summary,
-                assigned_to=a.assigned_to,
-            )
-        )
-        return {"case_id": case_id, "case_status": "open"}
-
-    return Prepared(pay, None, None, apply)
-
-
-def _close_case(conn: Connection, a: m.CloseCaseArgs, _msg_id: str) -> Prepared:
-    case = _case(conn, a.case_id)
-    if case["status"] != "open":
-        raise ApiError(409, "case_not_open", f"case {a.case_id} is {case['status']}")
-
-    def apply(c: Connection, now: datetime) -> dict[str, Any]:
-        c.execute(
-            update(cases)
-            .where(cases.c.id == a.case_id)
-            .values(status="closed", closed_at=now, resolution_code=a.resolution_code.value)
-        )
-        return {"case_id": a.case_id, "case_status": "closed", "resolution_code": a.resolution_code.value}
-
-    return Prepared(None, a.case_id, None, apply)
-
-
-def _escalate(conn: Connection, a: m.EscalateArgs, _msg_id: str) -> Prepared:
-    pay = find_payment(conn, a.reference) if a.reference else None
-    if a.case_id:
-        case = _case(conn, a.case_id)
-    else:
-        assert pay is not None
-        found = (
-            conn.execute(
-                select(cases)
-                .where(cases.c.payment_id == pay["id"], cases.c.status == "open")
-                .order_by(cases.c.opened_at)
-            )
-            .mappings()
-            .first()
-        )
-        if found is None:
-            raise ApiError(409, "no_open_case", f"{pay['id']} has no open case to escalate: open one first")
-        case = found
-    if case["status"] != "open":
-        raise ApiError(409, "case_not_open", f"case {case['id']} is {case['status']}")
-    target = f"escalated:{a.level.value}"
-
-    def apply(c: Connection, _now: datetime) -> dict[str, Any]:
-        c.execute(update(cases).where(cases.c.id == case["id"]).values(assigned_to=target))
-        return {"case_id": case["id"], "escalated_to": a.level.value}
-
-    return Prepared(pay, case["id"], None, apply)
-
-
 _RULES: dict[ActionKind, Callable[[Connection, Any, str], Prepared]] = {
     ActionKind.RECALL: _recall,
     ActionKind.INVESTIGATION: _investigation,
@@ -333,9 +231,9 @@ _RULES: dict[ActionKind, Callable[[Connection, Any, str], Prepared]] = {
     ActionKind.RETURN_FUNDS: _return,
     ActionKind.RELEASE_HOLD: _release,
     ActionKind.REQUEST_INFO: _request_info,
-    ActionKind.OPEN_CASE: _open_case,
-    ActionKind.CLOSE_CASE: _close_case,
-    ActionKind.ESCALATE: _escalate,
+    ActionKind.OPEN_CASE: case_rules.open_case,
+    ActionKind.CLOSE_CASE: case_rules.close_case,
+    ActionKind.ESCALATE: case_rules.escalate,
 }
 
 
