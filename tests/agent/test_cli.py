@@ -58,3 +58,18 @@ def test_every_command_has_help():
     for command in ("ask", "submit", "approve"):
         result = _run(command, "--help")
         assert result.exit_code == 0 and "--json" in result.output
+
+
+async def test_human_output_shows_calls_citations_and_proposals(make_service, capsys):
+    from agent.cli import _print_turn
+    from tests.agent.conftest import UETR_STUCK
+
+    service = make_service()
+    try:
+        result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
+    finally:
+        await service.aclose()
+    _print_turn(result)
+    out = capsys.readouterr().out
+    assert "get_tracker(" in out and "[SOP-002 §3]" in out and "citations: E2, SOP-002 §3" in out
+    assert f"proposal {result.proposals[0]['id']} [proposed] investigation CCNR" in out
