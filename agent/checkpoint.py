@@ -11,6 +11,7 @@ from app.settings import Settings
 async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack) -> Any:
     """Enter the right saver into ``stack`` (closed with the service) and make sure its tables exist."""
     url = settings.database_url or ""
+    saver: Any
     if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
@@ -22,7 +23,8 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
         path = settings.resolved_data_dir / "checkpoints.db"
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(path)))
         # WAL + NORMAL: a commit is durable against a process crash without an fsync per step.
-        await saver.conn.execute("PRAGMA journal_mode=WAL")
-        await saver.conn.execute("PRAGMA synchronous=NORMAL")
+        conn_sqlite: Any = saver.conn
+        await conn_sqlite.execute("PRAGMA journal_mode=WAL")
+        await conn_sqlite.execute("PRAGMA synchronous=NORMAL")
     await saver.setup()
     return saver

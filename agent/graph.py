@@ -27,7 +27,7 @@ def after_reads(state: AgentState) -> Literal["plan", "propose"]:
 
 def after_answer(state: AgentState) -> Literal["approval", "__end__"]:
     """Wait for approval only when there is something to approve."""
-    return "approval" if state.get("proposals") else END
+    return "approval" if state.get("proposals") else "__end__"
 
 
 def after_approval(state: AgentState) -> Literal["execute_writes", "summary"]:
@@ -36,7 +36,7 @@ def after_approval(state: AgentState) -> Literal["execute_writes", "summary"]:
     return "execute_writes" if statuses & {"approved", "executed", "failed"} else "summary"
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[Any, Any, Any, Any]:
     """The uncompiled graph (compile it with a checkpointer)."""
     graph = StateGraph(AgentState, context_schema=AgentContext)
     graph.add_node("intake", intake)

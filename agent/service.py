@@ -168,7 +168,7 @@ class AgentService:
                 raise NotAuthorised(f"only {row['requested_by']} can submit proposal {row['id']}")
             if self.store.transition(row["id"], expected=("proposed",), status="submitted",
                                      history_event={"event": "submitted", "by": user}):
-                submitted.append(self.store.get_proposal(row["id"]))
+                submitted.append(self.store.get_proposal(row["id"]) or row)
         self.audit.record({"type": "submission", "data": {"proposal_ids": [r["id"] for r in submitted]}},
                           actor=user, thread_id=thread_id)
         return submitted

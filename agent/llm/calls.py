@@ -54,7 +54,7 @@ async def structured_call(
     raw: Any = None
     try:
         runnable = ctx.chat_model.with_structured_output(schema, method="json_schema", include_raw=True)
-        result = await runnable.ainvoke(messages)
+        result: Any = await runnable.ainvoke(messages)
         raw, parsed, error = result.get("raw"), result.get("parsed"), result.get("parsing_error")
         if parsed is None and error is None:
             error = "no structured output"

@@ -76,6 +76,7 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
             pseudo = Pseudonymiser(state.get("pseudonyms"))
             masked = pseudo.mask(state.get("message", ""))
             tools = "\n".join(f"- {name}: {TOOL_HINTS.get(name, name)}" for name in available)
+            parsed: Any
             parsed, record = await structured_call(
                 ctx, "plan",
                 {"tools": tools, "case_type": case_type, "message": masked, "references": pseudo.mask(compact_references(refs))},
