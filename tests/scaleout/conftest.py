@@ -1,0 +1,132 @@
+"""Scale-out fixtures: extra Postgres databases, a seeded payments database and app workers as subprocesses."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+WORKER_START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def payments_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A second fresh PostgreSQL database on the same server, for the payments sandbox."""
+    from sqlalchemy import create_engine, text
+
+    base = postgres_url.rsplit("/", 1)[0]
+    name = f"payinvest_pay_{uuid.uuid4().hex[:12]}"
+    admin = create_engine("postgresql+psycopg://" + base.split("://", 1)[1] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def seeded_payments_url(payments_postgres_url: str) -> str:
+    """The payments database seeded with every named scenario (no random payments: small and fast)."""
+    from tools.sandbox.generator import seed_database
+    from tools.sandbox.schema import get_payments_engine
+
+    seed_database(get_payments_engine(payments_postgres_url), payments=0, seed=7)
+    return payments_postgres_url
+
+
+@pytest.fixture
+def demo_users(postgres_url: str) -> str:
+    """The demo users in the shared app database (cheap argon2 costs; workers verify any argon2 hash)."""
+    from app.db import get_engine
+    from app.users import UserStore
+    from tests.app.fakes import fast_hasher
+
+    store = UserStore(get_engine(postgres_url))
+    store.hasher = fast_hasher()
+    store.ensure_demo_users()
+    return postgres_url
+
+
+class Worker:
+    """One app worker process and its base URL."""
+
+    def __init__(self, name: str, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.name, self.proc, self.url, self.log = name, proc, url, log
+
+    def stop(self) -> None:
+        """Terminate the process (kill it if it does not stop within 10 s)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
+    """Start ``tests.scaleout.worker`` processes on free loopback ports; every one is stopped at teardown."""
+    workers: list[Worker] = []
+
+    def spawn(name: str, env: dict[str, str]) -> Worker:
+        port = free_port()
+        log = tmp_path / f"{name}.log"
+        full_env = {**os.environ, **env, "SCALEOUT_WORKER_NAME": name, "PYTHONPATH": str(PROJECT_ROOT)}
+        full_env.setdefault("PAYINVEST_DATA_DIR", str(tmp_path / name))  # no shared local files
+        full_env.update({"HF_HUB_OFFLINE": "1", "RAGAS_DO_NOT_TRACK": "true", "SCALEOUT_WORKER_TTL": "150"})
+        with log.open("wb") as sink:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.scaleout.worker", str(port)],
+                cwd=PROJECT_ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT,
+            )
+        worker = Worker(name, proc, f"http://127.0.0.1:{port}", log)
+        workers.append(worker)
+        return worker
+
+    def wait_ready(worker: Worker, deadline: float) -> None:
+        while True:
+            try:
+                if httpx.get(f"{worker.url}/api/scaleout/whoami", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if worker.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"worker {worker.name} did not start:\n{worker.log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+
+    def start(names: list[str], env: dict[str, str], *, together: bool = False) -> list[Worker]:
+        """Start workers one after the other (a rolling start), or all at once with ``together``."""
+        if not together:
+            return [start([name], env, together=True)[0] for name in names]
+        started = [spawn(name, env) for name in names]
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        for worker in started:
+            wait_ready(worker, deadline)
+        return started
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            worker.stop()
