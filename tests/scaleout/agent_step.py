@@ -30,8 +30,13 @@ def _service() -> Any:
 
     settings = Settings()
     model = ScriptedChatModel(script=default_script(summary="Executed after approval in another process."))
-    return AgentService(settings, chat_model=model, systems=PaymentSystems.from_settings(settings),
-                        retriever=ListRetriever(sample_hits()), audit=AuditLog(get_engine(settings.app_db_url)))
+    return AgentService(
+        settings,
+        chat_model=model,
+        systems=PaymentSystems.from_settings(settings),
+        retriever=ListRetriever(sample_hits()),
+        audit=AuditLog(get_engine(settings.app_db_url)),
+    )
 
 
 async def ask() -> dict[str, Any]:
@@ -41,8 +46,13 @@ async def ask() -> dict[str, Any]:
     service = _service()
     result = await service.ask(get_scenario(SCENARIO).analyst_message, user="analyst1")
     submitted = await service.submit(result.thread_id, user="analyst1")
-    return {"pid": os.getpid(), "thread_id": result.thread_id, "status": result.status, "turn": result.turn,
-            "proposal_ids": [p["id"] for p in submitted]}
+    return {
+        "pid": os.getpid(),
+        "thread_id": result.thread_id,
+        "status": result.status,
+        "turn": result.turn,
+        "proposal_ids": [p["id"] for p in submitted],
+    }
 
 
 async def decide(thread_id: str, proposal_id: str) -> dict[str, Any]:
@@ -53,14 +63,25 @@ async def decide(thread_id: str, proposal_id: str) -> dict[str, Any]:
     try:
         pending = [p["id"] for p in service.pending_approvals()]
         supervisor = Principal(username="supervisor1", role="supervisor", approval_limit_eur=100_000)
-        done = await service.decide(thread_id, [{"proposal_id": proposal_id, "action": "approve"}], supervisor)
+        done = await service.decide(
+            thread_id, [{"proposal_id": proposal_id, "action": "approve"}], supervisor
+        )
         again = [e["type"] async for e in service.resume(thread_id)]  # nothing is left to do
     finally:
         await service.aclose()
-    return {"pid": os.getpid(), "pending_before": pending, "status": done.status, "turn": done.turn,
-            "answer": done.answer, "executions": done.executions, "resume_events": again,
-            "proposals": [{"id": p["id"], "status": p["status"], "idempotency_key": p["idempotency_key"]}
-                          for p in done.proposals]}
+    return {
+        "pid": os.getpid(),
+        "pending_before": pending,
+        "status": done.status,
+        "turn": done.turn,
+        "answer": done.answer,
+        "executions": done.executions,
+        "resume_events": again,
+        "proposals": [
+            {"id": p["id"], "status": p["status"], "idempotency_key": p["idempotency_key"]}
+            for p in done.proposals
+        ],
+    }
 
 
 def main(argv: list[str]) -> None:

@@ -33,7 +33,9 @@ def payments_postgres_url(postgres_url: str) -> Iterator[str]:
 
     base = postgres_url.rsplit("/", 1)[0]
     name = f"payinvest_pay_{uuid.uuid4().hex[:12]}"
-    admin = create_engine("postgresql+psycopg://" + base.split("://", 1)[1] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        "postgresql+psycopg://" + base.split("://", 1)[1] + "/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -98,7 +100,10 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
         with log.open("wb") as sink:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "tests.scaleout.worker", str(port)],
-                cwd=PROJECT_ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env=full_env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
             )
         worker = Worker(name, proc, f"http://127.0.0.1:{port}", log)
         workers.append(worker)
@@ -112,7 +117,9 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
             except httpx.HTTPError:
                 pass
             if worker.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"worker {worker.name} did not start:\n{worker.log.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"worker {worker.name} did not start:\n{worker.log.read_text(errors='replace')[-3000:]}"
+                )
             time.sleep(0.2)
 
     def start(names: list[str], env: dict[str, str], *, together: bool = False) -> list[Worker]:
@@ -130,3 +137,46 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
     finally:
         for worker in workers:
             worker.stop()
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    """``chroma run`` on a free loopback port with its own store; stopped after the test, even on failure."""
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    log = tmp_path / "chroma.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [
+                str(chroma),
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--path",
+                str(tmp_path / "chroma-server"),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma server did not start:\n{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

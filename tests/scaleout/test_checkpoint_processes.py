@@ -18,16 +18,29 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 def run_step(args: list[str], env: dict[str, str], data_dir: Path) -> dict[str, Any]:
     """Run ``tests.scaleout.agent_step`` in a new process with its own data directory; return its JSON line."""
-    full_env = {**os.environ, **env, "PAYINVEST_DATA_DIR": str(data_dir), "PYTHONPATH": str(PROJECT_ROOT),
-                "HF_HUB_OFFLINE": "1", "RAGAS_DO_NOT_TRACK": "true"}
-    proc = subprocess.run([sys.executable, "-m", "tests.scaleout.agent_step", *args], cwd=PROJECT_ROOT,
-                          env=full_env, capture_output=True, text=True, timeout=120)
+    full_env = {
+        **os.environ,
+        **env,
+        "PAYINVEST_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "HF_HUB_OFFLINE": "1",
+        "RAGAS_DO_NOT_TRACK": "true",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.scaleout.agent_step", *args],
+        cwd=PROJECT_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_interrupted_thread_resumes_in_another_process(tmp_path: Path, postgres_url: str,
-                                                       seeded_payments_url: str) -> None:
+def test_interrupted_thread_resumes_in_another_process(
+    tmp_path: Path, postgres_url: str, seeded_payments_url: str
+) -> None:
     from sqlalchemy import text
 
     from app.db import get_engine
@@ -37,8 +50,9 @@ def test_interrupted_thread_resumes_in_another_process(tmp_path: Path, postgres_
     first = run_step(["ask"], env, tmp_path / "one")
     assert first["status"] == "awaiting_approval" and len(first["proposal_ids"]) == 1
     with get_engine(postgres_url).connect() as conn:
-        stored = conn.execute(text("SELECT count(*) FROM checkpoints WHERE thread_id = :t"),
-                              {"t": first["thread_id"]}).scalar_one()
+        stored = conn.execute(
+            text("SELECT count(*) FROM checkpoints WHERE thread_id = :t"), {"t": first["thread_id"]}
+        ).scalar_one()
     assert stored > 0  # the interrupted graph lives in Postgres, not in the dead process
 
     second = run_step(["decide", first["thread_id"], first["proposal_ids"][0]], env, tmp_path / "two")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -36,6 +38,33 @@ def login(url: str, username: str) -> Iterator[httpx.Client]:
         yield client
 
 
+def investigate(analyst: httpx.Client) -> tuple[str, dict]:
+    """Open a conversation, ask about the scenario and return its id and the single proposal."""
+    conv = analyst.post("/api/conversations", json={"title": SCENARIO})
+    assert conv.status_code == 201, conv.text
+    conv_id = conv.json()["conversation"]["id"]
+    message = {"message": get_scenario(SCENARIO).analyst_message}
+    r = analyst.post(f"/api/conversations/{conv_id}/messages", json=message)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream"), r.text
+    events = sse_events(r.text)
+    assert [t for t, _ in events][-2:] == ["turn", "done"], [e for e in events if e[0] == "error"]
+    [proposal] = events[-2][1]["proposals"]
+    assert (proposal["kind"], proposal["reason_code"]) == ("investigation", "CCNR")
+    return conv_id, proposal
+
+
+def action_keys(payments_url: str) -> list[str]:
+    """Idempotency keys of every row of the payments database's ``actions`` table."""
+    from sqlalchemy import text
+
+    from tools.sandbox.schema import get_payments_engine
+
+    with get_payments_engine(payments_url).connect() as conn:
+        return list(
+            conn.execute(text("SELECT idempotency_key FROM actions WHERE kind = 'investigation'")).scalars()
+        )
+
+
 @pytest.fixture
 def workers(start_worker, demo_users: str, seeded_payments_url: str) -> Iterator[tuple]:
     """Workers A and B: separate processes and data dirs, one app database and one payments database."""
@@ -56,17 +85,7 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, tmp_path) -> None:
     pid_b = httpx.get(f"{b.url}/api/scaleout/whoami").json()["pid"]
     assert pid_a != pid_b
     with login(a.url, "analyst1") as analyst, login(b.url, "supervisor1") as supervisor:
-        conv = analyst.post("/api/conversations", json={"title": SCENARIO})
-        assert conv.status_code == 201, conv.text
-        conv_id = conv.json()["conversation"]["id"]
-        r = analyst.post(f"/api/conversations/{conv_id}/messages",
-                         json={"message": get_scenario(SCENARIO).analyst_message})
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream"), r.text
-        events = sse_events(r.text)
-        assert [t for t, _ in events][-2:] == ["turn", "done"], [e for e in events if e[0] == "error"]
-        [proposal] = events[-2][1]["proposals"]
-        assert (proposal["kind"], proposal["reason_code"]) == ("investigation", "CCNR")
-
+        conv_id, proposal = investigate(analyst)
         assert supervisor.get("/api/approvals").json()["approvals"] == []  # not submitted yet
         assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
         queue = supervisor.get("/api/approvals").json()["approvals"]  # worker B reads what A wrote
@@ -79,8 +98,12 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, tmp_path) -> None:
         assert r.json()["result"]["status"] == "completed"
 
         # The supervisor's session is valid on worker A too; approving again there executes nothing more.
-        supervisor_on_a = httpx.Client(base_url=a.url, timeout=60, cookies=supervisor.cookies,
-                                       headers={"X-CSRF-Token": supervisor.headers["X-CSRF-Token"]})
+        supervisor_on_a = httpx.Client(
+            base_url=a.url,
+            timeout=60,
+            cookies=supervisor.cookies,
+            headers={"X-CSRF-Token": supervisor.headers["X-CSRF-Token"]},
+        )
         with supervisor_on_a:
             assert supervisor_on_a.get("/api/auth/me").json()["user"]["username"] == "supervisor1"
             again = supervisor_on_a.post(f"/api/approvals/{conv_id}/decide", json=decide)
@@ -91,9 +114,9 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, tmp_path) -> None:
         thread = analyst.get(f"/api/conversations/{conv_id}").json()["thread"]  # analyst still on worker A
         assert [p["status"] for p in thread["proposals"]] == ["executed"]
 
+    assert action_keys(payments_url) == [proposal["idempotency_key"]]
     with get_payments_engine(payments_url).connect() as conn:
-        rows = conn.execute(text("SELECT idempotency_key, kind, payment_id FROM actions")).all()
-    assert [(k, kind) for k, kind, _ in rows] == [(proposal["idempotency_key"], "investigation")]
+        assert conn.execute(text("SELECT count(*) FROM actions")).scalar_one() == 1
 
     audit = AuditLog(get_engine(app_url))
     result = audit.verify()
@@ -108,10 +131,41 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, tmp_path) -> None:
     assert {"login", "agent.decision"} <= by_actor["supervisor1"], seen  # worker B
 
 
-def test_two_workers_start_together_on_an_empty_database(start_worker, postgres_url: str,
-                                                         payments_postgres_url: str) -> None:
+def test_two_workers_start_together_on_an_empty_database(
+    start_worker, postgres_url: str, payments_postgres_url: str
+) -> None:
     """Replicas started at the same moment on a fresh database must both come up (schema creation races)."""
     env = {"PAYINVEST_DATABASE_URL": postgres_url, "PAYINVEST_PAYMENTS_DATABASE_URL": payments_postgres_url}
     a, b = start_worker(["worker-a", "worker-b"], env, together=True)
     for worker in (a, b):
         assert httpx.get(f"{worker.url}/api/health", timeout=10).json()["ok"] is True
+
+
+def test_simultaneous_approvals_on_both_workers_execute_once(workers) -> None:
+    """Two supervisors press Approve at the same moment on different workers: one execution, clear refusal."""
+    from app.audit import AuditLog
+    from app.db import get_engine
+
+    a, b, app_url, payments_url = workers
+    with login(a.url, "analyst1") as analyst:
+        conv_id, proposal = investigate(analyst)
+        assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
+        with login(a.url, "supervisor1") as on_a, login(b.url, "supervisor2") as on_b:
+            decide = {"decisions": [{"proposal_id": proposal["id"], "action": "approve"}]}
+            barrier = threading.Barrier(2)
+
+            def press(client: httpx.Client) -> httpx.Response:
+                barrier.wait(timeout=10)
+                return client.post(f"/api/approvals/{conv_id}/decide", json=decide)
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                answers = list(pool.map(press, [on_a, on_b]))
+        codes = sorted(r.status_code for r in answers)
+        assert codes[0] == 200 and (codes[1] == 200 or 400 <= codes[1] < 500), [r.text for r in answers]
+        for r in answers:
+            if r.status_code != 200:
+                assert set(r.json()["error"]) == {"code", "message"}, r.text
+        thread = analyst.get(f"/api/conversations/{conv_id}").json()["thread"]
+        assert [p["status"] for p in thread["proposals"]] == ["executed"]
+    assert action_keys(payments_url) == [proposal["idempotency_key"]]
+    assert AuditLog(get_engine(app_url)).verify().ok

@@ -36,7 +36,11 @@ def build_app(worker: str) -> Any:
         script=default_script(answer=f"Held at the intermediary with G002 [E2] per [SOP-002 §3] ({worker}).")
     )
     service = AgentService(
-        settings, chat_model=model, systems=systems, retriever=SectionRetriever(sample_hits()), audit=app.state.audit
+        settings,
+        chat_model=model,
+        systems=systems,
+        retriever=SectionRetriever(sample_hits()),
+        audit=app.state.audit,
     )
     app.state.agent_service, app.state.payment_systems = service, systems
     app.state.agent_error = None
