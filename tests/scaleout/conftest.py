@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -91,8 +92,10 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
     """Start ``tests.scaleout.worker`` processes on free loopback ports; every one is stopped at teardown."""
     workers: list[Worker] = []
 
-    def spawn(name: str, env: dict[str, str]) -> Worker:
+    def spawn(name: str, env: dict[str, str], bm25_from: Path | None) -> Worker:
         port = free_port()
+        if bm25_from is not None:  # each worker gets its own copy of the BM25 files of a built index
+            shutil.copytree(bm25_from, tmp_path / name / "bm25")
         log = tmp_path / f"{name}.log"
         full_env = {**os.environ, **env, "SCALEOUT_WORKER_NAME": name, "PYTHONPATH": str(PROJECT_ROOT)}
         full_env.setdefault("PAYINVEST_DATA_DIR", str(tmp_path / name))  # no shared local files
@@ -122,11 +125,13 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
                 )
             time.sleep(0.2)
 
-    def start(names: list[str], env: dict[str, str], *, together: bool = False) -> list[Worker]:
+    def start(
+        names: list[str], env: dict[str, str], *, together: bool = False, bm25_from: Path | None = None
+    ) -> list[Worker]:
         """Start workers one after the other (a rolling start), or all at once with ``together``."""
         if not together:
-            return [start([name], env, together=True)[0] for name in names]
-        started = [spawn(name, env) for name in names]
+            return [start([name], env, together=True, bm25_from=bm25_from)[0] for name in names]
+        started = [spawn(name, env, bm25_from) for name in names]
         deadline = time.monotonic() + WORKER_START_TIMEOUT
         for worker in started:
             wait_ready(worker, deadline)
@@ -173,6 +178,59 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
                 pytest.fail(f"chroma server did not start:\n{log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.2)
         yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def chroma_index(tmp_path: Path, chroma_url: str) -> tuple[str, Path]:
+    """The project's SOP corpus indexed on the Chroma server (fake embedder); returns the URL and the BM25 dir."""
+    from app.settings import Settings
+    from retrieval.index import build_index
+    from tests.retrieval.conftest import FakeEmbedder
+
+    builder = Settings(data_dir=tmp_path / "index-builder", chroma_url=chroma_url)
+    build_index(builder, embedder=FakeEmbedder())
+    return chroma_url, builder.resolved_data_dir / "bm25"
+
+
+@pytest.fixture
+def payments_api(tmp_path: Path, seeded_payments_url: str) -> Iterator[tuple[str, str]]:
+    """``payinvest sandbox serve`` on a free port over the seeded Postgres database, with a bearer token."""
+    port, token = free_port(), uuid.uuid4().hex
+    env = {
+        **os.environ,
+        "PAYINVEST_PAYMENTS_DATABASE_URL": seeded_payments_url,
+        "PAYINVEST_PAYMENTS_API_TOKEN": token,
+        "PAYINVEST_DATA_DIR": str(tmp_path / "payments-api"),
+    }
+    log = tmp_path / "payments-api.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "payinvest"), "sandbox", "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"payments API did not start:\n{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield url, token
     finally:
         proc.terminate()
         try:

@@ -38,8 +38,8 @@ def login(url: str, username: str) -> Iterator[httpx.Client]:
         yield client
 
 
-def investigate(analyst: httpx.Client) -> tuple[str, dict]:
-    """Open a conversation, ask about the scenario and return its id and the single proposal."""
+def investigate(analyst: httpx.Client) -> tuple[str, dict, list[dict]]:
+    """Open a conversation, ask about the scenario; return its id, the single proposal and the retrieval events."""
     conv = analyst.post("/api/conversations", json={"title": SCENARIO})
     assert conv.status_code == 201, conv.text
     conv_id = conv.json()["conversation"]["id"]
@@ -50,7 +50,7 @@ def investigate(analyst: httpx.Client) -> tuple[str, dict]:
     assert [t for t, _ in events][-2:] == ["turn", "done"], [e for e in events if e[0] == "error"]
     [proposal] = events[-2][1]["proposals"]
     assert (proposal["kind"], proposal["reason_code"]) == ("investigation", "CCNR")
-    return conv_id, proposal
+    return conv_id, proposal, [data for t, data in events if t == "retrieval"]
 
 
 def action_keys(payments_url: str) -> list[str]:
@@ -66,26 +66,54 @@ def action_keys(payments_url: str) -> list[str]:
 
 
 @pytest.fixture
-def workers(start_worker, demo_users: str, seeded_payments_url: str) -> Iterator[tuple]:
-    """Workers A and B: separate processes and data dirs, one app database and one payments database."""
-    env = {"PAYINVEST_DATABASE_URL": demo_users, "PAYINVEST_PAYMENTS_DATABASE_URL": seeded_payments_url}
-    a, b = start_worker(["worker-a", "worker-b"], env)  # a rolling start; each has its own data directory
+def workers(start_worker, demo_users: str, seeded_payments_url: str, chroma_index) -> Iterator[tuple]:
+    """Workers A and B: separate processes and data dirs; one app database, one payments database, one Chroma."""
+    chroma_url, bm25 = chroma_index
+    env = {
+        "PAYINVEST_DATABASE_URL": demo_users,
+        "PAYINVEST_PAYMENTS_DATABASE_URL": seeded_payments_url,
+        "PAYINVEST_CHROMA_URL": chroma_url,
+    }
+    a, b = start_worker(["worker-a", "worker-b"], env, bm25_from=bm25)  # a rolling start
     yield a, b, demo_users, seeded_payments_url
 
 
-def test_analyst_on_a_supervisor_on_b_executes_once(workers, tmp_path) -> None:
+@pytest.fixture
+def api_workers(start_worker, demo_users: str, payments_api, seeded_payments_url: str) -> Iterator[tuple]:
+    """Workers A and B calling one remote payments API (``PAYINVEST_PAYMENTS_API_URL``) instead of its database."""
+    url, token = payments_api
+    env = {
+        "PAYINVEST_DATABASE_URL": demo_users,
+        "PAYINVEST_PAYMENTS_API_URL": url,
+        "PAYINVEST_PAYMENTS_API_TOKEN": token,
+    }
+    a, b = start_worker(["worker-a", "worker-b"], env)
+    yield a, b, demo_users, seeded_payments_url
+
+
+def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> None:
     from sqlalchemy import text
 
     from app.audit import AuditLog
     from app.db import get_engine
+    from app.settings import Settings
+    from retrieval.search import open_retriever
+    from tests.retrieval.conftest import FakeEmbedder
     from tools.sandbox.schema import get_payments_engine
 
     a, b, app_url, payments_url = workers
-    pid_a = httpx.get(f"{a.url}/api/scaleout/whoami").json()["pid"]
-    pid_b = httpx.get(f"{b.url}/api/scaleout/whoami").json()["pid"]
-    assert pid_a != pid_b
+    index = open_retriever(
+        Settings(data_dir=chroma_index[1].parent, chroma_url=chroma_index[0]), embedder=FakeEmbedder()
+    )
+    who_a, who_b = (httpx.get(f"{w.url}/api/scaleout/whoami").json() for w in (a, b))
+    assert who_a["pid"] != who_b["pid"]
+    assert who_a["retriever"] == who_b["retriever"] == "Retriever"  # the real index, served by Chroma
     with login(a.url, "analyst1") as analyst, login(b.url, "supervisor1") as supervisor:
-        conv_id, proposal = investigate(analyst)
+        conv_id, proposal, retrievals = investigate(analyst)
+        assert retrievals and all(r["hits"] for r in retrievals)
+        for r in retrievals:  # worker A searched the Chroma-served index: same hits as a direct search
+            direct = index.search(r["query"], k=len(r["hits"]), case_type="claim_non_receipt")
+            assert [h["chunk_id"] for h in r["hits"]] == [h.chunk_id for h in direct]
         assert supervisor.get("/api/approvals").json()["approvals"] == []  # not submitted yet
         assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
         queue = supervisor.get("/api/approvals").json()["approvals"]  # worker B reads what A wrote
@@ -141,14 +169,15 @@ def test_two_workers_start_together_on_an_empty_database(
         assert httpx.get(f"{worker.url}/api/health", timeout=10).json()["ok"] is True
 
 
-def test_simultaneous_approvals_on_both_workers_execute_once(workers) -> None:
+def test_simultaneous_approvals_on_both_workers_execute_once(api_workers) -> None:
     """Two supervisors press Approve at the same moment on different workers: one execution, clear refusal."""
     from app.audit import AuditLog
     from app.db import get_engine
 
-    a, b, app_url, payments_url = workers
+    a, b, app_url, payments_url = api_workers
+    assert httpx.get(f"{b.url}/api/scaleout/whoami").json()["payments_api_url"]
     with login(a.url, "analyst1") as analyst:
-        conv_id, proposal = investigate(analyst)
+        conv_id, proposal, _ = investigate(analyst)
         assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
         with login(a.url, "supervisor1") as on_a, login(b.url, "supervisor2") as on_b:
             decide = {"decisions": [{"proposal_id": proposal["id"], "action": "approve"}]}

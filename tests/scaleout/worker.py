@@ -35,20 +35,31 @@ def build_app(worker: str) -> Any:
     model = ScriptedChatModel(
         script=default_script(answer=f"Held at the intermediary with G002 [E2] per [SOP-002 §3] ({worker}).")
     )
+    retriever: Any = SectionRetriever(sample_hits())
+    if settings.chroma_url:  # the real SOP index: dense vectors on Chroma's server, BM25 files in data_dir
+        from retrieval.search import open_retriever
+        from tests.retrieval.conftest import FakeEmbedder
+
+        retriever = open_retriever(settings, embedder=FakeEmbedder())
     service = AgentService(
         settings,
         chat_model=model,
         systems=systems,
-        retriever=SectionRetriever(sample_hits()),
+        retriever=retriever,
         audit=app.state.audit,
     )
-    app.state.agent_service, app.state.payment_systems = service, systems
+    app.state.agent_service, app.state.payment_systems, app.state.retriever = service, systems, retriever
     app.state.agent_error = None
     app.state.worker_name = worker
 
     @app.get("/api/scaleout/whoami", include_in_schema=False)
     def whoami() -> dict[str, Any]:
-        return {"worker": worker, "pid": os.getpid()}
+        return {
+            "worker": worker,
+            "pid": os.getpid(),
+            "retriever": type(retriever).__name__,
+            "payments_api_url": settings.payments_api_url,
+        }
 
     return app
 
