@@ -181,6 +181,12 @@ def test_simultaneous_approvals_on_both_workers_execute_once(api_workers) -> Non
         assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
         with login(a.url, "supervisor1") as on_a, login(b.url, "supervisor2") as on_b:
             decide = {"decisions": [{"proposal_id": proposal["id"], "action": "approve"}]}
+            with login(b.url, "admin1") as admin:  # a kill switch flipped on B stops approvals on A at once
+                assert admin.post("/api/admin/controls", json={"actions_enabled": False}).status_code == 200
+                refused = on_a.post(f"/api/approvals/{conv_id}/decide", json=decide)
+                assert (refused.status_code, refused.json()["error"]["code"]) == (423, "actions_disabled")
+                assert admin.post("/api/admin/controls", json={"actions_enabled": True}).status_code == 200
+            assert action_keys(payments_url) == []
             barrier = threading.Barrier(2)
 
             def press(client: httpx.Client) -> httpx.Response:
