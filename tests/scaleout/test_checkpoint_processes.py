@@ -67,3 +67,27 @@ def test_interrupted_thread_resumes_in_another_process(
     with get_payments_engine(seeded_payments_url).connect() as conn:
         keys = conn.execute(text("SELECT idempotency_key FROM actions")).scalars().all()
     assert keys == [second["proposals"][0]["idempotency_key"]]
+
+
+async def test_two_workers_set_up_the_checkpointer_at_the_same_time(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """The first turns of two fresh workers open the Postgres checkpointer together: both must succeed."""
+    import asyncio
+    import contextlib
+
+    from agent.checkpoint import open_checkpointer
+    from app.settings import Settings
+
+    settings = [Settings(data_dir=tmp_path / name, database_url=postgres_url) for name in ("a", "b")]
+    async with contextlib.AsyncExitStack() as stack_a, contextlib.AsyncExitStack() as stack_b:
+        opened = await asyncio.wait_for(
+            asyncio.gather(
+                open_checkpointer(settings[0], stack_a),
+                open_checkpointer(settings[1], stack_b),
+                return_exceptions=True,
+            ),
+            timeout=60,
+        )
+    failures = [f"{type(x).__name__}: {x}" for x in opened if isinstance(x, BaseException)]
+    assert failures == []
