@@ -123,6 +123,8 @@ async def tool_call_scores(trajectory: Trajectory, case: EvalCase) -> tuple[floa
     f1 = (
         await ToolCallF1().ascore(user_input=to_ragas_messages(projected), reference_tool_calls=reference)
     ).value
+    if not reference and not trajectory.tool_calls():
+        f1 = 1.0  # nothing expected, nothing called: Ragas would say 0 (F1 of empty sets), accuracy says 1
     return float(accuracy), float(f1)
 
 

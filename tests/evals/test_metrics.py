@@ -119,6 +119,7 @@ async def test_no_expectations_means_not_applicable() -> None:
     assert score.values["fact_recall"] is None
     assert score.values["citation_validity"] is None
     assert score.values["tool_call_accuracy"] == 1.0
+    assert score.values["tool_call_f1"] == 1.0
     assert score.values["proposal_accuracy"] == 1.0
 
 
