@@ -189,13 +189,13 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def chroma_index(tmp_path: Path, chroma_url: str) -> tuple[str, Path]:
-    """The project's SOP corpus indexed on the Chroma server (fake embedder); returns the URL and the BM25 dir."""
+    """The project's SOP corpus indexed on the Chroma server (projection test embedder); returns the URL and the BM25 dir."""
     from app.settings import Settings
     from retrieval.index import build_index
-    from tests.retrieval.conftest import FakeEmbedder
+    from tests.scaleout.embedder import ProjectionEmbedder
 
     builder = Settings(data_dir=tmp_path / "index-builder", chroma_url=chroma_url)
-    build_index(builder, embedder=FakeEmbedder())
+    build_index(builder, embedder=ProjectionEmbedder())
     return chroma_url, builder.resolved_data_dir / "bm25"
 
 

@@ -12,7 +12,7 @@ from app.settings import Settings
 from retrieval.evaluation import load_queries
 from retrieval.index import build_index
 from retrieval.search import open_retriever
-from tests.retrieval.conftest import FakeEmbedder
+from tests.scaleout.embedder import ProjectionEmbedder
 
 pytestmark = pytest.mark.chroma_server
 
@@ -25,7 +25,9 @@ def citations(retriever: object, queries: list, k: int = 5) -> list[list[str]]:
 @pytest.mark.slow
 def test_server_and_embedded_give_identical_top_citations(tmp_path: Path, chroma_url: str) -> None:
     queries = load_queries()
-    embedder = FakeEmbedder()  # deterministic and instant; the vectors are computed in the app either way
+    embedder = (
+        ProjectionEmbedder()
+    )  # deterministic, fast, tie-free; the vectors are computed in the app either way
     embedded = Settings(data_dir=tmp_path / "embedded")
     served = Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url)
     build_index(embedded, embedder=embedder)
@@ -47,7 +49,37 @@ def test_server_and_embedded_give_identical_top_citations(tmp_path: Path, chroma
 def test_a_worker_without_the_bm25_files_gets_a_clear_error(tmp_path: Path, chroma_url: str) -> None:
     from retrieval.errors import IndexNotBuilt
 
-    embedder = FakeEmbedder()
+    embedder = ProjectionEmbedder()
     build_index(Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url), embedder=embedder)
     with pytest.raises(IndexNotBuilt, match="no SOP index"):
         open_retriever(Settings(data_dir=tmp_path / "worker-b", chroma_url=chroma_url), embedder=embedder)
+
+
+@pytest.mark.slow
+def test_dense_candidates_are_the_exact_nearest_neighbours(tmp_path: Path, chroma_url: str) -> None:
+    """The dense candidate pool (with the case-type filters) is the exact top-n by cosine, so embedded and
+    server indexes, and every rebuild, return the same candidates; near-ties at the pool's edge are ignored."""
+    import numpy as np
+
+    from tools.domain import CaseType
+
+    embedder = ProjectionEmbedder()
+    served = Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url)
+    build_index(served, embedder=embedder)
+    retriever = open_retriever(served, embedder=embedder)
+    stored = retriever.collection.get(include=["embeddings"])
+    matrix = np.zeros((len(retriever.lexical.chunks), embedder.dim))
+    for chunk_id, vector in zip(stored["ids"], stored["embeddings"], strict=True):
+        matrix[retriever._row[chunk_id]] = vector
+    missed: dict[str, list[str]] = {}
+    for q in load_queries():
+        case_type = CaseType(q.case_type) if q.case_type else None
+        got = retriever._dense(q.query, case_type, False)
+        sims = matrix @ np.asarray(embedder.embed_query(q.query))
+        sims[~retriever._mask(case_type, False)] = -np.inf
+        order = np.argsort(-sims, kind="stable")[: len(got)]
+        edge = sims[order[-1]]
+        lost = [retriever.lexical.chunks[i].chunk_id for i in order if i not in got and sims[i] - edge > 1e-6]
+        if lost:
+            missed[q.id] = lost
+    assert missed == {}, f"HNSW dropped true neighbours in {len(missed)} queries: {missed}"

@@ -98,12 +98,12 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> No
     from app.db import get_engine
     from app.settings import Settings
     from retrieval.search import open_retriever
-    from tests.retrieval.conftest import FakeEmbedder
+    from tests.scaleout.embedder import ProjectionEmbedder
     from tools.sandbox.schema import get_payments_engine
 
     a, b, app_url, payments_url = workers
     index = open_retriever(
-        Settings(data_dir=chroma_index[1].parent, chroma_url=chroma_index[0]), embedder=FakeEmbedder()
+        Settings(data_dir=chroma_index[1].parent, chroma_url=chroma_index[0]), embedder=ProjectionEmbedder()
     )
     who_a, who_b = (httpx.get(f"{w.url}/api/scaleout/whoami").json() for w in (a, b))
     assert who_a["pid"] != who_b["pid"]

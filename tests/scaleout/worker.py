@@ -38,9 +38,9 @@ def build_app(worker: str) -> Any:
     retriever: Any = SectionRetriever(sample_hits())
     if settings.chroma_url:  # the real SOP index: dense vectors on Chroma's server, BM25 files in data_dir
         from retrieval.search import open_retriever
-        from tests.retrieval.conftest import FakeEmbedder
+        from tests.scaleout.embedder import ProjectionEmbedder
 
-        retriever = open_retriever(settings, embedder=FakeEmbedder())
+        retriever = open_retriever(settings, embedder=ProjectionEmbedder())
     service = AgentService(
         settings,
         chat_model=model,
