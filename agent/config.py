@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
+    "common": "v1",
     "intake": "v1",
     "plan": "v1",
     "answer": "v1",
@@ -21,7 +22,7 @@ class AgentConfig(BaseModel):
     retrieval_k: int = Field(default=4, ge=1, le=20, description="Sections retrieved per query.")
     max_iterations: int = Field(default=2, ge=1, le=5, description="Plan/read rounds per turn.")
     max_queries: int = Field(default=3, ge=1, le=3, description="Retrieval queries per turn.")
-    answer_max_tokens: int = Field(default=350, ge=32, le=4096)
+    answer_max_tokens: int = Field(default=220, ge=32, le=4096)
 
     def prompt_version(self, name: str) -> str:
         return self.prompt_versions.get(name) or DEFAULT_PROMPT_VERSIONS.get(name, "v1")

@@ -5,6 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+TOOL_HINTS: dict[str, str] = {
+    "get_payment": "payment details and status", "search_payments": "find payments by amount/date",
+    "get_tracker": "gpi tracker hops and status reasons", "get_screening": "sanctions screening hits and holds",
+    "get_account": "account lookup", "verify_payee": "verification of payee",
+    "find_duplicates": "duplicate candidates", "get_cases": "open investigation cases",
+    "get_calendar": "cut-offs and value dates", "get_fx_rate": "FX rate",
+    "compute_compensation": "value-date interest compensation", "get_risk_signals": "fraud risk signals",
+}
+
 _BY_REFERENCE = {"get_payment", "get_tracker", "get_screening", "find_duplicates", "get_cases", "get_risk_signals"}
 
 

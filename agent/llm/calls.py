@@ -16,10 +16,20 @@ from prompts import load_prompt
 M = TypeVar("M", bound=BaseModel)
 
 
+def _preamble(ctx: AgentContext) -> str:
+    """The shared static prefix of every call (case types and tools): identical bytes, so the cache hits."""
+    from agent.tool_args import TOOL_HINTS
+    from tools.domain import CASE_TYPE_DESCRIPTIONS
+
+    case_types = "\n".join(f"- {ct.value}: {desc}" for ct, desc in CASE_TYPE_DESCRIPTIONS.items())
+    tools = "\n".join(f"- {name}: {TOOL_HINTS.get(name, name)}" for name in ctx.port.read_tool_names)
+    return load_prompt("common", ctx.config.prompt_version("common")).render(case_types=case_types, tools=tools)[0]
+
+
 def _messages(ctx: AgentContext, name: str, variables: dict[str, Any]) -> tuple[list[Any], str]:
     version = ctx.config.prompt_version(name)
     system, user = load_prompt(name, version).render(**variables)
-    return [SystemMessage(content=system), HumanMessage(content=user)], version
+    return [SystemMessage(content=f"{_preamble(ctx)}\n\n{system}"), HumanMessage(content=user)], version
 
 
 def _usage(message: Any) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from agent.llm.calls import structured_call
 from agent.pseudonymise import Pseudonymiser
 from agent.references import compact_references, extract_references
 from agent.state import AgentState
-from tools.domain import CASE_TYPE_DESCRIPTIONS, CaseType
+from tools.domain import CaseType
 
 
 class CaseClassification(BaseModel):
@@ -71,9 +71,8 @@ async def intake(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     llm_calls: list[dict[str, Any]] = []
     case_type, source = keyword_case_type(message, refs), "keywords"
     if _llm_on(ctx):
-        listing = "\n".join(f"- {ct.value}: {desc}" for ct, desc in CASE_TYPE_DESCRIPTIONS.items())
         parsed, record = await structured_call(
-            ctx, "intake", {"case_types": listing, "message": masked, "references": pseudo.mask(compact_references(refs))},
+            ctx, "intake", {"message": masked, "references": pseudo.mask(compact_references(refs))},
             CaseClassification,
         )
         llm_calls.append(record)

@@ -19,15 +19,6 @@ from agent.state import AgentState
 from agent.tool_args import build_args
 from tools.domain import PAYMENT_REFERENCE_PATTERN, CaseType
 
-TOOL_HINTS = {
-    "get_payment": "payment details and status", "search_payments": "find payments by amount/date",
-    "get_tracker": "gpi tracker hops and status reasons", "get_screening": "sanctions screening hits and holds",
-    "get_account": "account lookup", "verify_payee": "verification of payee",
-    "find_duplicates": "duplicate candidates", "get_cases": "open investigation cases",
-    "get_calendar": "cut-offs and value dates", "get_fx_rate": "FX rate",
-    "compute_compensation": "value-date interest compensation", "get_risk_signals": "fraud risk signals",
-}
-
 
 @lru_cache(maxsize=8)
 def plan_schema(tool_names: tuple[str, ...]) -> type[BaseModel]:
@@ -75,11 +66,10 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
         if _llm_on(ctx):
             pseudo = Pseudonymiser(state.get("pseudonyms"))
             masked = pseudo.mask(state.get("message", ""))
-            tools = "\n".join(f"- {name}: {TOOL_HINTS.get(name, name)}" for name in available)
             parsed: Any
             parsed, record = await structured_call(
                 ctx, "plan",
-                {"tools": tools, "case_type": case_type, "message": masked, "references": pseudo.mask(compact_references(refs))},
+                {"case_type": case_type, "message": masked, "references": pseudo.mask(compact_references(refs))},
                 plan_schema(available),
             )
             llm_calls.append(record)
