@@ -46,13 +46,20 @@ def test_server_and_embedded_give_identical_top_citations(tmp_path: Path, chroma
     assert build_index(other, embedder=embedder).embedded == 0  # a rebuild on B re-embeds nothing
 
 
-def test_a_worker_without_the_bm25_files_gets_a_clear_error(tmp_path: Path, chroma_url: str) -> None:
+def test_a_worker_without_the_bm25_files_gets_a_clear_error_then_builds_them(
+    tmp_path: Path, chroma_url: str
+) -> None:
+    """A new worker cannot search before it has the BM25 files; its own build embeds nothing new."""
     from retrieval.errors import IndexNotBuilt
 
     embedder = ProjectionEmbedder()
-    build_index(Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url), embedder=embedder)
+    first = build_index(Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url), embedder=embedder)
+    assert first.embedded == first.chunks > 0
+    fresh = Settings(data_dir=tmp_path / "worker-b", chroma_url=chroma_url)
     with pytest.raises(IndexNotBuilt, match="no SOP index"):
-        open_retriever(Settings(data_dir=tmp_path / "worker-b", chroma_url=chroma_url), embedder=embedder)
+        open_retriever(fresh, embedder=embedder)
+    assert build_index(fresh, embedder=embedder).embedded == 0  # the vectors are already on the server
+    assert open_retriever(fresh, embedder=embedder).search("recall a duplicate payment", k=3)
 
 
 @pytest.mark.slow
