@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from app.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs
+from app.db import create_tables
 
 __all__ = [
     "GENESIS_HASH",
@@ -122,7 +123,7 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
         # Another process may create the head row at the same moment: the loser's insert fails harmlessly.
         with contextlib.suppress(IntegrityError), engine.begin() as conn:
             if conn.execute(select(audit_head.c.id)).first() is None:

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select
 
+from app.db import create_tables
 from app.errors import ApiError
 from app.users import User, UserNotFound, UserStore
 
@@ -52,7 +53,7 @@ class SessionStore:
     def __init__(self, engine: Engine, users: UserStore) -> None:
         self.engine = engine
         self.users = users
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
 
     def create(self, username: str) -> tuple[str, str]:
         """Open a session; returns the raw token (cookie value) and its CSRF token."""

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, Text, insert, select, update
 
+from app.db import create_tables
+
 metadata = MetaData()
 
 controls_table = Table(
@@ -39,7 +41,7 @@ _KEYS = ("actions_enabled", "llm_enabled")
 
 def read_controls(engine: Engine) -> Controls:
     """The current switches (read from the database on every call: no per-process cache)."""
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
     with engine.connect() as conn:
         rows = conn.execute(select(controls_table)).all()
     values: dict[str, Any] = {}
@@ -65,7 +67,7 @@ def set_controls(
     audit: Any | None = None,
 ) -> Controls:
     """Change switches, audit the change (``config_change``) and return the new state."""
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
     before = read_controls(engine)
     changes = {
         k: v for k, v in (("actions_enabled", actions_enabled), ("llm_enabled", llm_enabled)) if v is not None

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.db import create_tables
+
 metadata = MetaData()
 
 web_conversations = Table(
@@ -47,7 +49,7 @@ class ConversationStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
 
     def create(self, *, owner: str, title: str) -> Conversation:
         """A new thread owned by ``owner``."""

@@ -22,6 +22,8 @@ from sqlalchemy import (
     update,
 )
 
+from app.db import create_tables
+
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
@@ -121,7 +123,7 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.hasher = PasswordHash.recommended()
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
 
     def _row_to_user(self, row: object) -> User:
         return User(row.username, row.role, row.approval_limit_eur, bool(row.active))  # type: ignore[attr-defined]

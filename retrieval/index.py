@@ -88,7 +88,9 @@ def _collection(client: Any, settings: Settings, embedder: Embedder) -> Any:
     return client.get_or_create_collection(
         settings.chroma_collection,
         embedding_function=ChromaEmbeddingFunction(embedder),
-        configuration={"hnsw": {"space": "cosine"}},
+        # A corpus of a few thousand chunks: a wide HNSW beam makes the search exact in practice; with the
+        # defaults, filtered queries dropped true nearest neighbours, differently on each build.
+        configuration={"hnsw": {"space": "cosine", "ef_construction": 400, "ef_search": 400}},
     )
 
 
