@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel,
 
 UETR_STUCK = "97ed4827-7b6f-4491-a06f-b548d5a7512d"
 UETR_DUP = "3c1f2a9e-5b7d-4e2a-9c4b-1d2e3f4a5b6c"
+NO_PLAN_RE = re.compile(r"do not (call or )?plan any tools|empty list of steps", re.IGNORECASE)
 EXTRA_READS = {
     "claim_non_receipt": "get_screening",
     "duplicate": "get_risk_signals",
@@ -34,7 +36,7 @@ def _script(kind: str, messages: list[BaseMessage]) -> Any:
     if kind == "CaseClassification":
         return {"case_type": case_type}
     if kind == "Plan":
-        if "Do not call or plan any tools" in text:
+        if NO_PLAN_RE.search(text):  # the degraded prompt's instruction, as a compliant model reads it
             return {"steps": [], "queries": ["payments"]}
         return {"steps": [{"tool": EXTRA_READS[case_type], "reference": reference}], "queries": [case_type]}
     if "Outcomes:" in str(messages[-1].content):
@@ -118,7 +120,8 @@ async def _run(settings: Settings, tmp_path: Path, config_name: str) -> tuple[Ru
 async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_path: Path) -> None:
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
     champion, _ = await _run(settings, tmp_path, "champion")
-    degraded, _ = await _run(settings, tmp_path, "degraded-noplan")
+    degraded, degraded_model = await _run(settings, tmp_path, "degraded-noplan")
+    assert NO_PLAN_RE.search(degraded_model.prompts_text()), "plan@v0-noplan no longer says not to plan"
 
     champ_metrics = aggregate([r.score for r in champion.runs])
     assert [r.trajectory.error for r in champion.runs] == [None, None]
