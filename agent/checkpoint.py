@@ -17,6 +17,8 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
 
         conn = url.replace("postgresql+psycopg://", "postgresql://")
         saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(conn))
+        await _setup_postgres_serialised(saver, conn)
+        return saver
     else:
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
@@ -28,3 +30,30 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
         await conn_sqlite.execute("PRAGMA synchronous=NORMAL")
     await saver.setup()
     return saver
+
+
+# Any constant: workers starting together on an empty database take turns creating the checkpoint tables.
+_CHECKPOINT_SETUP_LOCK = 7_224_466_002
+
+
+async def _setup_postgres_serialised(saver: Any, conn_string: str) -> None:
+    """Run the saver's migrations under a session advisory lock held on a separate autocommit connection.
+
+    The lock is polled with pg_try_advisory_lock: a waiter blocked inside pg_advisory_lock would hold a snapshot
+    that the migrations' CREATE INDEX CONCURRENTLY waits for, a deadlock PostgreSQL does not detect.
+    """
+    import asyncio
+
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(conn_string, autocommit=True) as lock_conn:
+        while True:
+            cur = await lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (_CHECKPOINT_SETUP_LOCK,))
+            row = await cur.fetchone()
+            if row and row[0]:
+                break
+            await asyncio.sleep(0.1)
+        try:
+            await saver.setup()
+        finally:
+            await lock_conn.execute("SELECT pg_advisory_unlock(%s)", (_CHECKPOINT_SETUP_LOCK,))

@@ -11,6 +11,10 @@ _IBAN_RE = re.compile(rf"(?<![A-Za-z0-9]){IBAN_PATTERN}(?![A-Za-z0-9])")
 # Bare account numbers: 8-18 digits not glued to letters, dashes or dots (keeps PAY-00012345 and amounts).
 _ACCOUNT_RE = re.compile(r"(?<![\w\-.,])\d{8,18}(?![\w\-.,])")
 _TOKEN_RE = re.compile(r"<(PARTY|IBAN|ACCOUNT)_\d+>")
+# Placeholder-shaped text a small model sometimes invents (e.g. <VALUE_DATE_1>): never shown to the analyst as if
+# it were a value.
+_ANY_TOKEN_RE = re.compile(r"<[A-Z][A-Z]*(?:_[A-Z]+)*_\d+>")
+INVENTED_PLACEHOLDER = "[not in evidence]"
 _NAME_KEY_RE = re.compile(r"(^|_)(name|debtor|creditor|payee|beneficiary|customer|holder)($|_name)", re.I)
 _ACCOUNT_KEY_RE = re.compile(r"(iban|account)", re.I)
 # Free-text names: 2-4 capitalised words (persons and companies); over-masking is the safe side.
@@ -91,7 +95,7 @@ class Pseudonymiser:
 
     def unmask(self, text: str) -> str:
         """Restore the real values in text written by a model."""
-        return _TOKEN_RE.sub(lambda m: self.mapping.get(m.group(0), m.group(0)), text)
+        return _ANY_TOKEN_RE.sub(lambda m: self.mapping.get(m.group(0), INVENTED_PLACEHOLDER), text)
 
 
 def _looks_like_code(value: str) -> bool:

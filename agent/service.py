@@ -55,6 +55,14 @@ class AgentService:
             self._graph = compile_graph(await open_checkpointer(self.settings, self._stack))
         return self._graph
 
+    async def start(self) -> None:
+        """Open the checkpointer and warm the embedded model's prompt cache (the web app calls this at start-up)."""
+        await self._ready()
+        if self.deps.llm_enabled():
+            from agent.llm.calls import warm_prompt_cache
+
+            await warm_prompt_cache(self._context())
+
     async def aclose(self) -> None:
         """Close the checkpointer and the payment systems this service opened."""
         await self._stack.aclose()

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from app.db import create_tables
+
 metadata = MetaData()
 
 conversations = Table(
@@ -95,7 +97,7 @@ class AgentStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
 
     # conversations
     def touch_conversation(self, *, thread_id: str, owner: str, title: str, case_type: str | None,

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     llm_provider: Literal["embedded", "openai"] = "embedded"
     llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
     llm_threads: int = 2
-    llm_ctx_size: int = 8192
+    llm_ctx_size: int = Field(default=12288, description="Context of the embedded model, shared by its 3 slots.")
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     openai_model: str = "gpt-4o-mini"

@@ -190,7 +190,7 @@ def _build_params(settings: Settings, path: Path, api_key: str) -> Any:
     params.api_keys = [api_key]
     params.cors_origins = ""
     params.n_ctx = settings.llm_ctx_size
-    params.n_parallel = 1
+    params.n_parallel = 3  # one slot (and prompt cache) per prompt family: see agent.llm.calls.EMBEDDED_SLOTS
     params.cache_prompt = True  # reuse the static prompt prefix between calls
     params.cpuparams.n_threads = settings.llm_threads
     params.cpuparams_batch.n_threads = settings.llm_threads

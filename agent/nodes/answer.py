@@ -15,8 +15,8 @@ from agent.nodes.intake import _llm_on
 from agent.pseudonymise import Pseudonymiser, StreamRestorer
 from agent.state import AgentState
 
-_SECTION_CHARS = 300
-_MAX_SECTIONS = 4  # ~65 prompt tok/s on 2 cores: every section costs seconds
+_SECTION_CHARS = 240
+_MAX_SECTIONS = 3  # ~65 prompt tok/s on 2 cores: every section costs seconds
 
 
 def evidence_lines(evidence: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:

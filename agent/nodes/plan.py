@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field, create_model
@@ -32,8 +32,9 @@ def plan_schema(tool_names: tuple[str, ...]) -> type[BaseModel]:
     )
     return create_model(
         "Plan",
-        steps=(list[step], Field(default_factory=list, max_length=6, description="Read steps.")),  # type: ignore[valid-type]
-        queries=(list[str], Field(default_factory=list, max_length=3, description="1-3 short procedure searches.")),
+        steps=(list[step], Field(default_factory=list, max_length=4, description="Read steps.")),  # type: ignore[valid-type]
+        queries=(list[Annotated[str, Field(max_length=80)]],
+                 Field(default_factory=list, max_length=2, description="1-2 short procedure searches.")),
     )
 
 

@@ -17,13 +17,21 @@ from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
 from tools.domain import CaseType
 
-_SUMMARY_CHARS = 320
+_SUMMARY_CHARS = 260
+# Keys that cost prompt tokens (UUIDs, per-hop message ids, audit timestamps) without helping the answer; the
+# full result stays in the evidence item and in the audit record.
+_NOISY_KEYS = {"uetr", "end_to_end_id", "instr_id", "msg_id", "tx_id", "created_at", "scenario_id", "payment_id",
+               "debtor_account", "creditor_account", "purpose", "settlement_at", "requested_execution_date"}
 _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
 
 
 def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
     """A compact one-line JSON rendering of a tool result (scalars first, nested values shortened)."""
     if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in _NOISY_KEYS and v not in (None, "", [], {})}
+        if isinstance(data.get("hops"), list):  # tracker: one short token per hop
+            data["hops"] = [" ".join(str(h.get(k) or "") for k in ("agent_bic", "status", "reason")).strip()
+                            for h in data["hops"] if isinstance(h, dict)]
         flat = {k: v for k, v in data.items() if not isinstance(v, dict | list)}
         nested = sorted(((k, v) for k, v in data.items() if isinstance(v, dict | list)), key=lambda kv: kv[0] != "summary")
         text = json.dumps(flat, default=str, separators=(",", ":"))
