@@ -26,6 +26,8 @@ from sqlalchemy import (
     event,
 )
 
+from app.db import create_tables
+
 metadata = MetaData()
 
 AMOUNT = Numeric(18, 2)
@@ -235,7 +237,7 @@ SANDBOX_TABLES = (
 
 def create_schema(engine: Engine) -> None:
     """Create every sandbox table and index that does not exist yet (also tables others add to ``metadata``)."""
-    metadata.create_all(engine)
+    create_tables(engine, metadata)  # serialised on PostgreSQL: workers may start together
 
 
 def _normalise_url(url: str) -> str:
