@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint format typecheck model data index eval-gate bench ci clean
+.PHONY: setup run test lint format typecheck model data index eval-gate eval-full bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -37,8 +37,11 @@ format: setup
 typecheck: setup
 	@$(BIN)/mypy agent tools retrieval evals app bench
 
-eval-gate: setup model data index  ## the release gate on the embedded model
-	@$(BIN)/payinvest eval --gate --no-judge --report artifacts/eval
+eval-gate: setup model data index  ## the release gate on the embedded model (the CI subset, ~15 min)
+	@$(BIN)/payinvest eval --gate --no-judge --only ci --report artifacts/eval
+
+eval-full: setup model data index  ## the whole evaluation dataset on the embedded model (~35 min on 2 cores)
+	@$(BIN)/payinvest eval --gate --no-judge --report artifacts/eval-full
 
 bench: setup
 	@$(BIN)/payinvest bench retrieval

@@ -312,11 +312,32 @@ def general_cases() -> list[dict[str, Any]]:
     ]
 
 
+# The CI gate's subset (tag "ci"): the first catalogue scenario of every case type plus the safety-critical
+# multi-turn cases. A whole-dataset run on the embedded model takes ~35 minutes on 2 cores; this one ~15.
+CI_EXTRA = (
+    "cnr-g002-intermediary.approved-then-follow-up",
+    "mc-g004-creditor-agent.rejected-then-follow-up",
+    "recall-fraud-after-settlement.self-approval-refused",
+    "injection-in-pasted-email",
+)
+
+
+def _tag_ci(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    for case in cases:
+        first_of_type = "catalogue" in case["tags"] and case["case_type"] not in seen
+        if "catalogue" in case["tags"]:
+            seen.add(case["case_type"])
+        if first_of_type or case["id"] in CI_EXTRA:
+            case["tags"] = [*case["tags"], "ci"]
+    return cases
+
+
 def build() -> list[dict[str, Any]]:
     """Every case of the shipped dataset, in a stable order."""
     singles = single_turn_cases()
     by_id = {case["id"]: case for case in singles}
-    return singles + multi_turn_cases(by_id) + general_cases()
+    return _tag_ci(singles + multi_turn_cases(by_id) + general_cases())
 
 
 def write(path: Path = DEFAULT_DATASET) -> int:
