@@ -33,7 +33,7 @@ def principal(username: str) -> Any:
     from app.users import DEMO_USERS
 
     user = next((u for u in DEMO_USERS if u.username == username), None)
-    fields = {
+    fields: dict[str, Any] = {
         "username": username,
         "role": str(user.role) if user else "analyst",
         "approval_limit_eur": float(user.approval_limit_eur or 0.0) if user else 0.0,
@@ -75,7 +75,8 @@ def current_proposals(service: Any, thread_id: str) -> list[ProposalRecord] | No
 def _target(proposals: list[ProposalRecord], kind: str) -> ProposalRecord | None:
     pending = [p for p in proposals if p.kind == kind and p.status in PENDING_STATUSES]
     any_kind = [p for p in proposals if p.kind == kind]
-    return (pending or any_kind or [None])[-1]
+    candidates = pending or any_kind
+    return candidates[-1] if candidates else None
 
 
 async def decide(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from tools.domain import ActionKind, CaseType
 
@@ -131,7 +132,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after[_shape()]",))
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     field = _field_path(error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "literal_error" or error["type"] == "enum":

@@ -18,6 +18,7 @@ def judge_llm(settings: Settings, config: JudgeConfig) -> tuple[Any, str, str]:
     from openai import AsyncOpenAI
     from ragas.llms import llm_factory
 
+    base_url: str | None
     if config.provider == "embedded":
         from agent.llm.embedded import start_embedded_server
 

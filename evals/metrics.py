@@ -6,7 +6,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
@@ -76,15 +76,15 @@ def to_ragas_messages(trajectory: Trajectory, keep: set[int] | None = None) -> l
 
 def _project_args(trajectory: Trajectory, case: EvalCase) -> Trajectory:
     """Keep only the argument keys the dataset names for that tool (values compared as strings, case-folded)."""
-    named = {}
+    named: dict[str, set[str]] = {}
     for call in case.expected_tool_calls:
         named.setdefault(call.name, set()).update(call.args)
     copy = trajectory.model_copy(deep=True)
     for turn in copy.turns:
-        for call in turn.tool_calls:
-            keys = named.get(call.tool)
+        for tool_call in turn.tool_calls:
+            keys = named.get(tool_call.tool)
             if keys is not None:
-                call.args = {k: _fold(str(v)) for k, v in call.args.items() if k in keys}
+                tool_call.args = {k: _fold(str(v)) for k, v in tool_call.args.items() if k in keys}
     return copy
 
 
@@ -140,7 +140,8 @@ async def context_scores(trajectory: Trajectory, case: EvalCase) -> tuple[float 
     if not retrieved:
         return 0.0, 0.0
     sample = SingleTurnSample(
-        retrieved_context_ids=retrieved, reference_context_ids=case.expected_sop_sections
+        retrieved_context_ids=cast("list[str | int]", retrieved),
+        reference_context_ids=cast("list[str | int]", case.expected_sop_sections),
     )
     precision = await IDBasedContextPrecision().single_turn_ascore(sample)
     recall = await IDBasedContextRecall().single_turn_ascore(sample)
@@ -284,7 +285,7 @@ def aggregate(scores: list[CaseScore], names: tuple[str, ...] | None = None) -> 
     names = names or tuple(dict.fromkeys(n for s in scores for n in s.values))
     result: dict[str, float | None] = {}
     for name in names:
-        values = [s.values[name] for s in scores if s.values.get(name) is not None]
-        values = [v for v in values if not math.isnan(v)]
+        present = [v for s in scores if (v := s.values.get(name)) is not None]
+        values = [v for v in present if not math.isnan(v)]
         result[name] = round(sum(values) / len(values), 4) if values else None
     return result

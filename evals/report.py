@@ -76,7 +76,7 @@ def build_report(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "config": {"name": config.name, "digest": config.digest(), **config.model_dump(mode="json")},
         "provider": context.get("provider"),
-        "model": context.get("model") or (observed_models(output) or [None])[0],
+        "model": context.get("model") or next(iter(observed_models(output)), None),
         "models_observed": observed_models(output),
         "prompt_versions": {**config.prompt_versions, **observed_prompt_versions(output)},
         "corpus_hash": context.get("corpus_hash"),

@@ -22,9 +22,10 @@ def metric_bars(metrics: dict[str, float | None], thresholds: dict[str, float]) 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [n for n, v in metrics.items() if v is not None]
+    present = {n: v for n, v in metrics.items() if v is not None}
+    names = list(present)
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    bars = ax.barh(names, [metrics[n] for n in names], color="#4c78a8")
+    bars = ax.barh(names, list(present.values()), color="#4c78a8")
     ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     for i, name in enumerate(names):
         if name in thresholds:
@@ -83,7 +84,7 @@ def render_html(report: dict[str, Any]) -> str:
     """The whole report page (self-contained: no external assets)."""
     gate = report.get("gate") or {}
     thresholds = {row["metric"]: row["threshold"] for row in gate.get("rows", [])}
-    header_rows = [
+    header_rows: list[list[Any]] = [
         ["configuration", f"{report['config']['name']} ({report['config']['digest']})"],
         ["provider / model", f"{report.get('provider')} / {report.get('model')}"],
         ["prompt versions", ", ".join(f"{k}@{v}" for k, v in report["prompt_versions"].items())],

@@ -63,7 +63,7 @@ def find_conversation(request: Request, conversation_id: str) -> Conversation | 
         return conv
     thread = _agent_thread(request, conversation_id)
     owner = ((thread or {}).get("conversation") or {}).get("owner")
-    if not owner:
+    if not owner or thread is None:
         return None
     submitted = any(p.get("status") in _DECIDED_OR_WAITING for p in thread.get("proposals") or [])
     title = (thread.get("conversation") or {}).get("title") or "Conversation"

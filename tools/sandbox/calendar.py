@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -147,7 +148,12 @@ def day_table(currency: str, start: date, days: int) -> DayTable:
     is_bd = np.array([is_business_day(currency, d) for d in dates], dtype=bool)
     offsets = np.array(
         [
-            int(datetime.combine(d, time(12), tzinfo=UTC).astimezone(tz).utcoffset().total_seconds()) // 60
+            int(
+                cast(
+                    timedelta, datetime.combine(d, time(12), tzinfo=UTC).astimezone(tz).utcoffset()
+                ).total_seconds()
+            )
+            // 60
             for d in dates
         ],
         dtype=np.int32,

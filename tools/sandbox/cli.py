@@ -78,7 +78,7 @@ def _run_seed(seed_database, engine, payments: int, seed_value: int, force: bool
     """Run the seed with a rich progress bar on stderr (none when stdout carries JSON)."""
     if quiet or not sys.stderr.isatty():
         return seed_database(engine, payments=payments, seed=seed_value, force=force)
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("{task.description:<10}"),
@@ -87,7 +87,7 @@ def _run_seed(seed_database, engine, payments: int, seed_value: int, force: bool
         TimeElapsedColumn(),
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import numpy as np
 from sqlalchemy import Engine, inspect, select
@@ -88,7 +89,7 @@ def seed_database(
                 payments,
                 counts.get("scenarios", 0),
                 counts,
-                float(info["elapsed_seconds"]),
+                float(cast(float, info["elapsed_seconds"])),
                 skipped=True,
                 database=_url(engine),
             )
@@ -161,7 +162,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
         counts["accounts"] = writer.insert(schema.accounts, account_rows(parties, banks, SANDBOX_AS_OF))
         counts["fx_rates"] = writer.insert(schema.fx_rates, fx_rows(per_usd, WINDOW_START.date()))
         counts["payments"] = counts["tracker_events"] = 0
-        if frame is not None and st is not None:
+        if frame is not None and st is not None and risk_future is not None:
             for lo in range(0, n, BATCH):
                 rows = payment_rows(rng, frame, st, banks, parties, WINDOW_START, lo, min(n, lo + BATCH))
                 counts["payments"] += writer.insert(schema.payments, rows)
