@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,9 @@ import httpx
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.servers import chroma_server, free_port, serve_process
 
 WORKER_START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -146,45 +139,9 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
 
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
-    """``chroma run`` on a free loopback port with its own store; stopped after the test, even on failure."""
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    log = tmp_path / "chroma.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [
-                str(chroma),
-                "run",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--path",
-                str(tmp_path / "chroma-server"),
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    """Chroma's HTTP server on a free loopback port, stopped after the test."""
+    with chroma_server(tmp_path / "chroma-server", tmp_path / "chroma.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -209,32 +166,14 @@ def payments_api(tmp_path: Path, seeded_payments_url: str) -> Iterator[tuple[str
         "PAYINVEST_PAYMENTS_API_TOKEN": token,
         "PAYINVEST_DATA_DIR": str(tmp_path / "payments-api"),
     }
-    log = tmp_path / "payments-api.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "payinvest"), "sandbox", "serve", "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
+    command = [str(Path(sys.executable).parent / "payinvest"), "sandbox", "serve", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"payments API did not start:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    with serve_process(
+        command,
+        f"{url}/healthz",
+        tmp_path / "payments-api.log",
+        timeout=WORKER_START_TIMEOUT,
+        env=env,
+        cwd=PROJECT_ROOT,
+    ):
         yield url, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)

@@ -6,8 +6,6 @@ dicts stored as text are JSON. Column names are a contract with the payments API
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -22,11 +20,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
 )
 
-from app.db import create_tables
+from app.db import create_tables, get_engine
 
 metadata = MetaData()
 
@@ -240,26 +236,6 @@ def create_schema(engine: Engine) -> None:
     create_tables(engine, metadata)  # serialised on PostgreSQL: workers may start together
 
 
-def _normalise_url(url: str) -> str:
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-@lru_cache(maxsize=8)
 def get_payments_engine(url: str) -> Engine:
-    """One engine per URL per process: SQLite with WAL and a busy timeout, ``postgresql://`` via psycopg 3."""
-    url = _normalise_url(url)
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """The payments database's engine (shared per URL): the bulk loader inserts without SQLite foreign keys."""
+    return get_engine(url, foreign_keys=False)
