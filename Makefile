@@ -27,15 +27,15 @@ test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite
 	@./scripts/run-tests.sh
 
 lint: setup
-	@$(BIN)/ruff check agent tools retrieval evals app bench prompts tests
-	@$(BIN)/ruff format --check agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff check core sandbox agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff format --check core sandbox agent tools retrieval evals app bench prompts tests
 
 format: setup
-	@$(BIN)/ruff format agent tools retrieval evals app bench prompts tests
-	@$(BIN)/ruff check --fix agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff format core sandbox agent tools retrieval evals app bench prompts tests
+	@$(BIN)/ruff check --fix core sandbox agent tools retrieval evals app bench prompts tests
 
 typecheck: setup
-	@$(BIN)/mypy agent tools retrieval evals app bench
+	@$(BIN)/mypy core sandbox agent tools retrieval evals app bench
 
 eval-gate: setup model data index  ## the release gate on the embedded model (the CI subset, ~15 min)
 	@$(BIN)/payinvest eval --gate --no-judge --only ci --report artifacts/eval

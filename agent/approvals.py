@@ -20,7 +20,7 @@ APPROVER_ROLES = ("supervisor", "admin")
 
 
 class Principal(BaseModel):
-    """Who is acting: the same three fields as app.users.User."""
+    """Who is acting: the same three fields as core.users.User."""
 
     username: str
     role: Literal["analyst", "supervisor", "compliance", "admin"]
@@ -28,7 +28,9 @@ class Principal(BaseModel):
 
     @classmethod
     def from_user(cls, user: Any) -> Principal:
-        return cls(username=user.username, role=user.role, approval_limit_eur=float(user.approval_limit_eur or 0))
+        return cls(
+            username=user.username, role=user.role, approval_limit_eur=float(user.approval_limit_eur or 0)
+        )
 
 
 class Decision(BaseModel):
@@ -42,20 +44,28 @@ class Decision(BaseModel):
 
 def check_role(approver: Principal) -> None:
     if approver.role not in APPROVER_ROLES:
-        raise NotAuthorised(f"{approver.username} ({approver.role}) may not decide on proposals: "
-                            f"needs supervisor or admin")
+        raise NotAuthorised(
+            f"{approver.username} ({approver.role}) may not decide on proposals: needs supervisor or admin"
+        )
 
 
 def check_decision(
-    decision: Decision, proposal: dict[str, Any] | None, approver: Principal, thread_id: str,
-    *, actions_enabled: bool, amount_eur: float | None,
+    decision: Decision,
+    proposal: dict[str, Any] | None,
+    approver: Principal,
+    thread_id: str,
+    *,
+    actions_enabled: bool,
+    amount_eur: float | None,
 ) -> None:
     """Raise the typed error that forbids this decision, or return when it is allowed."""
     check_role(approver)
     if proposal is None or proposal["thread_id"] != thread_id:
         raise ProposalNotPending(f"proposal {decision.proposal_id} is not part of thread {thread_id}")
     if proposal["status"] not in PENDING_STATUSES:
-        raise ProposalNotPending(f"proposal {decision.proposal_id} is {proposal['status']}, not awaiting a decision")
+        raise ProposalNotPending(
+            f"proposal {decision.proposal_id} is {proposal['status']}, not awaiting a decision"
+        )
     if decision.action == "reject":
         if not (decision.reason or "").strip():
             raise InvalidDecision("a rejection needs a reason")
@@ -67,10 +77,14 @@ def check_decision(
     if not actions_enabled:
         raise ActionsDisabled("actions are switched off by an administrator: nothing can be approved")
     if approver.username == proposal["requested_by"]:
-        raise FourEyesViolation(f"{approver.username} requested proposal {proposal['id']} and cannot approve it")
+        raise FourEyesViolation(
+            f"{approver.username} requested proposal {proposal['id']} and cannot approve it"
+        )
     if amount_eur is None:
         if proposal.get("amount") is not None:
-            raise ApprovalLimitExceeded(f"cannot convert {proposal.get('currency')} to EUR to check the approval limit")
+            raise ApprovalLimitExceeded(
+                f"cannot convert {proposal.get('currency')} to EUR to check the approval limit"
+            )
         return
     if amount_eur > approver.approval_limit_eur:
         raise ApprovalLimitExceeded(

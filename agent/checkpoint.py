@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 
 
 async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack) -> Any:

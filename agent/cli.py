@@ -19,28 +19,30 @@ def _fail(message: str) -> None:
 def _principal(username: str) -> Any:
     """The user as an agent Principal (role and approval limit from the users store)."""
     from agent.approvals import Principal
-    from app.db import get_engine
-    from app.settings import get_settings
-    from app.users import UserError, UserStore
+    from core.db import get_engine
+    from core.settings import get_settings
+    from core.users import UserError, UserStore
 
     try:
         return Principal.from_user(UserStore(get_engine(get_settings().app_db_url)).get(username))
     except UserError as exc:
-        _fail(f"unknown user {username!r} ({exc}); create it with `payinvest users create` or `payinvest users seed-demo`")
+        _fail(
+            f"unknown user {username!r} ({exc}); create it with `payinvest users create` or `payinvest users seed-demo`"
+        )
 
 
 def _run(coro_factory: Any) -> Any:
     """Run one service call with a fresh service; typed errors become one line and exit code 2."""
     from agent.errors import AgentError
     from agent.service import AgentService
-    from app.db import get_engine
-    from app.settings import get_settings
+    from core.db import get_engine
+    from core.settings import get_settings
 
     async def main() -> Any:
         settings = get_settings()
         audit = None
         try:
-            from app.audit import AuditLog
+            from core.audit import AuditLog
 
             audit = AuditLog(get_engine(settings.app_db_url))
         except ImportError:
@@ -63,12 +65,17 @@ def _print_turn(result: Any) -> None:
     from rich.console import Console
 
     console = Console()
-    console.print(f"[bold]thread[/] {result.thread_id}  turn {result.turn}  case {result.case_type}  "
-                  f"status {result.status}")
+    console.print(
+        f"[bold]thread[/] {result.thread_id}  turn {result.turn}  case {result.case_type}  "
+        f"status {result.status}"
+    )
     for call in result.tool_calls:
         mark = "ok" if call.ok else "ERROR"
-        console.print(f"  [{call.id}] {call.name}({json.dumps(call.args)}) {mark}: {call.summary}", markup=False,
-                      highlight=False)
+        console.print(
+            f"  [{call.id}] {call.name}({json.dumps(call.args)}) {mark}: {call.summary}",
+            markup=False,
+            highlight=False,
+        )
     for section in result.retrieved:
         console.print(f"  [{section.citation}] v{section.version} {section.title or ''}", markup=False)
     console.print()
@@ -76,12 +83,17 @@ def _print_turn(result: Any) -> None:
     console.print()
     console.print(f"citations: {', '.join(result.citations) or 'none'} (removed: {result.invalid_citations})")
     for p in result.proposals:
-        console.print(f"proposal {p['id']} [{p['status']}] {p['kind']} {p['reason_code']} {json.dumps(p['args'])} "
-                      f"{p.get('message_type') or ''} evidence {','.join(p['evidence_ids'])}", markup=False)
+        console.print(
+            f"proposal {p['id']} [{p['status']}] {p['kind']} {p['reason_code']} {json.dumps(p['args'])} "
+            f"{p.get('message_type') or ''} evidence {','.join(p['evidence_ids'])}",
+            markup=False,
+        )
     for b in result.blocked:
         console.print(f"blocked: {b['reason']}", markup=False)
     for e in result.executions:
-        console.print(f"execution {e['proposal_id']}: {e['status']} {json.dumps(e.get('result'))}", markup=False)
+        console.print(
+            f"execution {e['proposal_id']}: {e['status']} {json.dumps(e.get('result'))}", markup=False
+        )
 
 
 def ask(
@@ -120,7 +132,9 @@ def approve(
     thread: str = typer.Argument(..., help="Thread id."),
     proposal: str = typer.Argument(..., help="Proposal id (PR-...)."),
     as_user: str = typer.Option(..., "--as", help="The supervisor or admin deciding."),
-    edit: str = typer.Option(None, "--edit", help="JSON object of edited arguments (needs a fresh approval)."),
+    edit: str = typer.Option(
+        None, "--edit", help="JSON object of edited arguments (needs a fresh approval)."
+    ),
     reject: str = typer.Option(None, "--reject", help="Reject with this reason."),
     as_json: bool = typer.Option(False, "--json", help="Print the TurnResult as JSON."),
 ) -> None:

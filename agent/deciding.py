@@ -14,7 +14,7 @@ from agent.playbooks import PLAYBOOKS
 from agent.ports import PaymentPort, ToolFailure
 from agent.proposals import PENDING_STATUSES, idempotency_key
 from agent.store import AgentStore
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 
 async def amount_in_eur(port: PaymentPort, proposal: dict[str, Any]) -> float | None:
@@ -60,7 +60,9 @@ async def _edited(port: PaymentPort, proposal: dict[str, Any], args: dict[str, A
     except (ValueError, ToolFailure) as exc:
         raise InvalidDecision(f"edited arguments are invalid: {str(exc)[:200]}") from exc
     if clean.get("reference") != proposal["args"].get("reference"):
-        raise InvalidDecision("an edit cannot change the target payment: reject and ask a new question instead")
+        raise InvalidDecision(
+            "an edit cannot change the target payment: reject and ask a new question instead"
+        )
     code = clean.get("reason_code") or clean.get("investigation_type") or proposal["reason_code"]
     allowed = {c for pb in PLAYBOOKS.values() for c in pb.allowed.get(kind, ())}
     if code not in allowed:
@@ -70,37 +72,73 @@ async def _edited(port: PaymentPort, proposal: dict[str, Any], args: dict[str, A
     except ToolFailure as exc:
         raise InvalidDecision(f"edited action cannot be drafted: {exc.message}") from exc
     revision = int(proposal.get("revision") or 0) + 1
-    return {"args": clean, "reason_code": code, "message_type": draft.get("message_type"), "iso_xml": draft.get("xml"),
-            "revision": revision, "idempotency_key": idempotency_key(proposal["id"], kind.value, clean, revision)}
+    return {
+        "args": clean,
+        "reason_code": code,
+        "message_type": draft.get("message_type"),
+        "iso_xml": draft.get("xml"),
+        "revision": revision,
+        "idempotency_key": idempotency_key(proposal["id"], kind.value, clean, revision),
+    }
 
 
 async def apply_decisions(
-    store: AgentStore, port: PaymentPort, thread_id: str, decisions: list[Decision], approver: Principal,
-    *, actions_enabled: bool,
+    store: AgentStore,
+    port: PaymentPort,
+    thread_id: str,
+    decisions: list[Decision],
+    approver: Principal,
+    *,
+    actions_enabled: bool,
 ) -> list[dict[str, Any]]:
     """Check every decision, then apply them; returns the decision records (for the graph and the audit)."""
     check_role(approver)
     prepared: list[tuple[Decision, dict[str, Any], dict[str, Any]]] = []
     for decision in decisions:
         proposal = store.get_proposal(decision.proposal_id)
-        amount_eur = await amount_in_eur(port, proposal) if decision.action == "approve" and proposal else None
-        check_decision(decision, proposal, approver, thread_id, actions_enabled=actions_enabled, amount_eur=amount_eur)
+        amount_eur = (
+            await amount_in_eur(port, proposal) if decision.action == "approve" and proposal else None
+        )
+        check_decision(
+            decision, proposal, approver, thread_id, actions_enabled=actions_enabled, amount_eur=amount_eur
+        )
         assert proposal is not None
         if decision.action == "approve":
-            fields: dict[str, Any] = {"status": "approved", "decided_by": approver.username, "reason": decision.reason}
+            fields: dict[str, Any] = {
+                "status": "approved",
+                "decided_by": approver.username,
+                "reason": decision.reason,
+            }
         elif decision.action == "reject":
             fields = {"status": "rejected", "decided_by": approver.username, "reason": decision.reason}
         else:  # the editor becomes the requester: someone else must approve the edited version
-            fields = {**await _edited(port, proposal, decision.args or {}), "status": "edited",
-                      "requested_by": approver.username, "decided_by": None, "reason": decision.reason}
+            fields = {
+                **await _edited(port, proposal, decision.args or {}),
+                "status": "edited",
+                "requested_by": approver.username,
+                "decided_by": None,
+                "reason": decision.reason,
+            }
         prepared.append((decision, proposal, fields))
     records = []
     for decision, proposal, fields in prepared:
-        event = {"event": decision.action, "by": approver.username, "reason": decision.reason,
-                 "args": fields.get("args")}
+        event = {
+            "event": decision.action,
+            "by": approver.username,
+            "reason": decision.reason,
+            "args": fields.get("args"),
+        }
         if not store.transition(proposal["id"], expected=PENDING_STATUSES, history_event=event, **fields):
             raise ProposalNotPending(f"proposal {proposal['id']} was decided by someone else meanwhile")
-        records.append({"proposal_id": proposal["id"], "action": decision.action, "by": approver.username,
-                        "role": approver.role, "reason": decision.reason, "args": fields.get("args"),
-                        "previous_args": proposal["args"] if decision.action == "edit" else None})
+        records.append(
+            {
+                "proposal_id": proposal["id"],
+                "action": decision.action,
+                "by": approver.username,
+                "role": approver.role,
+                "reason": decision.reason,
+                "args": fields.get("args"),
+                "previous_args": proposal["args"] if decision.action == "edit" else None,
+            }
+        )
     return records

@@ -5,8 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 EVENT_TYPES = (
-    "intake", "plan", "tool_call", "tool_result", "retrieval", "llm_call", "token", "answer",
-    "proposals", "approval", "execution", "error", "turn",
+    "intake",
+    "plan",
+    "tool_call",
+    "tool_result",
+    "retrieval",
+    "llm_call",
+    "token",
+    "answer",
+    "proposals",
+    "approval",
+    "execution",
+    "error",
+    "turn",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.domain import E2E_ID_RE, PAYMENT_ID_RE, UETR_RE
+from core.domain import E2E_ID_RE, PAYMENT_ID_RE, UETR_RE
 
 
 def pick(data: Any, *keys: str) -> Any:
@@ -36,7 +36,11 @@ def payment_id_of(payment: dict[str, Any]) -> str | None:
 
 def payment_keys(payment: dict[str, Any]) -> set[str]:
     """Every reference that identifies this payment."""
-    keys = {str(pick(payment, k)) for k in ("payment_id", "id", "uetr", "end_to_end_id", "e2e_id") if pick(payment, k)}
+    keys = {
+        str(pick(payment, k))
+        for k in ("payment_id", "id", "uetr", "end_to_end_id", "e2e_id")
+        if pick(payment, k)
+    }
     return {key.lower() if UETR_RE.fullmatch(key) else key for key in keys}
 
 
@@ -66,15 +70,29 @@ def tracker_summary(data: Any) -> dict[str, Any]:
     summary = pick(data, "summary") or {}
     events = [e for e in (pick(data, "hops", "events", "tracker_events") or []) if isinstance(e, dict)]
     last = events[-1] if events else {}
-    status = pick(summary, "current_status") or pick(data, "transaction_status", "status") or pick(last, "status")
-    reason = pick(summary, "status_reason") or pick(data, "status_reason") or pick(last, "status_reason", "reason")
+    status = (
+        pick(summary, "current_status") or pick(data, "transaction_status", "status") or pick(last, "status")
+    )
+    reason = (
+        pick(summary, "status_reason") or pick(data, "status_reason") or pick(last, "status_reason", "reason")
+    )
     agent = pick(summary, "stopped_at_bic", "last_agent_bic") or pick(last, "agent_bic", "bic")
     charged = [pick(e, "agent_bic", "bic") for e in events if pick(e, "charges_amount")]
-    return {"status": status, "reason": reason, "agent_bic": agent, "hops": len(events), "charged_by": charged}
+    return {
+        "status": status,
+        "reason": reason,
+        "agent_bic": agent,
+        "hops": len(events),
+        "charged_by": charged,
+    }
 
 
 def new_references(data: Any, known: set[str]) -> list[str]:
     """Payment references mentioned in a tool result that are not known yet (drives a second round)."""
     text = str(data)
-    found = [*PAYMENT_ID_RE.findall(text), *[m.lower() for m in UETR_RE.findall(text)], *E2E_ID_RE.findall(text)]
+    found = [
+        *PAYMENT_ID_RE.findall(text),
+        *[m.lower() for m in UETR_RE.findall(text)],
+        *E2E_ID_RE.findall(text),
+    ]
     return [ref for ref in dict.fromkeys(found) if ref not in known]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.facts import duplicate_candidates, ok_items, payment_id_of, payment_of, pick, tracker_summary
-from tools.domain import ActionKind, CaseType
+from core.domain import ActionKind, CaseType
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ def _mentions(evidence: list[dict[str, Any]], tool: str, *needles: str) -> list[
     return [i["id"] for i in ok_items(evidence, tool) if any(n in str(i.get("data")) for n in needles)]
 
 
-def _investigation(code: str, statuses: tuple[str, ...], reasons: tuple[str, ...] | None,
-                   reason_code: str | None = None) -> Rule:
+def _investigation(
+    code: str, statuses: tuple[str, ...], reasons: tuple[str, ...] | None, reason_code: str | None = None
+) -> Rule:
     """camt.110 of type ``code`` to the agent holding the payment when the tracker matches."""
 
     def rule(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
@@ -116,7 +117,9 @@ def _recall(default: str, *, needs_duplicate: bool = False) -> Rule:
         if code == "DUPL":
             target = _later_of_pair(target, payment, evidence)
         args = {"reference": target, "reason_code": code}
-        return [Candidate(ActionKind.RECALL, args, code, _payment_ev(evidence) + ids + extra, f"recall {code}")]
+        return [
+            Candidate(ActionKind.RECALL, args, code, _payment_ev(evidence) + ids + extra, f"recall {code}")
+        ]
 
     return rule
 
@@ -140,8 +143,15 @@ def _return_funds(target: str, evidence: list[dict[str, Any]]) -> list[Candidate
         code = "FOCR" if ids else None
     if code is None:
         return []
-    return [Candidate(ActionKind.RETURN_FUNDS, {"reference": target, "reason_code": code}, code,
-                      _payment_ev(evidence) + ids, f"return of funds {code}")]
+    return [
+        Candidate(
+            ActionKind.RETURN_FUNDS,
+            {"reference": target, "reason_code": code},
+            code,
+            _payment_ev(evidence) + ids,
+            f"return of funds {code}",
+        )
+    ]
 
 
 def _wrong_beneficiary(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
@@ -157,10 +167,21 @@ def _compliance_hold(target: str, evidence: list[dict[str, Any]]) -> list[Candid
         return []
     sanctions = _mentions(evidence, "get_screening", "SANC", "OFAC", "sanction", "SDN")
     sub_type = "SANC" if sanctions else "AMLI"
-    args = {"reference": target, "reason_code": "RQDO", "sub_type": sub_type,
-            "questions": "Please tell us which documents or information you need to release this payment."}
-    return [Candidate(ActionKind.REQUEST_INFO, args, sub_type, _payment_ev(evidence) + ids + sanctions,
-                      f"held ACSP/G003 at {tracker.get('agent_bic')}: request for information ({sub_type})")]
+    args = {
+        "reference": target,
+        "reason_code": "RQDO",
+        "sub_type": sub_type,
+        "questions": "Please tell us which documents or information you need to release this payment.",
+    }
+    return [
+        Candidate(
+            ActionKind.REQUEST_INFO,
+            args,
+            sub_type,
+            _payment_ev(evidence) + ids + sanctions,
+            f"held ACSP/G003 at {tracker.get('agent_bic')}: request for information ({sub_type})",
+        )
+    ]
 
 
 def _charges(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
@@ -168,10 +189,21 @@ def _charges(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
     tracker, ids = _tracker(evidence)
     if pick(payment or {}, "charge_bearer") != "DEBT" or not tracker.get("charged_by"):
         return []
-    args = {"reference": target, "investigation_type": "RQCH", "reason_code": "CHBE",
-            "responder_bic": tracker["charged_by"][-1]}
-    return [Candidate(ActionKind.INVESTIGATION, args, "RQCH", _payment_ev(evidence) + ids,
-                      f"charge bearer OUR but {tracker['charged_by'][-1]} deducted charges")]
+    args = {
+        "reference": target,
+        "investigation_type": "RQCH",
+        "reason_code": "CHBE",
+        "responder_bic": tracker["charged_by"][-1],
+    }
+    return [
+        Candidate(
+            ActionKind.INVESTIGATION,
+            args,
+            "RQCH",
+            _payment_ev(evidence) + ids,
+            f"charge bearer OUR but {tracker['charged_by'][-1]} deducted charges",
+        )
+    ]
 
 
 def _value_date(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
@@ -183,7 +215,15 @@ def _value_date(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
     if not owed:
         return []
     args = {"reference": target, "investigation_type": "RQVA", "reason_code": "VADA"}
-    return [Candidate(ActionKind.INVESTIGATION, args, "RQVA", _payment_ev(evidence) + ids, "value date compensation owed")]
+    return [
+        Candidate(
+            ActionKind.INVESTIGATION,
+            args,
+            "RQVA",
+            _payment_ev(evidence) + ids,
+            "value date compensation owed",
+        )
+    ]
 
 
 _READS = ("get_payment", "get_tracker")
@@ -191,32 +231,94 @@ _READS = ("get_payment", "get_tracker")
 PLAYBOOKS: dict[CaseType, Playbook] = {
     pb.case_type: pb
     for pb in (
-        Playbook(CaseType.CLAIM_NON_RECEIPT, (*_READS, "get_cases"), "claim non-receipt beneficiary not credited",
-                 {ActionKind.INVESTIGATION: ("CCNR", "CONR")}, _claim),
-        Playbook(CaseType.STATUS_CHASER, _READS, "status enquiry where is the payment tracker",
-                 {ActionKind.INVESTIGATION: ("CCNR",)}, _investigation("CCNR", ("ACSP",), ("G001", "G002"))),
-        Playbook(CaseType.MISSING_COVER, _READS, "missing cover funds G004",
-                 {ActionKind.INVESTIGATION: ("CONR",)}, _investigation("CONR", ("ACSP",), ("G004",))),
-        Playbook(CaseType.CANCELLATION_RECALL, (*_READS, "find_duplicates", "get_cases"),
-                 "cancellation recall request camt.056",
-                 {ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA")}, _recall("CUST")),
-        Playbook(CaseType.DUPLICATE, ("get_payment", "find_duplicates", "get_cases"), "duplicate payment recall DUPL",
-                 {ActionKind.RECALL: ("DUPL",)}, _recall("DUPL", needs_duplicate=True)),
-        Playbook(CaseType.FRAUD_RECALL, (*_READS, "get_risk_signals"), "fraud recall APP scam reimbursement",
-                 {ActionKind.RECALL: ("FRAD", "UAPA")}, _recall("FRAD")),
-        Playbook(CaseType.WRONG_BENEFICIARY, _READS, "wrong beneficiary misdirected payment recall",
-                 {ActionKind.RECALL: ("AC03", "CUST")}, _wrong_beneficiary, derived_reads=("verify_payee",)),
-        Playbook(CaseType.RETURN_OF_FUNDS, ("get_payment", "get_cases"), "return of funds pacs.004",
-                 {ActionKind.RETURN_FUNDS: ("AC04", "AC06", "FOCR")}, _return_funds, derived_reads=("get_account",)),
+        Playbook(
+            CaseType.CLAIM_NON_RECEIPT,
+            (*_READS, "get_cases"),
+            "claim non-receipt beneficiary not credited",
+            {ActionKind.INVESTIGATION: ("CCNR", "CONR")},
+            _claim,
+        ),
+        Playbook(
+            CaseType.STATUS_CHASER,
+            _READS,
+            "status enquiry where is the payment tracker",
+            {ActionKind.INVESTIGATION: ("CCNR",)},
+            _investigation("CCNR", ("ACSP",), ("G001", "G002")),
+        ),
+        Playbook(
+            CaseType.MISSING_COVER,
+            _READS,
+            "missing cover funds G004",
+            {ActionKind.INVESTIGATION: ("CONR",)},
+            _investigation("CONR", ("ACSP",), ("G004",)),
+        ),
+        Playbook(
+            CaseType.CANCELLATION_RECALL,
+            (*_READS, "find_duplicates", "get_cases"),
+            "cancellation recall request camt.056",
+            {ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA")},
+            _recall("CUST"),
+        ),
+        Playbook(
+            CaseType.DUPLICATE,
+            ("get_payment", "find_duplicates", "get_cases"),
+            "duplicate payment recall DUPL",
+            {ActionKind.RECALL: ("DUPL",)},
+            _recall("DUPL", needs_duplicate=True),
+        ),
+        Playbook(
+            CaseType.FRAUD_RECALL,
+            (*_READS, "get_risk_signals"),
+            "fraud recall APP scam reimbursement",
+            {ActionKind.RECALL: ("FRAD", "UAPA")},
+            _recall("FRAD"),
+        ),
+        Playbook(
+            CaseType.WRONG_BENEFICIARY,
+            _READS,
+            "wrong beneficiary misdirected payment recall",
+            {ActionKind.RECALL: ("AC03", "CUST")},
+            _wrong_beneficiary,
+            derived_reads=("verify_payee",),
+        ),
+        Playbook(
+            CaseType.RETURN_OF_FUNDS,
+            ("get_payment", "get_cases"),
+            "return of funds pacs.004",
+            {ActionKind.RETURN_FUNDS: ("AC04", "AC06", "FOCR")},
+            _return_funds,
+            derived_reads=("get_account",),
+        ),
         Playbook(CaseType.AMENDMENT, _READS, "amendment modify payment details", {}),
-        Playbook(CaseType.UNABLE_TO_APPLY, _READS, "unable to apply missing creditor details",
-                 {ActionKind.INVESTIGATION: ("UTAP",)}, _investigation("UTAP", ("ACSP",), ("G002",)),
-                 derived_reads=("get_account",)),
-        Playbook(CaseType.CHARGES, _READS, "charges query deducted fees", {ActionKind.INVESTIGATION: ("RQCH",)}, _charges),
-        Playbook(CaseType.VALUE_DATE, ("get_payment",), "value date compensation interest cut-off",
-                 {ActionKind.INVESTIGATION: ("RQVA",)}, _value_date),
-        Playbook(CaseType.COMPLIANCE_HOLD, (*_READS, "get_screening"), "compliance hold request for information",
-                 {ActionKind.REQUEST_INFO: ("SANC", "AMLI")}, _compliance_hold),
+        Playbook(
+            CaseType.UNABLE_TO_APPLY,
+            _READS,
+            "unable to apply missing creditor details",
+            {ActionKind.INVESTIGATION: ("UTAP",)},
+            _investigation("UTAP", ("ACSP",), ("G002",)),
+            derived_reads=("get_account",),
+        ),
+        Playbook(
+            CaseType.CHARGES,
+            _READS,
+            "charges query deducted fees",
+            {ActionKind.INVESTIGATION: ("RQCH",)},
+            _charges,
+        ),
+        Playbook(
+            CaseType.VALUE_DATE,
+            ("get_payment",),
+            "value date compensation interest cut-off",
+            {ActionKind.INVESTIGATION: ("RQVA",)},
+            _value_date,
+        ),
+        Playbook(
+            CaseType.COMPLIANCE_HOLD,
+            (*_READS, "get_screening"),
+            "compliance hold request for information",
+            {ActionKind.REQUEST_INFO: ("SANC", "AMLI")},
+            _compliance_hold,
+        ),
         Playbook(CaseType.GENERAL, (), "", {}),
     )
 }
@@ -231,7 +333,9 @@ def playbook_for(case_type: str | CaseType) -> Playbook:
         return PLAYBOOKS[CaseType.GENERAL]
 
 
-def missing_checks(playbook: Playbook, target: str, evidence: list[dict[str, Any]], available: tuple[str, ...]) -> list[str]:
+def missing_checks(
+    playbook: Playbook, target: str, evidence: list[dict[str, Any]], available: tuple[str, ...]
+) -> list[str]:
     """Mandatory reads of ``target`` that did not succeed (the playbook blocks proposals until none are missing)."""
     missing = []
     for tool in playbook.mandatory_reads:
@@ -252,4 +356,12 @@ def derived_args(tool: str, payment: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-__all__ = ["PLAYBOOKS", "Candidate", "Playbook", "derived_args", "missing_checks", "payment_id_of", "playbook_for"]
+__all__ = [
+    "PLAYBOOKS",
+    "Candidate",
+    "Playbook",
+    "derived_args",
+    "missing_checks",
+    "payment_id_of",
+    "playbook_for",
+]

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 # The read tools of docs/architecture.md, used when tools.registry is not importable.
 CONTRACT_READ_TOOL_NAMES: tuple[str, ...] = (
-    "get_payment", "search_payments", "get_tracker", "get_screening", "get_account", "verify_payee",
-    "find_duplicates", "get_cases", "get_calendar", "get_fx_rate", "compute_compensation", "get_risk_signals",
+    "get_payment",
+    "search_payments",
+    "get_tracker",
+    "get_screening",
+    "get_account",
+    "verify_payee",
+    "find_duplicates",
+    "get_cases",
+    "get_calendar",
+    "get_fx_rate",
+    "compute_compensation",
+    "get_risk_signals",
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 ProposalStatus = Literal["proposed", "submitted", "approved", "edited", "rejected", "executed", "failed"]
 PENDING_STATUSES: tuple[str, ...] = ("submitted", "edited")

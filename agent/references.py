@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tools.domain import (
+from core.domain import (
     BIC_PATTERN,
     CASE_ID_RE,
     E2E_ID_RE,

@@ -56,8 +56,14 @@ class TurnResult(BaseModel):
     latency_ms: float | None = None
 
 
-def result_from_state(values: dict[str, Any], *, status: str, proposals: list[dict[str, Any]],
-                      prompt_versions: dict[str, str], latency_ms: float | None) -> TurnResult:
+def result_from_state(
+    values: dict[str, Any],
+    *,
+    status: str,
+    proposals: list[dict[str, Any]],
+    prompt_versions: dict[str, str],
+    latency_ms: float | None,
+) -> TurnResult:
     """Build the TurnResult from a checkpointed state and the proposals store rows of the turn."""
     evidence = [e for e in values.get("evidence") or [] if e.get("tool") != "retrieval"]
     return TurnResult(
@@ -71,10 +77,22 @@ def result_from_state(values: dict[str, Any], *, status: str, proposals: list[di
         citations=values.get("citations") or [],
         invalid_citations=values.get("invalid_citations", 0),
         plan=values.get("plan") or {},
-        tool_calls=[ToolCall(id=e["id"], name=e["tool"], args=e.get("args") or {}, ok=bool(e.get("ok")),
-                             summary=e.get("summary", ""), error=e.get("error")) for e in evidence],
-        retrieved=[RetrievedSection(**{k: h.get(k) for k in RetrievedSection.model_fields if k in h})
-                   for h in values.get("hits") or [] if h.get("chunk_id") and h.get("citation")],
+        tool_calls=[
+            ToolCall(
+                id=e["id"],
+                name=e["tool"],
+                args=e.get("args") or {},
+                ok=bool(e.get("ok")),
+                summary=e.get("summary", ""),
+                error=e.get("error"),
+            )
+            for e in evidence
+        ],
+        retrieved=[
+            RetrievedSection(**{k: h.get(k) for k in RetrievedSection.model_fields if k in h})
+            for h in values.get("hits") or []
+            if h.get("chunk_id") and h.get("citation")
+        ],
         proposals=proposals,
         blocked=values.get("blocked") or [],
         decisions=values.get("decisions") or [],

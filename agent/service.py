@@ -28,17 +28,35 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
-from app.settings import Settings
+from core.settings import Settings
 
-_PROPOSAL_FIELDS = ("id", "status", "args", "reason_code", "message_type", "iso_xml", "requested_by",
-                    "decided_by", "reason", "idempotency_key", "result")
+_PROPOSAL_FIELDS = (
+    "id",
+    "status",
+    "args",
+    "reason_code",
+    "message_type",
+    "iso_xml",
+    "requested_by",
+    "decided_by",
+    "reason",
+    "idempotency_key",
+    "result",
+)
 
 
 class AgentService:
     """Runs turns, submissions and decisions on checkpointed threads; keeps no state another worker needs."""
 
-    def __init__(self, settings: Settings, chat_model: Any = None, systems: Any = None, retriever: Any = None,
-                 audit: Any = None, config: AgentConfig | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        chat_model: Any = None,
+        systems: Any = None,
+        retriever: Any = None,
+        audit: Any = None,
+        config: AgentConfig | None = None,
+    ) -> None:
         self.settings = settings
         self.config = config or AgentConfig(max_iterations=settings.max_plan_iterations)
         self.deps = Dependencies(settings, chat_model=chat_model, systems=systems, retriever=retriever)
@@ -71,23 +89,41 @@ class AgentService:
 
     def _context(self) -> AgentContext:
         provider, model = self.deps.model_identity()
-        port, retriever = self.deps.port(), self.deps.retriever()  # data and index first: the model is slow to start
-        llm_on = self.deps.llm_enabled()  # read once per run; the actions switch is re-read right before a write
-        return AgentContext(chat_model=self.deps.chat_model() if llm_on else None, port=port, retriever=retriever,
-                            store=self.store, config=self.config, provider=provider, model_name=model,
-                            actions_enabled=self.deps.actions_enabled, llm_enabled=lambda: llm_on)
+        port, retriever = (
+            self.deps.port(),
+            self.deps.retriever(),
+        )  # data and index first: the model is slow to start
+        llm_on = (
+            self.deps.llm_enabled()
+        )  # read once per run; the actions switch is re-read right before a write
+        return AgentContext(
+            chat_model=self.deps.chat_model() if llm_on else None,
+            port=port,
+            retriever=retriever,
+            store=self.store,
+            config=self.config,
+            provider=provider,
+            model_name=model,
+            actions_enabled=self.deps.actions_enabled,
+            llm_enabled=lambda: llm_on,
+        )
 
     @staticmethod
     def _cfg(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
-    async def _run(self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
-                   ) -> AsyncIterator[dict[str, Any]]:
+    async def _run(
+        self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
+    ) -> AsyncIterator[dict[str, Any]]:
         graph, ctx = await self._ready(), self._context()
         try:
-            async for mode, chunk in graph.astream(graph_input, self._cfg(thread_id), context=ctx,
-                                                   stream_mode=["custom", "updates"],
-                                                   durability=durability):
+            async for mode, chunk in graph.astream(
+                graph_input,
+                self._cfg(thread_id),
+                context=ctx,
+                stream_mode=["custom", "updates"],
+                durability=durability,
+            ):
                 if mode == "custom":
                     event = chunk
                 elif "__interrupt__" in chunk:
@@ -100,7 +136,10 @@ class AgentService:
         except AgentError:
             raise
         except Exception as exc:  # surface as a typed event; the caller gets a clear error, never a trace
-            event = {"type": "error", "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]}}
+            event = {
+                "type": "error",
+                "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]},
+            }
             self.audit.record(event, actor=actor, thread_id=thread_id)
             yield event
             raise TurnFailed(event["data"]["message"]) from exc
@@ -112,15 +151,25 @@ class AgentService:
             raise ThreadNotFound(f"no conversation {thread_id}")
         status = "awaiting_approval" if snapshot.interrupts else values.get("status", "answered")
         proposals = self.store.list_proposals(thread_id=thread_id, turn=values.get("turn"))
-        result = result_from_state(values, status=status, proposals=proposals,
-                                   prompt_versions=dict(self.config.prompt_versions),
-                                   latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None)
-        self.store.save_turn(thread_id=thread_id, turn=result.turn, user=result.user, message=values.get("message", ""),
-                             result=result.model_dump(mode="json"))
+        result = result_from_state(
+            values,
+            status=status,
+            proposals=proposals,
+            prompt_versions=dict(self.config.prompt_versions),
+            latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None,
+        )
+        self.store.save_turn(
+            thread_id=thread_id,
+            turn=result.turn,
+            user=result.user,
+            message=values.get("message", ""),
+            result=result.model_dump(mode="json"),
+        )
         return result
 
-    async def stream(self, message: str, thread_id: str | None = None, user: str = "analyst1"
-                     ) -> AsyncIterator[dict[str, Any]]:
+    async def stream(
+        self, message: str, thread_id: str | None = None, user: str = "analyst1"
+    ) -> AsyncIterator[dict[str, Any]]:
         """One turn as events (intake, plan, tool_call, …, token, answer, proposals, approval); the last is ``turn``."""
         started = time.perf_counter()
         message = check_message(message)
@@ -133,19 +182,31 @@ class AgentService:
         if snapshot.interrupts or snapshot.next:
             self._supersede(thread_id)  # approved-but-unexecuted work also blocks a new turn (resume() first)
         turn = int((snapshot.values or {}).get("turn") or 0) + 1
-        self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80], case_type=None,
-                                      references={})
-        self.audit.record({"type": "user_message", "data": {"text": message, "turn": turn}}, actor=user,
-                          thread_id=thread_id)
-        graph_input = {"messages": [HumanMessage(content=message)], "message": message, "user": user,
-                       "thread_id": thread_id, "turn": turn}
+        self.store.touch_conversation(
+            thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
+        )
+        self.audit.record(
+            {"type": "user_message", "data": {"text": message, "turn": turn}}, actor=user, thread_id=thread_id
+        )
+        graph_input = {
+            "messages": [HumanMessage(content=message)],
+            "message": message,
+            "user": user,
+            "thread_id": thread_id,
+            "turn": turn,
+        }
         # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
         # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
         async for event in self._run(graph_input, thread_id, user, durability="exit"):
             yield event
         result = await self._result(thread_id, started)
-        self.store.touch_conversation(thread_id=thread_id, owner=user, title=message[:80],
-                                      case_type=result.case_type, references=result.references)
+        self.store.touch_conversation(
+            thread_id=thread_id,
+            owner=user,
+            title=message[:80],
+            case_type=result.case_type,
+            references=result.references,
+        )
         yield {"type": "turn", "data": result.model_dump(mode="json")}
 
     def _supersede(self, thread_id: str) -> None:
@@ -155,8 +216,14 @@ class AgentService:
             raise ThreadAwaitingApproval(f"thread {thread_id} has proposals awaiting a supervisor's decision")
         for row in rows:
             if row["status"] == "proposed":
-                self.store.transition(row["id"], expected=("proposed",), status="rejected", decided_by="system",
-                                      reason="superseded by a new question", history_event={"event": "superseded"})
+                self.store.transition(
+                    row["id"],
+                    expected=("proposed",),
+                    status="rejected",
+                    decided_by="system",
+                    reason="superseded by a new question",
+                    history_event={"event": "superseded"},
+                )
 
     async def ask(self, message: str, thread_id: str | None = None, user: str = "analyst1") -> TurnResult:
         """One turn; returns its TurnResult."""
@@ -174,22 +241,39 @@ class AgentService:
         for row in rows:
             if row["requested_by"] != user:
                 raise NotAuthorised(f"only {row['requested_by']} can submit proposal {row['id']}")
-            if self.store.transition(row["id"], expected=("proposed",), status="submitted",
-                                     history_event={"event": "submitted", "by": user}):
+            if self.store.transition(
+                row["id"],
+                expected=("proposed",),
+                status="submitted",
+                history_event={"event": "submitted", "by": user},
+            ):
                 submitted.append(self.store.get_proposal(row["id"]) or row)
-        self.audit.record({"type": "submission", "data": {"proposal_ids": [r["id"] for r in submitted]}},
-                          actor=user, thread_id=thread_id)
+        self.audit.record(
+            {"type": "submission", "data": {"proposal_ids": [r["id"] for r in submitted]}},
+            actor=user,
+            thread_id=thread_id,
+        )
         return submitted
 
-    async def decide(self, thread_id: str, decisions: list[Any], approver: Principal | dict[str, Any]) -> TurnResult:
+    async def decide(
+        self, thread_id: str, decisions: list[Any], approver: Principal | dict[str, Any]
+    ) -> TurnResult:
         """Approve / edit / reject proposals; the graph resumes once every proposal of the batch is decided."""
         started = time.perf_counter()
         approver = approver if isinstance(approver, Principal) else Principal.model_validate(approver)
         await self._ready()
-        records = await apply_decisions(self.store, self.deps.port(), thread_id, parse_decisions(decisions), approver,
-                                        actions_enabled=self.deps.actions_enabled())
+        records = await apply_decisions(
+            self.store,
+            self.deps.port(),
+            thread_id,
+            parse_decisions(decisions),
+            approver,
+            actions_enabled=self.deps.actions_enabled(),
+        )
         for record in records:
-            self.audit.record({"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id)
+            self.audit.record(
+                {"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id
+            )
         fault_point("after_decision")
         async for _ in self.resume(thread_id, actor=approver.username):
             pass
@@ -204,8 +288,10 @@ class AgentService:
             rows = [r for r in rows if r["status"] != "rejected" or r["decided_by"] != "system"]
             if not rows or any(r["status"] not in FINAL_STATUSES for r in rows):
                 return
-            value = {"proposals": [{k: r.get(k) for k in _PROPOSAL_FIELDS} for r in rows],
-                     "decisions": [h for r in rows for h in (r.get("history") or [])]}
+            value = {
+                "proposals": [{k: r.get(k) for k in _PROPOSAL_FIELDS} for r in rows],
+                "decisions": [h for r in rows for h in (r.get("history") or [])],
+            }
             graph_input: Any = Command(resume=value)
         elif snapshot.next:
             graph_input = None  # a crash interrupted a node: run it again from its checkpoint
@@ -227,5 +313,8 @@ class AgentService:
         conversation = self.store.get_conversation(thread_id)
         if conversation is None:
             raise ThreadNotFound(f"no conversation {thread_id}")
-        return {"conversation": conversation, "turns": self.store.list_turns(thread_id),
-                "proposals": self.store.list_proposals(thread_id=thread_id)}
+        return {
+            "conversation": conversation,
+            "turns": self.store.list_turns(thread_id),
+            "proposals": self.store.list_proposals(thread_id=thread_id),
+        }

@@ -6,7 +6,7 @@ from typing import Any
 
 from agent.errors import AgentError, ServiceNotReady
 from agent.ports import PaymentPort, as_payment_port
-from app.settings import Settings
+from core.settings import Settings
 
 MAX_MESSAGE_CHARS = 4000
 # Streamed tokens are not audited one by one: the answer event carries the whole text.
@@ -40,7 +40,7 @@ class Dependencies:
         self._owns_port = systems is None
         self._retriever = retriever
         self._retriever_injected = retriever is not None
-        from app.db import get_engine
+        from core.db import get_engine
 
         self.app_engine = get_engine(settings.app_db_url)
 
@@ -57,8 +57,8 @@ class Dependencies:
         return self._port
 
     def _check_seeded(self) -> None:
-        from tools.sandbox.generator import read_seed_info
-        from tools.sandbox.schema import get_payments_engine
+        from sandbox.generator import read_seed_info
+        from sandbox.schema import get_payments_engine
 
         try:
             seeded = read_seed_info(get_payments_engine(self.settings.payments_db_url)) is not None
@@ -97,7 +97,7 @@ class Dependencies:
 
     def _controls(self) -> Any:
         try:
-            from app.controls import read_controls
+            from core.controls import read_controls
         except ImportError:  # the web app area is optional for the CLI and the evals
             return None
         return read_controls(self.app_engine)
@@ -127,5 +127,7 @@ class AuditSink:
             return
         payload = dict(event["data"])
         if event["type"] == "approval":
-            payload["proposals"] = [{k: v for k, v in p.items() if k != "iso_xml"} for p in payload.get("proposals", [])]
+            payload["proposals"] = [
+                {k: v for k, v in p.items() if k != "iso_xml"} for p in payload.get("proposals", [])
+            ]
         self.audit.append(f"agent.{event['type']}", actor=actor, conversation_id=thread_id, payload=payload)

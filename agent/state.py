@@ -11,16 +11,26 @@ from langgraph.graph.message import add_messages
 class AgentState(TypedDict, total=False):
     """Everything the agent knows about a thread; per-turn fields are reset by intake."""
 
-    messages: Annotated[list[AnyMessage], add_messages]  # the conversation as the analyst sees it (restored text)
+    messages: Annotated[
+        list[AnyMessage], add_messages
+    ]  # the conversation as the analyst sees it (restored text)
     thread_id: str  # the conversation id (also the checkpointer thread)
     user: str  # username of the analyst who asked this turn (the proposals' requester)
     turn: int  # 1-based turn counter
     message: str  # this turn's user message
-    case_type: str  # tools.domain.CaseType value from intake
-    references: dict[str, list[str]]  # extracted ids: payment_refs, uetrs, payment_ids, e2e_ids, case_ids, ibans, bics, amounts, dates
-    plan: dict[str, Any]  # {"steps": [{"tool", "args", "source"}], "queries": [...], "source": "llm"|"playbook"}
-    evidence: list[dict[str, Any]]  # {"id": "E1", "tool", "args", "ok", "summary", "data"|"error"}; errors are evidence
-    hits: list[dict[str, Any]]  # retrieved SOP sections: {"chunk_id", "citation", "sop_id", "section", "version", "title", "text"}
+    case_type: str  # core.domain.CaseType value from intake
+    references: dict[
+        str, list[str]
+    ]  # extracted ids: payment_refs, uetrs, payment_ids, e2e_ids, case_ids, ibans, bics, amounts, dates
+    plan: dict[
+        str, Any
+    ]  # {"steps": [{"tool", "args", "source"}], "queries": [...], "source": "llm"|"playbook"}
+    evidence: list[
+        dict[str, Any]
+    ]  # {"id": "E1", "tool", "args", "ok", "summary", "data"|"error"}; errors are evidence
+    hits: list[
+        dict[str, Any]
+    ]  # retrieved SOP sections: {"chunk_id", "citation", "sop_id", "section", "version", "title", "text"}
     answer: str  # the reply shown to the analyst (pseudonyms restored)
     citations: list[str]  # valid citations kept in the answer ("SOP-012 §3", "E2")
     invalid_citations: int  # citations removed because they were not retrieved / not evidence ids

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from app.db import create_tables
+from core.db import create_tables
 
 metadata = MetaData()
 
@@ -100,18 +100,35 @@ class AgentStore:
         create_tables(engine, metadata)
 
     # conversations
-    def touch_conversation(self, *, thread_id: str, owner: str, title: str, case_type: str | None,
-                           references: dict[str, Any]) -> None:
+    def touch_conversation(
+        self, *, thread_id: str, owner: str, title: str, case_type: str | None, references: dict[str, Any]
+    ) -> None:
         now = _now()
         with self.engine.begin() as conn:
-            existing = conn.execute(select(conversations.c.turns).where(conversations.c.thread_id == thread_id)).first()
+            existing = conn.execute(
+                select(conversations.c.turns).where(conversations.c.thread_id == thread_id)
+            ).first()
             if existing is None:
-                conn.execute(insert(conversations).values(
-                    thread_id=thread_id, owner=owner, title=title[:200], case_type=case_type,
-                    references=references, turns=1, created_at=now, updated_at=now))
+                conn.execute(
+                    insert(conversations).values(
+                        thread_id=thread_id,
+                        owner=owner,
+                        title=title[:200],
+                        case_type=case_type,
+                        references=references,
+                        turns=1,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
             else:
-                conn.execute(update(conversations).where(conversations.c.thread_id == thread_id).values(
-                    case_type=case_type, references=references, turns=existing.turns + 1, updated_at=now))
+                conn.execute(
+                    update(conversations)
+                    .where(conversations.c.thread_id == thread_id)
+                    .values(
+                        case_type=case_type, references=references, turns=existing.turns + 1, updated_at=now
+                    )
+                )
 
     def get_conversation(self, thread_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -126,14 +143,28 @@ class AgentStore:
             return [_row(r) for r in conn.execute(stmt)]
 
     # turns (what the analyst saw, so any worker can show a thread without the checkpointer)
-    def save_turn(self, *, thread_id: str, turn: int, user: str, message: str, result: dict[str, Any] | None) -> None:
+    def save_turn(
+        self, *, thread_id: str, turn: int, user: str, message: str, result: dict[str, Any] | None
+    ) -> None:
         now = _now()
         with self.engine.begin() as conn:
-            done = conn.execute(update(turns).where(turns.c.thread_id == thread_id, turns.c.turn == turn)
-                                .values(result=result, updated_at=now))
+            done = conn.execute(
+                update(turns)
+                .where(turns.c.thread_id == thread_id, turns.c.turn == turn)
+                .values(result=result, updated_at=now)
+            )
             if done.rowcount == 0:
-                conn.execute(insert(turns).values(thread_id=thread_id, turn=turn, user=user, message=message,
-                                                  result=result, created_at=now, updated_at=now))
+                conn.execute(
+                    insert(turns).values(
+                        thread_id=thread_id,
+                        turn=turn,
+                        user=user,
+                        message=message,
+                        result=result,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
 
     def list_turns(self, thread_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -158,8 +189,13 @@ class AgentStore:
             row = conn.execute(select(proposals).where(proposals.c.id == proposal_id)).first()
         return _row(row) if row else None
 
-    def list_proposals(self, *, thread_id: str | None = None, statuses: tuple[str, ...] | None = None,
-                       turn: int | None = None) -> list[dict[str, Any]]:
+    def list_proposals(
+        self,
+        *,
+        thread_id: str | None = None,
+        statuses: tuple[str, ...] | None = None,
+        turn: int | None = None,
+    ) -> list[dict[str, Any]]:
         stmt = select(proposals).order_by(proposals.c.created_at, proposals.c.id)
         if thread_id:
             stmt = stmt.where(proposals.c.thread_id == thread_id)
@@ -170,8 +206,14 @@ class AgentStore:
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(stmt)]
 
-    def transition(self, proposal_id: str, *, expected: tuple[str, ...], history_event: dict[str, Any] | None = None,
-                   **fields: Any) -> bool:
+    def transition(
+        self,
+        proposal_id: str,
+        *,
+        expected: tuple[str, ...],
+        history_event: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> bool:
         """Set fields only if the status is still one of ``expected``; False when another worker won."""
         with self.engine.begin() as conn:
             row = conn.execute(select(proposals.c.history).where(proposals.c.id == proposal_id)).first()

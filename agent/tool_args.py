@@ -6,15 +6,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 TOOL_HINTS: dict[str, str] = {
-    "get_payment": "payment details and status", "search_payments": "find payments by amount/date",
-    "get_tracker": "gpi tracker hops and status reasons", "get_screening": "sanctions screening hits and holds",
-    "get_account": "account lookup", "verify_payee": "verification of payee",
-    "find_duplicates": "duplicate candidates", "get_cases": "open investigation cases",
-    "get_calendar": "cut-offs and value dates", "get_fx_rate": "FX rate",
-    "compute_compensation": "value-date interest compensation", "get_risk_signals": "fraud risk signals",
+    "get_payment": "payment details and status",
+    "search_payments": "find payments by amount/date",
+    "get_tracker": "gpi tracker hops and status reasons",
+    "get_screening": "sanctions screening hits and holds",
+    "get_account": "account lookup",
+    "verify_payee": "verification of payee",
+    "find_duplicates": "duplicate candidates",
+    "get_cases": "open investigation cases",
+    "get_calendar": "cut-offs and value dates",
+    "get_fx_rate": "FX rate",
+    "compute_compensation": "value-date interest compensation",
+    "get_risk_signals": "fraud risk signals",
 }
 
-_BY_REFERENCE = {"get_payment", "get_tracker", "get_screening", "find_duplicates", "get_cases", "get_risk_signals"}
+_BY_REFERENCE = {
+    "get_payment",
+    "get_tracker",
+    "get_screening",
+    "find_duplicates",
+    "get_cases",
+    "get_risk_signals",
+}
 
 
 def build_args(tool: str, reference: str | None, refs: dict[str, list[str]]) -> dict[str, Any] | None:

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select
 
-from app.db import create_tables
 from app.errors import ApiError
-from app.users import User, UserNotFound, UserStore
+from core.db import create_tables
+from core.users import User, UserNotFound, UserStore
 
 SESSION_COOKIE = "payinvest_session"
 CSRF_COOKIE = "payinvest_csrf"

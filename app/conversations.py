@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.db import create_tables
+from core.db import create_tables
 
 metadata = MetaData()
 

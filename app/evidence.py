@@ -10,8 +10,8 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-from app.audit import AuditLog, canonical_json, verify_chain_of
-from app.users import User
+from core.audit import AuditLog, canonical_json, verify_chain_of
+from core.users import User
 
 IBAN_RE = re.compile(r"\b([A-Z]{2})[0-9]{2}[A-Z0-9]{7,26}([A-Z0-9]{4})\b")
 LONG_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9-])[0-9]{8,}(?![0-9])")

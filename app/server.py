@@ -12,15 +12,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.audit import AuditLog
 from app.auth import SessionStore
-from app.controls import read_controls
 from app.conversations import ConversationStore
-from app.db import get_engine
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
-from app.settings import Settings
-from app.users import UserStore
+from core.audit import AuditLog
+from core.controls import read_controls
+from core.db import get_engine
+from core.settings import Settings
+from core.users import UserStore
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = structlog.get_logger("payinvest.app")
@@ -112,7 +112,7 @@ def create_app(
 
     if mount_sandbox:
         try:
-            from tools.sandbox.api import create_app as create_sandbox_app
+            from sandbox.api import create_app as create_sandbox_app
 
             app.mount("/payments-api", create_sandbox_app(settings))
         except Exception as exc:

@@ -23,8 +23,8 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from app.db import get_engine
-    from app.settings import get_settings
+    from core.db import get_engine
+    from core.settings import get_settings
 
     return get_engine(get_settings().app_db_url)
 
@@ -37,8 +37,8 @@ def serve(
     import uvicorn
 
     from app.server import create_app
-    from app.settings import get_settings
-    from app.users import DEMO_PASSWORD, UserStore
+    from core.settings import get_settings
+    from core.users import DEMO_PASSWORD, UserStore
 
     settings = get_settings()
     host = host or settings.host
@@ -57,7 +57,7 @@ def audit_verify(
     json_out: bool = typer.Option(False, "--json", help="Print the VerifyResult as JSON."),
 ) -> None:
     """Walk the whole hash chain; exit 1 and print the first broken link when it was tampered with."""
-    from app.audit import AuditLog
+    from core.audit import AuditLog
 
     result = AuditLog(_engine()).verify()
     if json_out:
@@ -78,9 +78,9 @@ def audit_export(
     unmask: bool = typer.Option(False, "--unmask", help="Unmasked personal data (compliance/admin only)."),
 ) -> None:
     """Write the evidence pack of one conversation (events.jsonl, manifest.json, transcript.md)."""
-    from app.audit import AuditLog
     from app.evidence import ExportRefused, build_evidence_pack
-    from app.users import User, UserNotFound, UserStore
+    from core.audit import AuditLog
+    from core.users import User, UserNotFound, UserStore
 
     engine = _engine()
     if as_user:
@@ -106,7 +106,7 @@ def audit_export(
 @users_app.command("list")
 def users_list(json_out: bool = typer.Option(False, "--json", help="Print users as a JSON list.")) -> None:
     """List users with role, approval limit and status."""
-    from app.users import UserStore
+    from core.users import UserStore
 
     users = UserStore(_engine()).list_users()
     if json_out:
@@ -126,8 +126,8 @@ def users_create(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
     """Create a user (password prompted, or read from stdin)."""
-    from app.audit import AuditLog
-    from app.users import UserError, UserStore
+    from core.audit import AuditLog
+    from core.users import UserError, UserStore
 
     password = (
         sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True)
@@ -144,8 +144,8 @@ def users_create(
 
 
 def _set_active(username: str, active: bool) -> None:
-    from app.audit import AuditLog
-    from app.users import UserError, UserStore
+    from core.audit import AuditLog
+    from core.users import UserError, UserStore
 
     engine = _engine()
     try:
@@ -173,7 +173,7 @@ def users_enable(username: str = typer.Argument(..., help="User to enable.")) ->
 @users_app.command("seed-demo")
 def users_seed_demo() -> None:
     """Create the demo users (password 'payinvest-demo'; local demo only)."""
-    from app.users import UserStore
+    from core.users import UserStore
 
     for u in UserStore(_engine()).ensure_demo_users():
         typer.echo(f"{u.username} ({u.role})")

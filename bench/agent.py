@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 
 BUDGET_OVERHEAD_P50_MS = 50.0
 
@@ -21,14 +21,14 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _questions() -> list[str]:
-    from tools.sandbox.scenarios import load_scenarios
+    from sandbox.scenarios import load_scenarios
 
     return [s.analyst_message for s in load_scenarios()]
 
 
 async def _pure_reads(systems: Any, retriever: Any, result: Any) -> float:
     """The same turn's tool calls and queries, run the same way (concurrently) without the graph."""
-    from tools.domain import ActionKind
+    from core.domain import ActionKind
     from tools.registry import call_read_tool, draft_action
 
     async def tool(call: Any) -> None:
@@ -44,8 +44,12 @@ async def _pure_reads(systems: Any, retriever: Any, result: Any) -> float:
         await draft_action(systems, ActionKind(proposal["kind"]), proposal["args"])
 
     started = time.perf_counter()
-    await asyncio.gather(*(tool(c) for c in result.tool_calls), *(query(q) for q in result.plan.get("queries", [])))
-    await asyncio.gather(*(draft(p) for p in result.proposals))  # drafting runs after the reads in the graph too
+    await asyncio.gather(
+        *(tool(c) for c in result.tool_calls), *(query(q) for q in result.plan.get("queries", []))
+    )
+    await asyncio.gather(
+        *(draft(p) for p in result.proposals)
+    )  # drafting runs after the reads in the graph too
     return (time.perf_counter() - started) * 1000
 
 
@@ -55,8 +59,11 @@ async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, 
     from retrieval.search import open_retriever
     from tools.registry import PaymentSystems
 
-    run_settings = Settings(data_dir=workdir, payments_database_url=settings.payments_db_url,
-                            payments_api_url=settings.payments_api_url)
+    run_settings = Settings(
+        data_dir=workdir,
+        payments_database_url=settings.payments_db_url,
+        payments_api_url=settings.payments_api_url,
+    )
     systems = PaymentSystems.from_settings(run_settings)
     retriever = open_retriever(settings)
     service = AgentService(run_settings, chat_model=BenchChatModel(), systems=systems, retriever=retriever)
@@ -83,8 +90,12 @@ async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, 
     overhead_cpu = [t - p for t, p in zip(turn_cpu, pure_cpu, strict=True)]
     return {
         "load_average_1m": round(load_before, 2),
-        "cpu_ms": {"turn_p50": _pct(turn_cpu, 0.5), "pure_p50": _pct(pure_cpu, 0.5),
-                   "overhead_p50": _pct(overhead_cpu, 0.5), "overhead_p95": _pct(overhead_cpu, 0.95)},
+        "cpu_ms": {
+            "turn_p50": _pct(turn_cpu, 0.5),
+            "pure_p50": _pct(pure_cpu, 0.5),
+            "overhead_p50": _pct(overhead_cpu, 0.5),
+            "overhead_p95": _pct(overhead_cpu, 0.95),
+        },
         "turns": turns,
         "turn_ms": {"p50": _pct(turn_ms, 0.5), "p95": _pct(turn_ms, 0.95)},
         "pure_tools_retrieval_ms": {"p50": _pct(pure_ms, 0.5), "p95": _pct(pure_ms, 0.95)},
@@ -92,7 +103,7 @@ async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, 
         "budget_overhead_p50_ms": BUDGET_OVERHEAD_P50_MS,
         "within_budget": _pct(overhead, 0.5) <= BUDGET_OVERHEAD_P50_MS,
         "note": "overhead = turn wall time - the same reads and drafts replayed right after (warm caches: "
-                "conservative); cpu_ms is process CPU time (all threads), less sensitive to other load",
+        "conservative); cpu_ms is process CPU time (all threads), less sensitive to other load",
     }
 
 
@@ -100,25 +111,34 @@ def _token_rates(calls: list[dict[str, Any]]) -> tuple[float | None, float | Non
     """Prompt and generation tokens per second by least squares over (prompt, completion) tokens → latency."""
     import numpy as np
 
-    rows = [(c["prompt_tokens"], c["completion_tokens"], c["latency_ms"] / 1000) for c in calls
-            if c.get("ok") and c.get("prompt_tokens")]
+    rows = [
+        (c["prompt_tokens"], c["completion_tokens"], c["latency_ms"] / 1000)
+        for c in calls
+        if c.get("ok") and c.get("prompt_tokens")
+    ]
     if len(rows) < 3:
         return None, None
     data = np.array(rows, dtype=float)
     coef, *_ = np.linalg.lstsq(data[:, :2], data[:, 2], rcond=None)
     per_prompt, per_completion = (float(c) for c in coef)
-    return (round(1 / per_prompt, 1) if per_prompt > 0 else None,
-            round(1 / per_completion, 1) if per_completion > 0 else None)
+    return (
+        round(1 / per_prompt, 1) if per_prompt > 0 else None,
+        round(1 / per_completion, 1) if per_completion > 0 else None,
+    )
 
 
 async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[str, Any]:
     from agent.service import AgentService
 
-    run_settings = settings.model_copy(update={"data_dir": workdir, "payments_database_url": settings.payments_db_url})
+    run_settings = settings.model_copy(
+        update={"data_dir": workdir, "payments_database_url": settings.payments_db_url}
+    )
     from agent.llm.factory import make_chat_model
     from retrieval.search import open_retriever
 
-    service = AgentService(run_settings, chat_model=make_chat_model(settings), retriever=open_retriever(settings))
+    service = AgentService(
+        run_settings, chat_model=make_chat_model(settings), retriever=open_retriever(settings)
+    )
     latencies: list[float] = []
     calls: list[dict[str, Any]] = []
     per_turn: list[dict[str, int]] = []
@@ -128,12 +148,20 @@ async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[s
             result = await service.ask(message)
             latencies.append(time.perf_counter() - started)
             calls.extend(result.llm_calls)
-            per_turn.append({"prompt": sum(c["prompt_tokens"] for c in result.llm_calls),
-                             "completion": sum(c["completion_tokens"] for c in result.llm_calls)})
+            per_turn.append(
+                {
+                    "prompt": sum(c["prompt_tokens"] for c in result.llm_calls),
+                    "completion": sum(c["completion_tokens"] for c in result.llm_calls),
+                }
+            )
     finally:
         await service.aclose()
     prompt_rate, gen_rate = _token_rates(calls)
-    floor = [t["prompt"] / prompt_rate + t["completion"] / gen_rate for t in per_turn] if prompt_rate and gen_rate else []
+    floor = (
+        [t["prompt"] / prompt_rate + t["completion"] / gen_rate for t in per_turn]
+        if prompt_rate and gen_rate
+        else []
+    )
     return {
         "questions": len(latencies),
         "turn_s": {"p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95)},
@@ -142,7 +170,9 @@ async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[s
         "prompt_tok_per_s": prompt_rate,
         "generation_tok_per_s": gen_rate,
         "floor_s_p50": _pct(floor, 0.5) if floor else None,
-        "ratio_to_floor_p50": round(_pct(latencies, 0.5) / _pct(floor, 0.5), 2) if floor and _pct(floor, 0.5) else None,
+        "ratio_to_floor_p50": round(_pct(latencies, 0.5) / _pct(floor, 0.5), 2)
+        if floor and _pct(floor, 0.5)
+        else None,
     }
 
 

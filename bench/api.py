@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from app.settings import Settings
+    from core.settings import Settings
 
 CONCURRENCY = 8
 WARMUP = 200
@@ -44,8 +44,8 @@ def bench_db_path(settings: Settings, payments: int) -> Path:
 
 def ensure_db(settings: Settings, payments: int) -> tuple[str, dict[str, Any]]:
     """Seed the benchmark database through the generator unless it already holds this size and seed."""
-    from tools.sandbox.generator import read_seed_info, seed_database
-    from tools.sandbox.schema import get_payments_engine
+    from sandbox.generator import read_seed_info, seed_database
+    from sandbox.schema import get_payments_engine
 
     url = f"sqlite:///{bench_db_path(settings, payments)}"
     engine = get_payments_engine(url)
@@ -60,7 +60,7 @@ def sample_references(url: str, count: int, seed: int) -> list[str]:
     """A reproducible mix of PAY- ids, UETRs and EndToEndIds of existing payments."""
     from sqlalchemy import text
 
-    from tools.sandbox.schema import get_payments_engine
+    from sandbox.schema import get_payments_engine
 
     engine = get_payments_engine(url)
     rng = random.Random(seed)
@@ -273,9 +273,9 @@ def _serve(kind: str, port: int) -> None:
     if kind == "bare":
         app = _bare_app()
     else:
-        from app.settings import Settings
-        from tools.sandbox.api import create_app
-        from tools.sandbox.schema import get_payments_engine
+        from core.settings import Settings
+        from sandbox.api import create_app
+        from sandbox.schema import get_payments_engine
 
         app = create_app(Settings(), engine=get_payments_engine(os.environ["PAYINVEST_BENCH_DB"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -7,7 +7,9 @@ from typing import Any
 
 import typer
 
-bench_app = typer.Typer(help="Benchmarks (ratios against baselines measured in the same run; medians).", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks (ratios against baselines measured in the same run; medians).", no_args_is_help=True
+)
 
 
 def _emit(result: dict[str, Any], as_json: bool) -> None:
@@ -42,8 +44,8 @@ def bench_retrieval(
     repeats: int = typer.Option(3, help="Timing passes over the query set (median reported)."),
 ) -> None:
     """Hybrid vs BM25-only vs dense-only: hit@1, hit@5, MRR, nDCG@5, latency, build throughput."""
-    from app.settings import get_settings
     from bench.retrieval import run
+    from core.settings import get_settings
 
     _emit(run(get_settings(), repeats=repeats), as_json)
 
@@ -55,8 +57,8 @@ def bench_api(
     requests: int = typer.Option(2000, help="Lookups per measured series."),
 ) -> None:
     """Payments API lookup latency and throughput against a bare FastAPI endpoint over loopback."""
-    from app.settings import get_settings
     from bench.api import run
+    from core.settings import get_settings
 
     _emit(run(get_settings(), payments=payments, requests=requests), as_json)
 
@@ -68,8 +70,8 @@ def bench_agent(
     turns: int = typer.Option(50, help="Scripted-model turns to time."),
 ) -> None:
     """Agent orchestration overhead (zero-latency scripted model) and embedded-model turn latency."""
-    from app.settings import get_settings
     from bench.agent import run
+    from core.settings import get_settings
 
     _emit(run(get_settings(), embedded=embedded, turns=turns), as_json)
 

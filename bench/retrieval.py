@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 
 MODES = ("hybrid", "bm25", "dense")
 

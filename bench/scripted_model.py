@@ -26,11 +26,14 @@ class BenchChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "bench-scripted"
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content="Scripted answer [E1]."))])
 
-    def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-                ) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> Iterator[ChatGenerationChunk]:
         for piece in ("Scripted ", "answer ", "[E1]."):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
@@ -39,7 +42,9 @@ class BenchChatModel(BaseChatModel):
             text = _user_text(messages)
             if schema.__name__ == "CaseClassification":
                 message = text.split("Message:", 1)[-1].split("\n", 1)[0]
-                data: dict[str, Any] = {"case_type": keyword_case_type(message, extract_references(message)).value}
+                data: dict[str, Any] = {
+                    "case_type": keyword_case_type(message, extract_references(message)).value
+                }
             else:
                 data = {"steps": [], "queries": ["payment investigation procedure"]}
             raw = AIMessage(content=json.dumps(data))

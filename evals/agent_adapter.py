@@ -28,9 +28,9 @@ def agent_config(config: EvalConfig) -> Any:
 
 
 def principal(username: str) -> Any:
-    """The agent Principal of a demo user (role and approval limit from app.users.DEMO_USERS)."""
+    """The agent Principal of a demo user (role and approval limit from core.users.DEMO_USERS)."""
     from agent.approvals import Principal
-    from app.users import DEMO_USERS
+    from core.users import DEMO_USERS
 
     user = next((u for u in DEMO_USERS if u.username == username), None)
     fields: dict[str, Any] = {

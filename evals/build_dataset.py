@@ -1,7 +1,7 @@
 """Builds evals/datasets/scenarios.jsonl from the scenario catalogue plus the curated table below.
 
 Run ``python -m evals.build_dataset`` after the catalogue changes; the output is committed and reviewed.
-Truth (facts, next action, forbidden actions, expected tools) comes from ``tools.sandbox.scenarios``; this
+Truth (facts, next action, forbidden actions, expected tools) comes from ``sandbox.scenarios``; this
 module adds the SOP sections, the argument each tool is expected to get, and the multi-turn variants.
 """
 
@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from core.domain import PAYMENT_REFERENCE_PATTERN, ActionKind
 from evals.dataset import DEFAULT_DATASET, load_dataset
-from tools.domain import PAYMENT_REFERENCE_PATTERN, ActionKind
 
 REFERENCE_RE = re.compile(PAYMENT_REFERENCE_PATTERN, re.IGNORECASE)
 REFERENCE_TOOLS = {
@@ -85,7 +85,7 @@ def _proposals(next_action: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def single_turn_cases() -> list[dict[str, Any]]:
     """One case per catalogue scenario: its analyst message and its truth."""
-    from tools.sandbox.scenarios import SCENARIOS
+    from sandbox.scenarios import SCENARIOS
 
     cases = []
     for s in SCENARIOS:

@@ -130,7 +130,7 @@ def eval_main(
     """Run the evaluation suite through the agent; with --gate, block a release on a gated metric."""
     if ctx.invoked_subcommand is not None:
         return
-    from app.settings import get_settings
+    from core.settings import get_settings
     from evals.report import build_report, write_report
 
     dataset, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only)
@@ -169,7 +169,7 @@ def eval_compare(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (stable contract)."),
 ) -> None:
     """Run a champion and a challenger configuration on the same data; report deltas and wins/losses."""
-    from app.settings import get_settings
+    from core.settings import get_settings
     from evals.compare import compare_outputs
     from evals.report import build_report, write_report
 

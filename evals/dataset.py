@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from tools.domain import ActionKind, CaseType
+from core.domain import ActionKind, CaseType
 
 SECTION_RE = re.compile(r"^SOP-\d{3} §\d+(?:\.\d+)*$")
 _KIND_VALUES = ", ".join(kind.value for kind in ActionKind)

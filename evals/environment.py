@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.config import EvalConfig
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "retrieval" / "corpus"
@@ -20,8 +20,8 @@ class EvalSetupError(RuntimeError):
 def ensure_seeded(settings: Settings, payments: int) -> dict[str, Any]:
     """Seed the eval payments database (the generator skips an identical seed; another size is re-seeded)."""
     try:
-        from tools.sandbox.generator import SeedError, seed_database
-        from tools.sandbox.schema import get_payments_engine
+        from sandbox.generator import SeedError, seed_database
+        from sandbox.schema import get_payments_engine
     except ImportError as exc:
         raise EvalSetupError(f"the data generator is not available ({exc})") from None
     engine = get_payments_engine(settings.payments_db_url)

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.config import JudgeConfig
 from evals.runner import RunOutput
 from evals.trajectory import tool_result_text

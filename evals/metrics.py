@@ -10,10 +10,10 @@ from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
+from core.domain import ActionKind
 from evals.dataset import EvalCase
 from evals.sections import align_to_expected, parse_citation
 from evals.trajectory import EXECUTED_STATUSES, Trajectory, tool_result_text
-from tools.domain import ActionKind
 
 # Metrics that need no LLM; the gate is computed from these (judge metrics are advisory unless gated).
 DETERMINISTIC_METRICS = (

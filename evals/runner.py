@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.config import EvalConfig
 from evals.dataset import EvalCase
 from evals.metrics import CaseScore, score_case

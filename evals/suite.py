@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.config import EvalConfig
 from evals.dataset import EvalCase, file_sha256
 from evals.gate import GateResult, Thresholds, apply_gate

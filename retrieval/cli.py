@@ -29,7 +29,7 @@ def index_build(
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
 ) -> None:
     """Parse, validate and chunk the SOPs; embed only new or changed chunks; rebuild BM25."""
-    from app.settings import get_settings
+    from core.settings import get_settings
     from retrieval.errors import RetrievalError
     from retrieval.index import build_index
 
@@ -58,7 +58,7 @@ def index_tune(
     as_json: bool = typer.Option(False, "--json", help="Print the grid result as JSON."),
 ) -> None:
     """Grid-search the dense/BM25 fusion weight on the query set (objective: hit@5, then MRR)."""
-    from app.settings import get_settings
+    from core.settings import get_settings
     from retrieval.errors import RetrievalError
     from retrieval.tuning import tune_weights
 
@@ -113,7 +113,7 @@ def search_command(
 
     try:
         text, k, ct = validate_query(query, k, case_type)
-        from app.settings import get_settings
+        from core.settings import get_settings
         from retrieval.search import open_retriever
 
         started = time.perf_counter()

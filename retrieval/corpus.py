@@ -11,8 +11,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.domain import CaseType
 from retrieval.errors import CorpusError
-from tools.domain import CaseType
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 SOP_ID_RE = re.compile(r"^SOP-\d{3}$")

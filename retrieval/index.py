@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from app.settings import Settings
+from core.domain import CaseType
+from core.settings import Settings
 from retrieval.chunking import Chunk, chunk_corpus
 from retrieval.corpus import load_corpus
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
 from retrieval.errors import ChromaUnavailable
 from retrieval.lexical import LexicalIndex
-from tools.domain import CaseType
 
 MANIFEST_FILE = "manifest.json"
 EMBED_BATCH = 32

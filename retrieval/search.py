@@ -8,14 +8,14 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.settings import Settings
+from core.domain import CaseType
+from core.settings import Settings
 from retrieval.chunking import Chunk, anchor_for
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
 from retrieval.errors import IndexNotBuilt, InvalidQuery
 from retrieval.fusion import FusionWeights, fuse
 from retrieval.index import bm25_dir, chroma_client, read_manifest
 from retrieval.lexical import LexicalIndex
-from tools.domain import CaseType
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 50

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 from retrieval.embedder import Embedder
 from retrieval.evaluation import aggregate, load_queries, score_ranking
 from retrieval.fusion import WEIGHTS_FILE, FusionWeights, fuse

@@ -14,7 +14,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
-from app.settings import Settings
+from core.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 import structlog
 
-from app.logging import configure_logging
+from core.logging import configure_logging
 
 
 def test_logs_go_to_the_current_stderr_after_the_old_one_closed(capsys: pytest.CaptureFixture[str]) -> None:

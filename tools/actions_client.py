@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.domain import ActionKind
+from core.domain import ActionKind
 from tools.http_base import ApiClient, segment
 from tools.models import ActionDraft, ActionResult
 

@@ -8,6 +8,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from core.domain import (
+    BIC_PATTERN,
+    CASE_ID_PATTERN,
+    E2E_ID_PATTERN,
+    PAYMENT_ID_PATTERN,
+    ActionKind,
+    CaseType,
+)
 from tools.action_codes import (
     CAMT029_STATUSES,
     CAMT111_STATUSES,
@@ -21,14 +29,6 @@ from tools.action_codes import (
     ReturnReason,
     RfiReason,
     RfiSubType,
-)
-from tools.domain import (
-    BIC_PATTERN,
-    CASE_ID_PATTERN,
-    E2E_ID_PATTERN,
-    PAYMENT_ID_PATTERN,
-    ActionKind,
-    CaseType,
 )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tools.domain import CURRENCY_PATTERN, CaseType
+from core.domain import CURRENCY_PATTERN, CaseType
 from tools.models import REFERENCE_PATTERN, Clean
 
 Ref = Annotated[

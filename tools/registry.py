@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from core.domain import ActionKind
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
 from tools.cases_client import CasesClient
-from tools.domain import ActionKind
 from tools.errors import InvalidInput, UnknownTool
 from tools.models import ACTION_ARG_MODELS
 from tools.payments_client import PaymentsClient
@@ -21,7 +21,7 @@ from tools.screening_client import ScreeningClient
 from tools.tracker_client import TrackerClient
 
 if TYPE_CHECKING:
-    from app.settings import Settings
+    from core.settings import Settings
 
 __all__ = [
     "ACTION_ARG_MODELS",
@@ -81,7 +81,7 @@ class PaymentSystems:
         """The bank's API at ``settings.payments_api_url``, else the sandbox mounted in process (ASGI)."""
         if settings.payments_api_url:
             return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
-        from tools.sandbox.api import create_app
+        from sandbox.api import create_app
 
         transport = httpx.ASGITransport(app=create_app(settings))
         return cls.connect(SANDBOX_BASE_URL, token=settings.payments_api_token, transport=transport)

@@ -36,11 +36,13 @@ def _model_for(ctx: AgentContext, name: str) -> Any:
 def _preamble(ctx: AgentContext) -> str:
     """The shared static prefix of every call (case types and tools): identical bytes, so the cache hits."""
     from agent.tool_args import TOOL_HINTS
-    from tools.domain import CASE_TYPE_DESCRIPTIONS
+    from core.domain import CASE_TYPE_DESCRIPTIONS
 
     case_types = "\n".join(f"- {ct.value}: {desc}" for ct, desc in CASE_TYPE_DESCRIPTIONS.items())
     tools = "\n".join(f"- {name}: {TOOL_HINTS.get(name, name)}" for name in ctx.port.read_tool_names)
-    return load_prompt("common", ctx.config.prompt_version("common")).render(case_types=case_types, tools=tools)[0]
+    return load_prompt("common", ctx.config.prompt_version("common")).render(
+        case_types=case_types, tools=tools
+    )[0]
 
 
 def _messages(ctx: AgentContext, name: str, variables: dict[str, Any]) -> tuple[list[Any], str]:
@@ -80,7 +82,9 @@ async def structured_call(
     started = time.perf_counter()
     raw: Any = None
     try:
-        runnable = _model_for(ctx, name).with_structured_output(schema, method="json_schema", include_raw=True)
+        runnable = _model_for(ctx, name).with_structured_output(
+            schema, method="json_schema", include_raw=True
+        )
         result: Any = await runnable.ainvoke(messages)
         raw, parsed, error = result.get("raw"), result.get("parsed"), result.get("parsing_error")
         if parsed is None and error is None:
@@ -91,7 +95,10 @@ async def structured_call(
 
 
 async def text_call(
-    ctx: AgentContext, name: str, variables: dict[str, Any], on_token: Callable[[str], None] | None = None,
+    ctx: AgentContext,
+    name: str,
+    variables: dict[str, Any],
+    on_token: Callable[[str], None] | None = None,
     max_tokens: int | None = None,
 ) -> tuple[str | None, dict[str, Any]]:
     """A plain completion with no tools bound, streamed token by token to ``on_token``."""
@@ -120,7 +127,9 @@ def _short(error: Any) -> str | None:
     return f"{type(error).__name__}: {error}"[:300]
 
 
-async def warm_prompt_cache(ctx: AgentContext, names: tuple[str, ...] = ("intake", "plan", "answer")) -> dict[str, float]:
+async def warm_prompt_cache(
+    ctx: AgentContext, names: tuple[str, ...] = ("intake", "plan", "answer")
+) -> dict[str, float]:
     """Pre-fill each embedded slot with its prompt's static prefix, so the first real turn skips that work."""
     if ctx.provider != "embedded" or ctx.chat_model is None:
         return {}
@@ -129,8 +138,10 @@ async def warm_prompt_cache(ctx: AgentContext, names: tuple[str, ...] = ("intake
         prompt = load_prompt(name, ctx.config.prompt_version(name))
         system = prompt.render(**{variable: "" for variable in prompt.variables})[0]
         started = time.perf_counter()
-        await _model_for(ctx, name).bind(max_tokens=1).ainvoke(
-            [SystemMessage(content=f"{_preamble(ctx)}\n\n{system}"), HumanMessage(content="ready")]
+        await (
+            _model_for(ctx, name)
+            .bind(max_tokens=1)
+            .ainvoke([SystemMessage(content=f"{_preamble(ctx)}\n\n{system}"), HumanMessage(content="ready")])
         )
         timings[name] = round(time.perf_counter() - started, 2)
     return timings

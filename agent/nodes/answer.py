@@ -36,20 +36,31 @@ def section_lines(hits: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:
     blocks = []
     for hit in hits[:_MAX_SECTIONS]:
         text = " ".join((hit.get("text") or "").split())[:_SECTION_CHARS]
-        blocks.append(pseudo.mask(f"[{hit['citation']}] {hit.get('section_title') or hit.get('title') or ''}: {text}"))
+        blocks.append(
+            pseudo.mask(f"[{hit['citation']}] {hit.get('section_title') or hit.get('title') or ''}: {text}")
+        )
     return "\n".join(blocks) or "none"
 
 
 def proposal_lines(proposals: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{p['kind']} {p['reason_code']} ({p.get('message_type') or 'draft'}) on "
-                     f"{p['args'].get('reference', '?')}" for p in proposals) or "none"
+    return (
+        "; ".join(
+            f"{p['kind']} {p['reason_code']} ({p.get('message_type') or 'draft'}) on "
+            f"{p['args'].get('reference', '?')}"
+            for p in proposals
+        )
+        or "none"
+    )
 
 
 def fallback_answer(state: AgentState, reason: str) -> str:
     """Evidence-only reply when the model is switched off or failed."""
     lines = [f"(No model reply: {reason}.) What the lookups showed:"]
     lines += [f"- [{i['id']}] {i['summary']}" for i in state.get("evidence") or []]
-    lines += [f"- procedure [{h['citation']}] {h.get('section_title') or h.get('title') or ''}" for h in state.get("hits") or []]
+    lines += [
+        f"- procedure [{h['citation']}] {h.get('section_title') or h.get('title') or ''}"
+        for h in state.get("hits") or []
+    ]
     if state.get("proposals"):
         lines.append(f"Proposed (awaiting approval): {proposal_lines(state['proposals'])}.")
     return "\n".join(lines)
@@ -72,20 +83,31 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             "proposals": proposal_lines(state.get("proposals") or []),
         }
         restorer = StreamRestorer(pseudo)
-        text, record = await text_call(ctx, "answer", variables, on_token=lambda t: _token(restorer.feed(t)),
-                                       max_tokens=ctx.config.answer_max_tokens)
+        text, record = await text_call(
+            ctx,
+            "answer",
+            variables,
+            on_token=lambda t: _token(restorer.feed(t)),
+            max_tokens=ctx.config.answer_max_tokens,
+        )
         _token(restorer.flush())
         llm_calls.append(record)
         text = pseudo.unmask(text) if text and text.strip() else None
     if text is None:
-        text = fallback_answer(state, "the language model is switched off" if not _llm_on(ctx) else "the model call failed")
+        text = fallback_answer(
+            state, "the language model is switched off" if not _llm_on(ctx) else "the model call failed"
+        )
     cleaned, citations, removed = validate_citations(
         text, {i["id"] for i in evidence}, {h["citation"] for h in hits if h.get("citation")}
     )
     emit("answer", {"text": cleaned, "citations": citations, "invalid_citations": removed})
     return {
-        "answer": cleaned, "citations": citations, "invalid_citations": removed, "llm_calls": llm_calls,
-        "pseudonyms": pseudo.mapping, "messages": [AIMessage(content=cleaned)],
+        "answer": cleaned,
+        "citations": citations,
+        "invalid_citations": removed,
+        "llm_calls": llm_calls,
+        "pseudonyms": pseudo.mapping,
+        "messages": [AIMessage(content=cleaned)],
     }
 
 

@@ -14,7 +14,7 @@ from agent.llm.calls import structured_call
 from agent.pseudonymise import Pseudonymiser
 from agent.references import compact_references, extract_references
 from agent.state import AgentState
-from tools.domain import CaseType
+from core.domain import CaseType
 
 
 class CaseClassification(BaseModel):
@@ -41,9 +41,20 @@ _KEYWORDS: tuple[tuple[str, CaseType], ...] = (
 )
 
 _PER_TURN_RESET: dict[str, Any] = {
-    "plan": {}, "evidence": [], "hits": [], "answer": "", "citations": [], "invalid_citations": 0,
-    "proposals": [], "blocked": [], "decisions": [], "executions": [], "llm_calls": [], "iteration": 0,
-    "seen_refs": [], "pending_refs": [],
+    "plan": {},
+    "evidence": [],
+    "hits": [],
+    "answer": "",
+    "citations": [],
+    "invalid_citations": 0,
+    "proposals": [],
+    "blocked": [],
+    "decisions": [],
+    "executions": [],
+    "llm_calls": [],
+    "iteration": 0,
+    "seen_refs": [],
+    "pending_refs": [],
 }
 
 
@@ -72,7 +83,9 @@ async def intake(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     case_type, source = keyword_case_type(message, refs), "keywords"
     if _llm_on(ctx):
         parsed, record = await structured_call(
-            ctx, "intake", {"message": masked, "references": pseudo.mask(compact_references(refs))},
+            ctx,
+            "intake",
+            {"message": masked, "references": pseudo.mask(compact_references(refs))},
             CaseClassification,
         )
         llm_calls.append(record)

@@ -17,7 +17,7 @@ from agent.pseudonymise import Pseudonymiser
 from agent.references import compact_references
 from agent.state import AgentState
 from agent.tool_args import build_args
-from tools.domain import PAYMENT_REFERENCE_PATTERN, CaseType
+from core.domain import PAYMENT_REFERENCE_PATTERN, CaseType
 
 
 @lru_cache(maxsize=8)
@@ -27,14 +27,22 @@ def plan_schema(tool_names: tuple[str, ...]) -> type[BaseModel]:
     step = create_model(
         "PlanStep",
         tool=(tool_type, Field(description="A read tool.")),
-        reference=(str | None, Field(default=None, pattern=f"^{PAYMENT_REFERENCE_PATTERN}$",
-                                     description="A payment reference from the message, or null.")),
+        reference=(
+            str | None,
+            Field(
+                default=None,
+                pattern=f"^{PAYMENT_REFERENCE_PATTERN}$",
+                description="A payment reference from the message, or null.",
+            ),
+        ),
     )
     return create_model(
         "Plan",
         steps=(list[step], Field(default_factory=list, max_length=4, description="Read steps.")),  # type: ignore[valid-type]
-        queries=(list[Annotated[str, Field(max_length=80)]],
-                 Field(default_factory=list, max_length=2, description="1-2 short procedure searches.")),
+        queries=(
+            list[Annotated[str, Field(max_length=80)]],
+            Field(default_factory=list, max_length=2, description="1-2 short procedure searches."),
+        ),
     )
 
 
@@ -69,8 +77,13 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
             masked = pseudo.mask(state.get("message", ""))
             parsed: Any
             parsed, record = await structured_call(
-                ctx, "plan",
-                {"case_type": case_type, "message": masked, "references": pseudo.mask(compact_references(refs))},
+                ctx,
+                "plan",
+                {
+                    "case_type": case_type,
+                    "message": masked,
+                    "references": pseudo.mask(compact_references(refs)),
+                },
                 plan_schema(available),
             )
             llm_calls.append(record)
@@ -78,7 +91,9 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
                 source = "llm+playbook"
                 for item in parsed.steps:
                     # Only references the analyst gave: an invented or altered id falls back to the first one.
-                    reference = item.reference if item.reference in targets else (targets[0] if targets else None)
+                    reference = (
+                        item.reference if item.reference in targets else (targets[0] if targets else None)
+                    )
                     _add(steps, _step(item.tool, reference, refs, "llm"))
                 queries = [q.strip()[:200] for q in parsed.queries if q.strip()]
     else:

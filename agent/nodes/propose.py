@@ -38,7 +38,9 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         return {"proposals": [], "blocked": []}
     target, payment = _target(state)
     if target is None or payment is None:
-        blocked.append({"reason": "the reads did not find the payment named in the request", "missing": ["get_payment"]})
+        blocked.append(
+            {"reason": "the reads did not find the payment named in the request", "missing": ["get_payment"]}
+        )
         emit("proposals", {"proposals": [], "blocked": blocked})
         return {"proposals": [], "blocked": blocked}
     missing = missing_checks(playbook, target, evidence, ctx.port.read_tool_names)
@@ -53,21 +55,36 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
             args = ctx.port.validate_args(cand.kind, cand.args)
             draft = await ctx.port.draft(cand.kind, args)
         except (ToolFailure, ValueError) as exc:
-            blocked.append({"reason": f"{cand.kind.value} {cand.reason_code} not drafted: {str(exc)[:200]}",
-                            "missing": []})
+            blocked.append(
+                {
+                    "reason": f"{cand.kind.value} {cand.reason_code} not drafted: {str(exc)[:200]}",
+                    "missing": [],
+                }
+            )
             continue
         pid = proposal_id(thread_id, turn, index)
         proposal = Proposal(
-            id=pid, thread_id=thread_id, turn=turn, kind=cand.kind, args=args, reason_code=cand.reason_code,
-            message_type=draft.get("message_type"), iso_xml=draft.get("xml"), evidence_ids=cand.evidence_ids,
-            explanation=cand.explanation, amount=_float(pick(payment, "amount", "instructed_amount")),
-            currency=pick(payment, "currency", "instructed_currency"), requested_by=user,
+            id=pid,
+            thread_id=thread_id,
+            turn=turn,
+            kind=cand.kind,
+            args=args,
+            reason_code=cand.reason_code,
+            message_type=draft.get("message_type"),
+            iso_xml=draft.get("xml"),
+            evidence_ids=cand.evidence_ids,
+            explanation=cand.explanation,
+            amount=_float(pick(payment, "amount", "instructed_amount")),
+            currency=pick(payment, "currency", "instructed_currency"),
+            requested_by=user,
             idempotency_key=idempotency_key(pid, cand.kind.value, args),
         )
         ctx.store.add_proposal(proposal.model_dump(mode="json"))  # idempotent: a re-run finds the same id
         proposals.append(proposal.model_dump(mode="json"))
-    emit("proposals", {"proposals": [_public(p) for p in proposals], "blocked": blocked,
-                       "target": payment_id_of(payment)})
+    emit(
+        "proposals",
+        {"proposals": [_public(p) for p in proposals], "blocked": blocked, "target": payment_id_of(payment)},
+    )
     return {"proposals": proposals, "blocked": blocked}
 
 

@@ -15,13 +15,26 @@ from agent.facts import found_payments, new_references, payment_keys
 from agent.playbooks import derived_args, playbook_for
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
-from tools.domain import CaseType
+from core.domain import CaseType
 
 _SUMMARY_CHARS = 260
 # Keys that cost prompt tokens (UUIDs, per-hop message ids, audit timestamps) without helping the answer; the
 # full result stays in the evidence item and in the audit record.
-_NOISY_KEYS = {"uetr", "end_to_end_id", "instr_id", "msg_id", "tx_id", "created_at", "scenario_id", "payment_id",
-               "debtor_account", "creditor_account", "purpose", "settlement_at", "requested_execution_date"}
+_NOISY_KEYS = {
+    "uetr",
+    "end_to_end_id",
+    "instr_id",
+    "msg_id",
+    "tx_id",
+    "created_at",
+    "scenario_id",
+    "payment_id",
+    "debtor_account",
+    "creditor_account",
+    "purpose",
+    "settlement_at",
+    "requested_execution_date",
+}
 _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
 
 
@@ -30,10 +43,15 @@ def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in _NOISY_KEYS and v not in (None, "", [], {})}
         if isinstance(data.get("hops"), list):  # tracker: one short token per hop
-            data["hops"] = [" ".join(str(h.get(k) or "") for k in ("agent_bic", "status", "reason")).strip()
-                            for h in data["hops"] if isinstance(h, dict)]
+            data["hops"] = [
+                " ".join(str(h.get(k) or "") for k in ("agent_bic", "status", "reason")).strip()
+                for h in data["hops"]
+                if isinstance(h, dict)
+            ]
         flat = {k: v for k, v in data.items() if not isinstance(v, dict | list)}
-        nested = sorted(((k, v) for k, v in data.items() if isinstance(v, dict | list)), key=lambda kv: kv[0] != "summary")
+        nested = sorted(
+            ((k, v) for k, v in data.items() if isinstance(v, dict | list)), key=lambda kv: kv[0] != "summary"
+        )
         text = json.dumps(flat, default=str, separators=(",", ":"))
         for key, value in nested:
             part = json.dumps(value, default=str, separators=(",", ":"))
@@ -51,21 +69,31 @@ async def _run_tool(ctx: AgentContext, step: dict[str, Any]) -> dict[str, Any]:
         data = await ctx.port.read(step["tool"], dict(step["args"]))
         item.update(ok=True, data=data, summary=summarise(data))
     except ToolFailure as exc:
-        item.update(ok=False, error={"code": exc.code, "message": exc.message},
-                    summary=f"could not see {step['tool']}: {exc.message}")
+        item.update(
+            ok=False,
+            error={"code": exc.code, "message": exc.message},
+            summary=f"could not see {step['tool']}: {exc.message}",
+        )
     except Exception as exc:  # a broken tool must become evidence, never a crashed turn
-        item.update(ok=False, error={"code": "tool_failed", "message": str(exc)[:200]},
-                    summary=f"could not see {step['tool']}: {type(exc).__name__}")
+        item.update(
+            ok=False,
+            error={"code": "tool_failed", "message": str(exc)[:200]},
+            summary=f"could not see {step['tool']}: {type(exc).__name__}",
+        )
     item["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return item
 
 
-async def _run_query(ctx: AgentContext, query: str, case_type: str) -> tuple[str, list[dict[str, Any]], str | None]:
+async def _run_query(
+    ctx: AgentContext, query: str, case_type: str
+) -> tuple[str, list[dict[str, Any]], str | None]:
     if ctx.retriever is None:
         return query, [], "the procedure index is not available"
     filter_type = None if case_type == CaseType.GENERAL.value else case_type
     try:
-        hits = await asyncio.to_thread(ctx.retriever.search, query, k=ctx.config.retrieval_k, case_type=filter_type)
+        hits = await asyncio.to_thread(
+            ctx.retriever.search, query, k=ctx.config.retrieval_k, case_type=filter_type
+        )
         if not hits and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
             hits = await asyncio.to_thread(ctx.retriever.search, query, k=ctx.config.retrieval_k)
         return query, [hit_to_dict(h) for h in hits], None
@@ -86,30 +114,51 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
         *(_run_query(ctx, q, state.get("case_type", "")) for q in queries),
     )
     tool_items = list(results[: len(steps)])
-    tool_items += await asyncio.gather(*(_run_tool(ctx, s) for s in _derived_steps(state, [*evidence, *tool_items])))
+    tool_items += await asyncio.gather(
+        *(_run_tool(ctx, s) for s in _derived_steps(state, [*evidence, *tool_items]))
+    )
     for item in tool_items:
         item["id"] = f"E{len(evidence) + 1}"
         evidence.append(item)
         emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
     seen_chunks = {h["chunk_id"] for h in hits}
-    for query, found, error in results[len(steps):]:
+    for query, found, error in results[len(steps) :]:
         if error:
-            evidence.append({"id": f"E{len(evidence) + 1}", "tool": "retrieval", "args": {"query": query},
-                             "ok": False, "summary": f"could not see the procedures: {error}",
-                             "error": {"code": "retrieval_failed", "message": error}})
+            evidence.append(
+                {
+                    "id": f"E{len(evidence) + 1}",
+                    "tool": "retrieval",
+                    "args": {"query": query},
+                    "ok": False,
+                    "summary": f"could not see the procedures: {error}",
+                    "error": {"code": "retrieval_failed", "message": error},
+                }
+            )
         fresh = [h for h in found if h["chunk_id"] not in seen_chunks]
         seen_chunks.update(h["chunk_id"] for h in fresh)
         hits.extend(fresh)
-        emit("retrieval", {"query": query, "hits": [
-            {k: h.get(k) for k in ("chunk_id", "citation", "sop_id", "version", "score")} for h in found]})
+        emit(
+            "retrieval",
+            {
+                "query": query,
+                "hits": [
+                    {k: h.get(k) for k in ("chunk_id", "citation", "sop_id", "version", "score")}
+                    for h in found
+                ],
+            },
+        )
     _attach_refs(evidence)
     known = set(state.get("seen_refs") or []) | {r for i in evidence for r in i.get("refs", [])}
     pending = []
     for item in tool_items:
         if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
             pending.extend(new_references(item.get("data"), known))
-    return {"evidence": evidence, "hits": hits, "iteration": state.get("iteration", 0) + 1,
-            "pending_refs": list(dict.fromkeys(pending))[:2]}
+    return {
+        "evidence": evidence,
+        "hits": hits,
+        "iteration": state.get("iteration", 0) + 1,
+        "pending_refs": list(dict.fromkeys(pending))[:2],
+    }
 
 
 def _derived_steps(state: AgentState, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -119,7 +168,10 @@ def _derived_steps(state: AgentState, evidence: list[dict[str, Any]]) -> list[di
     payments = found_payments(evidence)
     if not playbook.derived_reads or not refs or not payments:
         return []
-    payment = next((p for p in payments.values() if refs[0] in payment_keys(p) or refs[0].lower() in payment_keys(p)), None)
+    payment = next(
+        (p for p in payments.values() if refs[0] in payment_keys(p) or refs[0].lower() in payment_keys(p)),
+        None,
+    )
     steps = []
     for tool in playbook.derived_reads:
         args = derived_args(tool, payment) if payment else None

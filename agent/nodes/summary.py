@@ -44,5 +44,11 @@ async def summary(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         text = pseudo.unmask(text) if text and text.strip() else None
     text = text or f"Outcome of the proposed actions:\n{outcomes}"
     emit("answer", {"text": text, "citations": [], "invalid_citations": 0, "summary": True})
-    return {"answer": text, "citations": [], "invalid_citations": 0, "llm_calls": llm_calls,
-            "messages": [AIMessage(content=text)], "status": "completed"}
+    return {
+        "answer": text,
+        "citations": [],
+        "invalid_citations": 0,
+        "llm_calls": llm_calls,
+        "messages": [AIMessage(content=text)],
+        "status": "completed",
+    }

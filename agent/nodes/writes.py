@@ -12,7 +12,7 @@ from agent.faults import fault_point
 from agent.ports import ToolFailure
 from agent.state import AgentState
 from agent.store import json_safe
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 
 async def _execute_one(ctx: AgentContext, proposal: dict[str, Any]) -> dict[str, Any]:
@@ -28,16 +28,21 @@ async def _execute_one(ctx: AgentContext, proposal: dict[str, Any]) -> dict[str,
     else:
         fault_point("before_execute")
         try:
-            result = json_safe(await ctx.port.execute(
-                ActionKind(row["kind"]), dict(row["args"]), idempotency_key=row["idempotency_key"],
-                approval_ref=f"{row['id']}/{row['decided_by']}",
-            ))
+            result = json_safe(
+                await ctx.port.execute(
+                    ActionKind(row["kind"]),
+                    dict(row["args"]),
+                    idempotency_key=row["idempotency_key"],
+                    approval_ref=f"{row['id']}/{row['decided_by']}",
+                )
+            )
             status = "executed"
         except ToolFailure as exc:
             status, result = "failed", {"error": exc.code, "message": exc.message}
         fault_point("after_execute")
-    ctx.store.transition(row["id"], expected=("approved",), status=status, result=result,
-                         history_event={"event": status})
+    ctx.store.transition(
+        row["id"], expected=("approved",), status=status, result=result, history_event={"event": status}
+    )
     fault_point("after_record")
     return {"proposal_id": row["id"], "status": status, "result": result}
 

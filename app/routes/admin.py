@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.auth import Admin
-from app.controls import set_controls
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import audit_of, controls_of, users_of
+from core.controls import set_controls
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 

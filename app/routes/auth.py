@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from app.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL, SessionDep
 from app.errors import ApiError
 from app.routes.deps import audit_of, users_of
-from app.users import AccountLocked, InvalidCredentials
+from core.users import AccountLocked, InvalidCredentials
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

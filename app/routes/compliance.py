@@ -13,7 +13,7 @@ from app.auth import Compliance
 from app.errors import ApiError, raise_mapped
 from app.evidence import build_evidence_pack
 from app.routes.deps import audit_of, jsonable
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 router = APIRouter(prefix="/api/compliance", tags=["compliance"])
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import Request
 
-from app.audit import AuditLog
-from app.controls import Controls, read_controls
 from app.conversations import Conversation, ConversationStore
 from app.errors import ApiError
-from app.users import User, UserStore
+from core.audit import AuditLog
+from core.controls import Controls, read_controls
+from core.users import User, UserStore
 
 
 def audit_of(request: Request) -> AuditLog:

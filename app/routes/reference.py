@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from app.auth import require_roles
 from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
-from app.users import User
-from tools.domain import CaseType
+from core.domain import CaseType
+from core.users import User
 
 router = APIRouter(prefix="/api", tags=["reference"])
 

@@ -11,7 +11,7 @@ import pytest
 from agent.approvals import Principal
 from agent.config import AgentConfig
 from agent.service import AgentService
-from app.settings import Settings
+from core.settings import Settings
 from tests.agent.fakes import (
     FakePaymentPort,
     ListRetriever,
@@ -40,10 +40,18 @@ def sample_payments() -> list[dict[str, Any]]:
 
 def sample_hits() -> list[dict[str, Any]]:
     return [
-        sop_hit("SOP-002", "3", "If the tracker shows ACSP/G002 at an intermediary, send camt.110 CCNR.",
-                ["claim_non_receipt", "status_chaser"]),
-        sop_hit("SOP-004", "2", "Recall a duplicate with camt.056 reason DUPL after confirming the duplicate.",
-                ["duplicate", "cancellation_recall"]),
+        sop_hit(
+            "SOP-002",
+            "3",
+            "If the tracker shows ACSP/G002 at an intermediary, send camt.110 CCNR.",
+            ["claim_non_receipt", "status_chaser"],
+        ),
+        sop_hit(
+            "SOP-004",
+            "2",
+            "Recall a duplicate with camt.056 reason DUPL after confirming the duplicate.",
+            ["duplicate", "cancellation_recall"],
+        ),
     ]
 
 
@@ -58,15 +66,28 @@ def retriever() -> ListRetriever:
 
 
 @pytest.fixture
-def make_service(settings: Settings, port: FakePaymentPort, retriever: ListRetriever
-                 ) -> Callable[..., AgentService]:
+def make_service(
+    settings: Settings, port: FakePaymentPort, retriever: ListRetriever
+) -> Callable[..., AgentService]:
     services: list[AgentService] = []
 
-    def factory(script: Any = None, *, audit: Any = None, config: AgentConfig | None = None,
-                model: ScriptedChatModel | None = None, **kw: Any) -> AgentService:
+    def factory(
+        script: Any = None,
+        *,
+        audit: Any = None,
+        config: AgentConfig | None = None,
+        model: ScriptedChatModel | None = None,
+        **kw: Any,
+    ) -> AgentService:
         chat = model or ScriptedChatModel(script=script or default_script())
-        service = AgentService(settings, chat_model=chat, systems=kw.get("systems", port),
-                               retriever=kw.get("retriever", retriever), audit=audit, config=config)
+        service = AgentService(
+            settings,
+            chat_model=chat,
+            systems=kw.get("systems", port),
+            retriever=kw.get("retriever", retriever),
+            audit=audit,
+            config=config,
+        )
         services.append(service)
         return service
 

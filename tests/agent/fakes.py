@@ -15,7 +15,7 @@ from langchain_core.runnables import RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.ports import CONTRACT_READ_TOOL_NAMES, ToolFailure
-from tools.domain import ActionKind
+from core.domain import ActionKind
 
 Script = Callable[[str, list[BaseMessage]], Any]
 
@@ -41,14 +41,21 @@ class ScriptedChatModel(BaseChatModel):
         self.calls.append({"kind": "text", "messages": messages, "output": text})
         return text
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
         text = self._text(messages)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text, usage_metadata=_usage(messages, text)))])
+        return ChatResult(
+            generations=[
+                ChatGeneration(message=AIMessage(content=text, usage_metadata=_usage(messages, text)))
+            ]
+        )
 
-    def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-                ) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> Iterator[ChatGenerationChunk]:
         text = self._text(messages)
-        pieces = [text[i:i + 7] for i in range(0, len(text), 7)] or [""]
+        pieces = [text[i : i + 7] for i in range(0, len(text), 7)] or [""]
         for i, piece in enumerate(pieces):
             usage = _usage(messages, text) if i == len(pieces) - 1 else None
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece, usage_metadata=usage))
@@ -74,9 +81,13 @@ class ScriptedChatModel(BaseChatModel):
         return "\n".join(str(m.content) for call in self.calls for m in call["messages"])
 
 
-def default_script(case_type: str = "claim_non_receipt", steps: list[dict[str, Any]] | None = None,
-                   queries: list[str] | None = None, answer: str = "The payment is stuck [E2] per [SOP-002 §3].",
-                   summary: str = "The supervisor decided; see the outcomes.") -> Script:
+def default_script(
+    case_type: str = "claim_non_receipt",
+    steps: list[dict[str, Any]] | None = None,
+    queries: list[str] | None = None,
+    answer: str = "The payment is stuck [E2] per [SOP-002 §3].",
+    summary: str = "The supervisor decided; see the outcomes.",
+) -> Script:
     """A script answering intake, plan, answer and summary calls."""
 
     def script(kind: str, messages: list[BaseMessage]) -> Any:
@@ -93,6 +104,7 @@ def default_script(case_type: str = "claim_non_receipt", steps: list[dict[str, A
 
 # --- payments -------------------------------------------------------------------------------------------------
 
+
 class RecallArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reference: str
@@ -108,37 +120,72 @@ class InvestigationArgs(BaseModel):
     responder_bic: str | None = None
 
 
-ARG_MODELS: dict[ActionKind, type[BaseModel]] = {ActionKind.RECALL: RecallArgs, ActionKind.INVESTIGATION: InvestigationArgs}
+ARG_MODELS: dict[ActionKind, type[BaseModel]] = {
+    ActionKind.RECALL: RecallArgs,
+    ActionKind.INVESTIGATION: InvestigationArgs,
+}
 
 
-def payment(pid: str, uetr: str, *, amount: float = 1250.0, currency: str = "EUR", status: str = "ACSP",
-            reason: str | None = "G002", agent: str = "BNPAFRPPXXX", remittance: str = "Invoice 4411",
-            creditor: str = "Jane Marlowe", iban: str = "DE89370400440532013000",
-            duplicates: list[str] | None = None) -> dict[str, Any]:
+def payment(
+    pid: str,
+    uetr: str,
+    *,
+    amount: float = 1250.0,
+    currency: str = "EUR",
+    status: str = "ACSP",
+    reason: str | None = "G002",
+    agent: str = "BNPAFRPPXXX",
+    remittance: str = "Invoice 4411",
+    creditor: str = "Jane Marlowe",
+    iban: str = "DE89370400440532013000",
+    duplicates: list[str] | None = None,
+) -> dict[str, Any]:
     """A payment in the sandbox API's shape, plus private tracker and duplicate data."""
-    return {"id": pid, "uetr": uetr, "end_to_end_id": "E2E-" + pid[-6:] + "X", "instructed_amount": f"{amount:.2f}",
-            "instructed_currency": currency, "status": status, "status_reason": reason, "creditor_name": creditor,
-            "creditor_account": iban, "debtor_name": "Alpine Textiles GmbH", "remittance_info": remittance,
-            "created_at": "2026-11-10T10:00:00",
-            "_tracker": {"hops": [{"agent_bic": "DEUTDEFFXXX", "status": "ACSP", "status_reason": "G000"},
-                                  {"agent_bic": agent, "status": status, "status_reason": reason}],
-                         "summary": {"current_status": status, "status_reason": reason, "last_agent_bic": agent,
-                                     "stopped_at_bic": agent if status == "ACSP" else None}},
-            "_duplicates": duplicates or []}
+    return {
+        "id": pid,
+        "uetr": uetr,
+        "end_to_end_id": "E2E-" + pid[-6:] + "X",
+        "instructed_amount": f"{amount:.2f}",
+        "instructed_currency": currency,
+        "status": status,
+        "status_reason": reason,
+        "creditor_name": creditor,
+        "creditor_account": iban,
+        "debtor_name": "Alpine Textiles GmbH",
+        "remittance_info": remittance,
+        "created_at": "2026-11-10T10:00:00",
+        "_tracker": {
+            "hops": [
+                {"agent_bic": "DEUTDEFFXXX", "status": "ACSP", "status_reason": "G000"},
+                {"agent_bic": agent, "status": status, "status_reason": reason},
+            ],
+            "summary": {
+                "current_status": status,
+                "status_reason": reason,
+                "last_agent_bic": agent,
+                "stopped_at_bic": agent if status == "ACSP" else None,
+            },
+        },
+        "_duplicates": duplicates or [],
+    }
 
 
 class FakePaymentPort:
     """In-memory reads and an SQLite ``actions`` table with idempotency keys (a stand-in for the sandbox API)."""
 
-    def __init__(self, db_path: Path, payments: list[dict[str, Any]], *, tool_override: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, db_path: Path, payments: list[dict[str, Any]], *, tool_override: dict[str, Any] | None = None
+    ) -> None:
         self.read_tool_names = CONTRACT_READ_TOOL_NAMES
         self.payments = payments
         self.db_path = str(db_path)
         self.tool_override = tool_override or {}
         self.reads: list[tuple[str, dict[str, Any]]] = []
         with sqlite3.connect(self.db_path) as conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS actions (id INTEGER PRIMARY KEY, idempotency_key TEXT UNIQUE, "
-                         "kind TEXT, args TEXT, approval_ref TEXT)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS actions (id INTEGER PRIMARY KEY, idempotency_key TEXT UNIQUE, "
+                "kind TEXT, args TEXT, approval_ref TEXT)"
+            )
 
     def _find(self, reference: str) -> dict[str, Any]:
         for p in self.payments:
@@ -151,17 +198,35 @@ class FakePaymentPort:
         if name in self.tool_override:
             return self.tool_override[name]
         if name == "get_payment":
-            return {"payment": {k: v for k, v in self._find(args["reference"]).items() if not k.startswith("_")}}
+            return {
+                "payment": {k: v for k, v in self._find(args["reference"]).items() if not k.startswith("_")}
+            }
         if name == "get_tracker":
             p = self._find(args["reference"])
             return {"payment_id": p["id"], "uetr": p["uetr"], **p["_tracker"]}
         if name == "find_duplicates":
             p = self._find(args["reference"])
-            return {"payment_id": p["id"], "window_days": 5, "candidates": [
-                {"payment": {"id": d, "instructed_amount": p["instructed_amount"], "created_at": "2026-11-10T11:35:00"},
-                 "similarity": 0.97} for d in p["_duplicates"]]}
+            return {
+                "payment_id": p["id"],
+                "window_days": 5,
+                "candidates": [
+                    {
+                        "payment": {
+                            "id": d,
+                            "instructed_amount": p["instructed_amount"],
+                            "created_at": "2026-11-10T11:35:00",
+                        },
+                        "similarity": 0.97,
+                    }
+                    for d in p["_duplicates"]
+                ],
+            }
         if name == "get_fx_rate":
-            return {"base": args["base"], "quote": args["quote"], "rate": 0.9 if args["base"] == "USD" else 1.1}
+            return {
+                "base": args["base"],
+                "quote": args["quote"],
+                "rate": 0.9 if args["base"] == "USD" else 1.1,
+            }
         if name in ("get_screening", "get_cases", "get_risk_signals"):
             return {"payment_id": self._find(args["reference"])["id"], "items": []}
         raise ToolFailure("not_supported", f"{name} is not available")
@@ -176,25 +241,33 @@ class FakePaymentPort:
         message_type = "camt.056.001.12" if kind == ActionKind.RECALL else "camt.110.001.01"
         return {"message_type": message_type, "xml": f"<Document>{kind.value}:{args}</Document>"}
 
-    async def execute(self, kind: ActionKind, args: dict[str, Any], *, idempotency_key: str, approval_ref: str
-                      ) -> dict[str, Any]:
+    async def execute(
+        self, kind: ActionKind, args: dict[str, Any], *, idempotency_key: str, approval_ref: str
+    ) -> dict[str, Any]:
         with sqlite3.connect(self.db_path) as conn:
-            row = conn.execute("SELECT id FROM actions WHERE idempotency_key=?", (idempotency_key,)).fetchone()
+            row = conn.execute(
+                "SELECT id FROM actions WHERE idempotency_key=?", (idempotency_key,)
+            ).fetchone()
             if row is None:
-                cur = conn.execute("INSERT INTO actions (idempotency_key, kind, args, approval_ref) VALUES (?,?,?,?)",
-                                   (idempotency_key, kind.value, json.dumps(args), approval_ref))
+                cur = conn.execute(
+                    "INSERT INTO actions (idempotency_key, kind, args, approval_ref) VALUES (?,?,?,?)",
+                    (idempotency_key, kind.value, json.dumps(args), approval_ref),
+                )
                 return {"action_id": cur.lastrowid, "status": "accepted", "replayed": False}
             return {"action_id": row[0], "status": "accepted", "replayed": True}
 
     def action_rows(self) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.db_path) as conn:
-            return conn.execute("SELECT id, idempotency_key, kind, args, approval_ref FROM actions").fetchall()
+            return conn.execute(
+                "SELECT id, idempotency_key, kind, args, approval_ref FROM actions"
+            ).fetchall()
 
     async def aclose(self) -> None:
         return None
 
 
 # --- retrieval ------------------------------------------------------------------------------------------------
+
 
 class ListRetriever:
     """Returns the given hits whose case types match the filter."""
@@ -203,13 +276,23 @@ class ListRetriever:
         self.hits = hits
         self.queries: list[tuple[str, Any]] = []
 
-    def search(self, query: str, k: int = 5, case_type: Any = None, include_superseded: bool = False) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, k: int = 5, case_type: Any = None, include_superseded: bool = False
+    ) -> list[dict[str, Any]]:
         self.queries.append((query, case_type))
         return [h for h in self.hits if case_type is None or case_type in h["case_types"]][:k]
 
 
 def sop_hit(sop: str, section: str, text: str, case_types: list[str]) -> dict[str, Any]:
-    return {"chunk_id": f"{sop}#{section}", "citation": f"{sop} §{section}", "sop_id": sop, "section": section,
-            "section_title": "Steps", "title": sop, "version": "1.0", "score": 1.0, "text": text,
-            "case_types": case_types}
-
+    return {
+        "chunk_id": f"{sop}#{section}",
+        "citation": f"{sop} §{section}",
+        "sop_id": sop,
+        "section": section,
+        "section_title": "Steps",
+        "title": sop,
+        "version": "1.0",
+        "score": 1.0,
+        "text": text,
+        "case_types": case_types,
+    }

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from agent.service import AgentService
-from app.settings import Settings
+from core.settings import Settings
 from tests.agent.conftest import SUPERVISOR, UETR_STUCK, sample_hits, sample_payments
 from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel, default_script
 
@@ -16,8 +16,12 @@ from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel,
 async def main(step: str, data_dir: str, thread: str | None) -> dict:
     settings = Settings(data_dir=Path(data_dir))
     port = FakePaymentPort(Path(data_dir) / "payments-actions.db", sample_payments())
-    service = AgentService(settings, chat_model=ScriptedChatModel(script=default_script()), systems=port,
-                           retriever=ListRetriever(sample_hits()))
+    service = AgentService(
+        settings,
+        chat_model=ScriptedChatModel(script=default_script()),
+        systems=port,
+        retriever=ListRetriever(sample_hits()),
+    )
     try:
         if step == "setup":
             result = await service.ask(f"Customer says {UETR_STUCK} never arrived")

@@ -14,8 +14,8 @@ from agent.errors import (
     ProposalNotPending,
     ThreadAwaitingApproval,
 )
-from app.controls import set_controls
-from app.db import get_engine
+from core.controls import set_controls
+from core.db import get_engine
 from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, UETR_STUCK
 from tests.agent.fakes import default_script
 
@@ -47,8 +47,11 @@ async def test_self_approval_is_refused(service, port):
 async def test_wrong_role_is_refused(service, port, role):
     thread, pid = await _submitted(service)
     with pytest.raises(NotAuthorised):
-        await service.decide(thread, [{"proposal_id": pid, "action": "approve"}],
-                             Principal(username="someone", role=role, approval_limit_eur=10**9))
+        await service.decide(
+            thread,
+            [{"proposal_id": pid, "action": "approve"}],
+            Principal(username="someone", role=role, approval_limit_eur=10**9),
+        )
     assert port.action_rows() == []
 
 
@@ -65,18 +68,24 @@ async def test_amount_tier_uses_the_eur_amount(service, port):
 async def test_unsubmitted_proposal_cannot_be_approved(service, port):
     result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
     with pytest.raises(ProposalNotPending):
-        await service.decide(result.thread_id, [{"proposal_id": result.proposals[0]["id"], "action": "approve"}],
-                             SUPERVISOR)
+        await service.decide(
+            result.thread_id, [{"proposal_id": result.proposals[0]["id"], "action": "approve"}], SUPERVISOR
+        )
     assert port.action_rows() == []
 
 
 async def test_edit_needs_a_fresh_approval_by_someone_else(service, port):
     thread, pid = await _submitted(service)
-    edited = await service.decide(thread, [{"proposal_id": pid, "action": "edit",
-                                            "args": {"responder_bic": "COBADEFFXXX"}}], SUPERVISOR)
+    edited = await service.decide(
+        thread, [{"proposal_id": pid, "action": "edit", "args": {"responder_bic": "COBADEFFXXX"}}], SUPERVISOR
+    )
     assert edited.status == "awaiting_approval"
     row = service.store.get_proposal(pid)
-    assert (row["status"], row["requested_by"], row["args"]["responder_bic"]) == ("edited", "supervisor1", "COBADEFFXXX")
+    assert (row["status"], row["requested_by"], row["args"]["responder_bic"]) == (
+        "edited",
+        "supervisor1",
+        "COBADEFFXXX",
+    )
     assert [p["id"] for p in service.pending_approvals()] == [pid]
     with pytest.raises(FourEyesViolation):  # the editor is now the requester
         await service.decide(thread, [{"proposal_id": pid, "action": "approve"}], SUPERVISOR)
@@ -89,8 +98,11 @@ async def test_edit_needs_a_fresh_approval_by_someone_else(service, port):
 async def test_edit_cannot_retarget_the_payment(service):
     thread, pid = await _submitted(service)
     with pytest.raises(InvalidDecision):
-        await service.decide(thread, [{"proposal_id": pid, "action": "edit", "args": {"reference": "PAY-00000003"}}],
-                             SUPERVISOR)
+        await service.decide(
+            thread,
+            [{"proposal_id": pid, "action": "edit", "args": {"reference": "PAY-00000003"}}],
+            SUPERVISOR,
+        )
 
 
 async def test_rejection_reason_reaches_the_model_and_nothing_runs(make_service, port):
@@ -100,7 +112,10 @@ async def test_rejection_reason_reaches_the_model_and_nothing_runs(make_service,
         with pytest.raises(InvalidDecision):  # a rejection needs a reason
             await service.decide(thread, [{"proposal_id": pid, "action": "reject"}], SUPERVISOR)
         result = await service.decide(
-            thread, [{"proposal_id": pid, "action": "reject", "reason": "customer withdrew the claim"}], SUPERVISOR)
+            thread,
+            [{"proposal_id": pid, "action": "reject", "reason": "customer withdrew the claim"}],
+            SUPERVISOR,
+        )
         assert result.status == "completed" and result.executions == []
         summary_prompt = str(service.deps._chat_model.calls[-1]["messages"][-1].content)
         assert "customer withdrew the claim" in summary_prompt and "rejected" in summary_prompt

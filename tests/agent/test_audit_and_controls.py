@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.audit import AuditLog
-from app.controls import set_controls
-from app.db import get_engine
+from core.audit import AuditLog
+from core.controls import set_controls
+from core.db import get_engine
 from tests.agent.conftest import SUPERVISOR, UETR_STUCK
 from tests.agent.fakes import ScriptedChatModel, default_script
 
@@ -15,15 +15,28 @@ async def test_turn_and_decision_are_audited(make_service, settings):
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
         await service.submit(result.thread_id, user="analyst1")
-        await service.decide(result.thread_id, [{"proposal_id": result.proposals[0]["id"], "action": "approve"}],
-                             SUPERVISOR)
+        await service.decide(
+            result.thread_id, [{"proposal_id": result.proposals[0]["id"], "action": "approve"}], SUPERVISOR
+        )
     finally:
         await service.aclose()
     events = audit.events(conversation_id=result.thread_id)
     types = [e.event_type for e in events]
-    for expected in ("agent.user_message", "agent.intake", "agent.plan", "agent.tool_call", "agent.tool_result",
-                     "agent.retrieval", "agent.llm_call", "agent.answer", "agent.proposals", "agent.approval",
-                     "agent.submission", "agent.decision", "agent.execution"):
+    for expected in (
+        "agent.user_message",
+        "agent.intake",
+        "agent.plan",
+        "agent.tool_call",
+        "agent.tool_result",
+        "agent.retrieval",
+        "agent.llm_call",
+        "agent.answer",
+        "agent.proposals",
+        "agent.approval",
+        "agent.submission",
+        "agent.decision",
+        "agent.execution",
+    ):
         assert expected in types, expected
     assert "agent.token" not in types
     llm = next(e for e in events if e.event_type == "agent.llm_call")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from app.db import get_engine
-from app.settings import Settings, get_settings
-from app.users import UserStore
+from core.cli import app
+from core.db import get_engine
+from core.settings import Settings, get_settings
+from core.users import UserStore
 
 
 @pytest.fixture
@@ -37,11 +37,14 @@ def test_unseeded_data_says_what_to_run(cli_env):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("extra", "needle"), [
-    (["--edit", "{not json"], "not valid JSON"),
-    (["--edit", "[1]"], "JSON object"),
-    (["--edit", "{}", "--reject", "no"], "either --edit or --reject"),
-])
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--edit", "{not json"], "not valid JSON"),
+        (["--edit", "[1]"], "JSON object"),
+        (["--edit", "{}", "--reject", "no"], "either --edit or --reject"),
+    ],
+)
 def test_approve_rejects_bad_options(cli_env, extra, needle):
     UserStore(get_engine(cli_env.app_db_url)).ensure_demo_users()
     result = _run("approve", "thread-1", "PR-000000000000", "--as", "supervisor1", *extra)

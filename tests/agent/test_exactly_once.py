@@ -22,7 +22,8 @@ def _step(step: str, data_dir: Path, thread: str | None = None, fault: str | Non
     out = data_dir / f"out-{step}-{fault}.json"
     out.unlink(missing_ok=True)
     process = multiprocessing.get_context("fork").Process(
-        target=run_step, args=(step, str(data_dir), thread, str(out), fault))
+        target=run_step, args=(step, str(data_dir), thread, str(out), fault)
+    )
     process.start()
     process.join(120)
     assert process.exitcode is not None, "step hung"

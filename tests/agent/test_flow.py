@@ -22,8 +22,9 @@ async def test_claim_non_receipt_proposes_ccnr_and_executes_once_after_approval(
 
         await service.submit(result.thread_id, user="analyst1")
         assert [p["id"] for p in service.pending_approvals()] == [proposal["id"]]
-        done = await service.decide(result.thread_id, [{"proposal_id": proposal["id"], "action": "approve"}],
-                                    SUPERVISOR)
+        done = await service.decide(
+            result.thread_id, [{"proposal_id": proposal["id"], "action": "approve"}], SUPERVISOR
+        )
         assert done.status == "completed"
         assert [e["status"] for e in done.executions] == ["executed"]
         assert done.proposals[0]["status"] == "executed"

@@ -10,15 +10,17 @@ from agent.graph import after_approval, after_reads, compile_graph
 from agent.nodes.intake import keyword_case_type
 from agent.playbooks import PLAYBOOKS, missing_checks, playbook_for
 from agent.references import extract_references
+from core.domain import CaseType
 from prompts import PromptNotFound, PromptVariableMissing, load_prompt
 from tests.agent.conftest import UETR_STUCK, sample_payments
 from tests.agent.fakes import FakePaymentPort, default_script
-from tools.domain import CaseType
 
 
 def test_references_are_extracted_deterministically():
-    refs = extract_references(f"PAY-00012345 / {UETR_STUCK.upper()} E2E-ABC123XYZ CASE-000123 EUR 1,250.00 "
-                              "on 2026-11-02 from DE89370400440532013000")
+    refs = extract_references(
+        f"PAY-00012345 / {UETR_STUCK.upper()} E2E-ABC123XYZ CASE-000123 EUR 1,250.00 "
+        "on 2026-11-02 from DE89370400440532013000"
+    )
     assert refs["payment_ids"] == ["PAY-00012345"] and refs["uetrs"] == [UETR_STUCK]
     assert refs["e2e_ids"] == ["E2E-ABC123XYZ"] and refs["case_ids"] == ["CASE-000123"]
     assert refs["amounts"] == ["1250.00 EUR"] and refs["dates"] == ["2026-11-02"]
@@ -26,11 +28,14 @@ def test_references_are_extracted_deterministically():
     assert refs["payment_refs"][0] == "PAY-00012345"
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("the same invoice was paid twice", CaseType.DUPLICATE),
-    ("please recall PAY-00000001", CaseType.CANCELLATION_RECALL),
-    ("what is the cut-off for TARGET?", CaseType.GENERAL),
-])
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("the same invoice was paid twice", CaseType.DUPLICATE),
+        ("please recall PAY-00000001", CaseType.CANCELLATION_RECALL),
+        ("what is the cut-off for TARGET?", CaseType.GENERAL),
+    ],
+)
 def test_keyword_fallback_classification(message, expected):
     assert keyword_case_type(message, extract_references(message)) == expected
 
@@ -62,10 +67,13 @@ def test_every_case_type_has_a_playbook_and_recall_needs_its_checks():
     assert set(PLAYBOOKS) == set(CaseType)
     recall = playbook_for("cancellation_recall")
     assert {"get_payment", "get_tracker", "find_duplicates"} <= set(recall.mandatory_reads)
-    evidence = [{"id": "E1", "tool": "get_payment", "ok": True, "refs": ["PAY-00000001"]},
-                {"id": "E2", "tool": "get_tracker", "ok": False, "refs": ["PAY-00000001"]}]
-    assert "get_tracker" in missing_checks(recall, "PAY-00000001", evidence, ("get_payment", "get_tracker",
-                                                                               "find_duplicates", "get_cases"))
+    evidence = [
+        {"id": "E1", "tool": "get_payment", "ok": True, "refs": ["PAY-00000001"]},
+        {"id": "E2", "tool": "get_tracker", "ok": False, "refs": ["PAY-00000001"]},
+    ]
+    assert "get_tracker" in missing_checks(
+        recall, "PAY-00000001", evidence, ("get_payment", "get_tracker", "find_duplicates", "get_cases")
+    )
 
 
 def test_graph_topology_snapshot(snapshot):
@@ -97,8 +105,12 @@ async def test_playbook_blocks_proposals_when_a_mandatory_check_fails(make_servi
 
 
 async def test_plan_uses_only_given_references_and_the_degraded_prompt_is_recorded(make_service, port):
-    script = default_script(steps=[{"tool": "get_screening", "reference": "PAY-00000004"},
-                                   {"tool": "get_risk_signals", "reference": None}])
+    script = default_script(
+        steps=[
+            {"tool": "get_screening", "reference": "PAY-00000004"},
+            {"tool": "get_risk_signals", "reference": None},
+        ]
+    )
     service = make_service(script, config=AgentConfig(prompt_versions={"plan": "v0-noplan"}))
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from agent.llm.factory import make_chat_model
 from agent.service import AgentService
-from app.settings import Settings
+from core.settings import Settings
 from tests.agent.conftest import UETR_STUCK
 
 ANSWER = "The payment stopped at BNPAFRPPXXX with ACSP/G002 [E2] [SOP-002 §3]."
@@ -32,18 +32,37 @@ def _fake_openai(received: list[dict[str, Any]]) -> FastAPI:
         name = (fmt.get("json_schema") or {}).get("name")
         content = {
             "CaseClassification": json.dumps({"case_type": "claim_non_receipt"}),
-            "Plan": json.dumps({"steps": [{"tool": "get_cases", "reference": UETR_STUCK}], "queries": ["G002"]}),
+            "Plan": json.dumps(
+                {"steps": [{"tool": "get_cases", "reference": UETR_STUCK}], "queries": ["G002"]}
+            ),
         }.get(name, ANSWER)
         usage = {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
         base = {"id": "cmpl-1", "created": int(time.time()), "model": body["model"]}
         if not body.get("stream"):
-            return JSONResponse({**base, "object": "chat.completion", "usage": usage, "choices": [
-                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]})
+            return JSONResponse(
+                {
+                    **base,
+                    "object": "chat.completion",
+                    "usage": usage,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": content},
+                        }
+                    ],
+                }
+            )
 
         def events():
             for i in range(0, len(content), 9):
-                chunk = {**base, "object": "chat.completion.chunk",
-                         "choices": [{"index": 0, "delta": {"content": content[i:i + 9]}, "finish_reason": None}]}
+                chunk = {
+                    **base,
+                    "object": "chat.completion.chunk",
+                    "choices": [
+                        {"index": 0, "delta": {"content": content[i : i + 9]}, "finish_reason": None}
+                    ],
+                }
                 yield f"data: {json.dumps(chunk)}\n\n"
             yield f"data: {json.dumps({**base, 'object': 'chat.completion.chunk', 'choices': [], 'usage': usage})}\n\n"
             yield "data: [DONE]\n\n"
@@ -60,7 +79,9 @@ def fake_openai_url():
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    server = uvicorn.Server(uvicorn.Config(_fake_openai(received), host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(
+        uvicorn.Config(_fake_openai(received), host="127.0.0.1", port=port, log_level="error")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 10
@@ -73,8 +94,13 @@ def fake_openai_url():
 
 async def test_openai_compatible_provider_runs_a_turn(tmp_path, fake_openai_url, port, retriever):
     base_url, received = fake_openai_url
-    settings = Settings(data_dir=tmp_path / "data", llm_provider="openai", openai_base_url=base_url,
-                        openai_api_key="sk-test", openai_model="gpt-test")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        llm_provider="openai",
+        openai_base_url=base_url,
+        openai_api_key="sk-test",
+        openai_model="gpt-test",
+    )
     service = AgentService(settings, systems=port, retriever=retriever)
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")

@@ -9,13 +9,24 @@ from tests.agent.fakes import ScriptedChatModel, default_script
 
 def test_mask_and_unmask_round_trip():
     p = Pseudonymiser()
-    p.learn({"creditor_name": "Jane Marlowe", "debtor_name": "Alpine Textiles GmbH", "status": "ACSP",
-             "creditor_agent_bic": "BNPAFRPPXXX"})
+    p.learn(
+        {
+            "creditor_name": "Jane Marlowe",
+            "debtor_name": "Alpine Textiles GmbH",
+            "status": "ACSP",
+            "creditor_agent_bic": "BNPAFRPPXXX",
+        }
+    )
     text = "Jane Marlowe (DE89370400440532013000, acct 123456789012) paid by Alpine Textiles GmbH on PAY-00000001"
     masked = p.mask(text)
     for secret in ("Jane Marlowe", "DE89370400440532013000", "123456789012", "Alpine Textiles GmbH"):
         assert secret not in masked
-    assert "PAY-00000001" in masked and "<PARTY_1>" in masked and "<IBAN_1>" in masked and "<ACCOUNT_1>" in masked
+    assert (
+        "PAY-00000001" in masked
+        and "<PARTY_1>" in masked
+        and "<IBAN_1>" in masked
+        and "<ACCOUNT_1>" in masked
+    )
     assert p.unmask(masked) == text
     assert "BNPAFRPPXXX" not in p.mapping.values()  # codes are not personal data
 
@@ -35,7 +46,9 @@ def test_stream_restorer_handles_tokens_split_across_chunks():
 
 
 async def test_no_personal_data_reaches_the_model(make_service):
-    model = ScriptedChatModel(script=default_script(answer="The beneficiary <PARTY_1> was not credited [E1]."))
+    model = ScriptedChatModel(
+        script=default_script(answer="The beneficiary <PARTY_1> was not credited [E1].")
+    )
     service = make_service(model=model)
     try:
         result = await service.ask(f"Jane Marlowe says {UETR_STUCK} to DE89370400440532013000 never arrived")
@@ -49,8 +62,10 @@ async def test_no_personal_data_reaches_the_model(make_service):
 
 def test_names_in_free_text_are_masked():
     p = Pseudonymiser()
-    p.learn_text("Customer Alpine Textiles GmbH says their payment PAY-90000001 to Great Lakes Components Inc "
-                 "never arrived. Please check.")
+    p.learn_text(
+        "Customer Alpine Textiles GmbH says their payment PAY-90000001 to Great Lakes Components Inc "
+        "never arrived. Please check."
+    )
     masked = p.mask("Alpine Textiles GmbH paid Great Lakes Components Inc")
     assert "Alpine" not in masked and "Great Lakes" not in masked
     assert "Customer" not in p.mapping.values() and "Please" not in " ".join(p.mapping.values())

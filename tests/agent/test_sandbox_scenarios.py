@@ -9,13 +9,13 @@ import pytest
 
 from agent.errors import ApprovalLimitExceeded
 from agent.service import AgentService
-from app.settings import Settings
+from core.settings import Settings
+from sandbox.generator import seed_database
+from sandbox.scenarios import get_scenario
+from sandbox.schema import get_payments_engine
 from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, sample_hits
 from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
 from tools.registry import PaymentSystems
-from tools.sandbox.generator import seed_database
-from tools.sandbox.scenarios import get_scenario
-from tools.sandbox.schema import get_payments_engine
 
 
 @pytest.fixture(scope="module")
@@ -31,25 +31,34 @@ def seeded(tmp_path_factory) -> Path:
 def settings_for(seeded, tmp_path):
     def make() -> Settings:
         # a fresh app DB per test, sharing the seeded payments DB
-        return Settings(data_dir=tmp_path / "app", payments_database_url=f"sqlite:///{seeded / 'payments.db'}")
+        return Settings(
+            data_dir=tmp_path / "app", payments_database_url=f"sqlite:///{seeded / 'payments.db'}"
+        )
 
     return make
 
 
-@pytest.mark.parametrize(("scenario_id", "kind", "code"), [
-    ("cnr-g002-intermediary", "investigation", "CCNR"),
-    ("mc-g004-creditor-agent", "investigation", "CONR"),
-    ("dup-sent-twice-dupl", "recall", "DUPL"),
-    ("ch-g003-sanctions-rfi", "request_info", "SANC"),
-    ("ch-g003-aml-rfi", "request_info", "AMLI"),
-    ("cnr-accc-disputed", None, None),
-    ("chaser-gpi-g000-in-flight", None, None),
-])
+@pytest.mark.parametrize(
+    ("scenario_id", "kind", "code"),
+    [
+        ("cnr-g002-intermediary", "investigation", "CCNR"),
+        ("mc-g004-creditor-agent", "investigation", "CONR"),
+        ("dup-sent-twice-dupl", "recall", "DUPL"),
+        ("ch-g003-sanctions-rfi", "request_info", "SANC"),
+        ("ch-g003-aml-rfi", "request_info", "AMLI"),
+        ("cnr-accc-disputed", None, None),
+        ("chaser-gpi-g000-in-flight", None, None),
+    ],
+)
 async def test_scenario_proposals_follow_the_truth(settings_for, scenario_id, kind, code):
     scenario = get_scenario(scenario_id)
     settings = settings_for()
-    service = AgentService(settings, chat_model=ScriptedChatModel(script=default_script(case_type=scenario.case_type.value)),
-                           systems=PaymentSystems.from_settings(settings), retriever=ListRetriever(sample_hits()))
+    service = AgentService(
+        settings,
+        chat_model=ScriptedChatModel(script=default_script(case_type=scenario.case_type.value)),
+        systems=PaymentSystems.from_settings(settings),
+        retriever=ListRetriever(sample_hits()),
+    )
     try:
         result = await service.ask(scenario.analyst_message)
     finally:
@@ -67,8 +76,12 @@ async def test_scenario_proposals_follow_the_truth(settings_for, scenario_id, ki
 async def test_approved_action_lands_once_in_the_payments_database(settings_for, seeded):
     settings = settings_for()
     scenario = get_scenario("mc-g004-usd-cover")
-    service = AgentService(settings, chat_model=ScriptedChatModel(script=default_script(case_type="missing_cover")),
-                           systems=PaymentSystems.from_settings(settings), retriever=ListRetriever(sample_hits()))
+    service = AgentService(
+        settings,
+        chat_model=ScriptedChatModel(script=default_script(case_type="missing_cover")),
+        systems=PaymentSystems.from_settings(settings),
+        retriever=ListRetriever(sample_hits()),
+    )
     try:
         result = await service.ask(scenario.analyst_message)
         await service.submit(result.thread_id, user="analyst1")

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from tests.app.fakes import FakeAgentService, FakeRetriever, fast_hasher
 
 ROLES_USERS = {

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.service import AgentService
-from app.settings import Settings
+from core.settings import Settings
 from tests.agent.fakes import (
     FakePaymentPort,
     ListRetriever,

@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from app.audit import AuditLog, verify_chain_of
-from app.db import get_engine
-from app.settings import Settings
+from core.audit import AuditLog, verify_chain_of
+from core.db import get_engine
+from core.settings import Settings
 
 UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import create_engine
 
-from app.audit import AuditLog
-from app.db import get_engine
+from core.audit import AuditLog
+from core.db import get_engine
 
 pytestmark = pytest.mark.postgres
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.audit import AuditLog
-from app.cli import app
-from app.db import get_engine
-from app.settings import get_settings
-from app.users import UserStore
+from core.audit import AuditLog
+from core.cli import app
+from core.db import get_engine
+from core.settings import get_settings
+from core.users import UserStore
 
 
 @pytest.fixture

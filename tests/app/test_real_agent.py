@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from tests.app.conftest import login
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import UETR_STUCK, build_real_service

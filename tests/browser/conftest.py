@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import build_real_service
 from tests.servers import free_port

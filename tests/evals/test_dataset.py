@@ -112,7 +112,7 @@ def test_cli_missing_dataset_is_a_clean_error(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not DEFAULT_DATASET.is_file(), reason="the shipped dataset is written later")
 def test_shipped_dataset_is_valid_and_covers_every_case_type() -> None:
-    from tools.domain import CaseType
+    from core.domain import CaseType
 
     cases = load_dataset(DEFAULT_DATASET)
     assert len(cases) >= 40

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import BaseMessage
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.compare import compare_outputs
 from evals.config import CONFIG_DIR, load_config
 from evals.dataset import EvalCase

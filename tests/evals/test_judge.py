@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from evals.config import EvalConfig, JudgeConfig
 from evals.judge import run_judge
 from evals.metrics import score_case

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from agent.llm.embedded import EmbeddedServer, model_is_verified, model_path, start_embedded_server
-from app.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 
 @pytest.fixture(scope="session")

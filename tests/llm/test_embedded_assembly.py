@@ -16,7 +16,7 @@ from agent.llm.embedded import (
     part_requirements,
     start_embedded_server,
 )
-from app.settings import Settings
+from core.settings import Settings
 
 CHUNKS = [b"GGUF-head-" * 100, b"middle-bytes" * 150, b"tail" * 77]
 

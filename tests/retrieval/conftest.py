@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from retrieval.lexical import tokenize
 
 FIXTURE_CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"

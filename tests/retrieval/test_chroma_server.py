@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from retrieval.index import build_index
 from retrieval.search import open_retriever
 from tests.retrieval.conftest import FIXTURE_CORPUS, FakeEmbedder

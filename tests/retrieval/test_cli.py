@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from app.settings import get_settings
+from core.cli import app
+from core.settings import get_settings
 from tests.retrieval.conftest import FakeEmbedder
 
 runner = CliRunner()

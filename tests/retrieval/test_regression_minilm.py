@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from retrieval.evaluation import evaluate, load_queries
 
 pytestmark = pytest.mark.slow

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.settings import Settings
+from core.settings import Settings
+from sandbox.api import create_app
 from tests.sandbox_api.factories import small_engine
-from tools.sandbox.api import create_app
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, create_engine, insert
 
-from tools.sandbox import actions_schema  # noqa: F401
-from tools.sandbox.schema import (
+from sandbox import actions_schema  # noqa: F401
+from sandbox.schema import (
     accounts,
     banks,
     cases,

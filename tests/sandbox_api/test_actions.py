@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from tools.sandbox.actions_schema import actions
-from tools.sandbox.iso20022 import validate_xml
-from tools.sandbox.queries import count_rows
-from tools.sandbox.schema import cases, holds, payments, returns
+from sandbox.actions_schema import actions
+from sandbox.iso20022 import validate_xml
+from sandbox.queries import count_rows
+from sandbox.schema import cases, holds, payments, returns
 
 TABLES = (actions, cases, holds, payments, returns)
 
@@ -313,8 +313,8 @@ def test_untrusted_remittance_text_cannot_act(client: TestClient, engine: Engine
 def test_concurrent_replays_execute_once(engine: Engine) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from tools.domain import ActionKind
-    from tools.sandbox.actions import execute
+    from core.domain import ActionKind
+    from sandbox.actions import execute
 
     def run(_: int) -> dict[str, Any]:
         return execute(engine, ActionKind.RECALL, RECALL, idempotency_key="race-1", approval_ref="APR-9")

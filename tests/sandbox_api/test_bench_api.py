@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import Settings
 from bench.api import run
+from core.settings import Settings
 
 
 @pytest.mark.slow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from tools.sandbox.fast_lookup import PaymentLookup
-from tools.sandbox.queries import find_payment, payment_dict
-from tools.sandbox.schema import payments
+from sandbox.fast_lookup import PaymentLookup
+from sandbox.queries import find_payment, payment_dict
+from sandbox.schema import payments
 
 
 def test_fast_path_matches_core_path(engine: Engine) -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tools.sandbox import iso20022 as iso
+from sandbox import iso20022 as iso
 
 PAY = iso.OriginalPayment(
     payment_id="PAY-00000001",

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
+from core.settings import Settings
+from sandbox.api import create_app
 from tests.sandbox_api.factories import IBAN_CREDITOR, IBAN_DEBTOR, UETR_CREDITED, UETR_STUCK, small_engine
-from tools.sandbox.api import create_app
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from app.settings import Settings
+from core.settings import Settings
+from sandbox.api import create_app
 from tests.sandbox_api.factories import small_engine
-from tools.sandbox.api import create_app
 
 _TMP = Path(tempfile.mkdtemp(prefix="payinvest-schemathesis-"))
 atexit.register(shutil.rmtree, _TMP, ignore_errors=True)

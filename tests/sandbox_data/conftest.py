@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tools.sandbox.generator import seed_database
-from tools.sandbox.schema import get_payments_engine
+from sandbox.generator import seed_database
+from sandbox.schema import get_payments_engine
 
 SMALL_N = 300
 SEED = 7

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tools.sandbox.calendar import (
+from sandbox.calendar import (
     UnknownCurrency,
     add_business_days,
     business_days_between,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from tools.sandbox.scenarios import SCENARIOS
+from core.cli import app
+from sandbox.scenarios import SCENARIOS
 
 runner = CliRunner()
 

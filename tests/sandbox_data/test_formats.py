@@ -9,8 +9,8 @@ from datetime import date, datetime
 from schwifty import BIC, IBAN
 from sqlalchemy import Engine, text
 
-from tools.domain import BIC_PATTERN, E2E_ID_PATTERN, PAYMENT_ID_PATTERN, UETR_PATTERN
-from tools.sandbox.calendar import is_business_day, value_date_for
+from core.domain import BIC_PATTERN, E2E_ID_PATTERN, PAYMENT_ID_PATTERN, UETR_PATTERN
+from sandbox.calendar import is_business_day, value_date_for
 
 
 def rows(engine: Engine, sql: str) -> list[tuple]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from sandbox.generator import read_seed_info, seed_database
+from sandbox.schema import get_payments_engine
 from tests.sandbox_data.conftest import seeded
-from tools.sandbox.generator import read_seed_info, seed_database
-from tools.sandbox.schema import get_payments_engine
 
 pytestmark = pytest.mark.postgres
 

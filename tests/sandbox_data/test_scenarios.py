@@ -12,7 +12,7 @@ import pytest
 from rapidfuzz import fuzz
 from sqlalchemy import Engine, text
 
-from tools.domain import (
+from core.domain import (
     CASE_ID_PATTERN,
     E2E_ID_PATTERN,
     PAYMENT_ID_PATTERN,
@@ -20,9 +20,9 @@ from tools.domain import (
     ActionKind,
     CaseType,
 )
+from sandbox.calendar import value_date_for
+from sandbox.scenarios import SCENARIOS, Scenario, UnknownScenario, get_scenario
 from tools.read_args import READ_TOOL_SPECS
-from tools.sandbox.calendar import value_date_for
-from tools.sandbox.scenarios import SCENARIOS, Scenario, UnknownScenario, get_scenario
 
 IDS = [s.id for s in SCENARIOS]
 

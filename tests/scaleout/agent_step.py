@@ -21,9 +21,9 @@ SCENARIO = "cnr-g002-intermediary"
 def _service() -> Any:
     """The real AgentService on the scripted model, the sandbox payments database and a list retriever."""
     from agent.service import AgentService
-    from app.audit import AuditLog
-    from app.db import get_engine
-    from app.settings import Settings
+    from core.audit import AuditLog
+    from core.db import get_engine
+    from core.settings import Settings
     from tests.agent.conftest import sample_hits
     from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
     from tools.registry import PaymentSystems
@@ -41,7 +41,7 @@ def _service() -> Any:
 
 async def ask() -> dict[str, Any]:
     """Run the scenario's turn and submit its proposals; the graph stops at the approval interrupt."""
-    from tools.sandbox.scenarios import get_scenario
+    from sandbox.scenarios import get_scenario
 
     service = _service()
     result = await service.ask(get_scenario(SCENARIO).analyst_message, user="analyst1")

@@ -43,8 +43,8 @@ def payments_postgres_url(postgres_url: str) -> Iterator[str]:
 @pytest.fixture
 def seeded_payments_url(payments_postgres_url: str) -> str:
     """The payments database seeded with every named scenario (no random payments: small and fast)."""
-    from tools.sandbox.generator import seed_database
-    from tools.sandbox.schema import get_payments_engine
+    from sandbox.generator import seed_database
+    from sandbox.schema import get_payments_engine
 
     seed_database(get_payments_engine(payments_postgres_url), payments=0, seed=7)
     return payments_postgres_url
@@ -53,8 +53,8 @@ def seeded_payments_url(payments_postgres_url: str) -> str:
 @pytest.fixture
 def demo_users(postgres_url: str) -> str:
     """The demo users in the shared app database (cheap argon2 costs; workers verify any argon2 hash)."""
-    from app.db import get_engine
-    from app.users import UserStore
+    from core.db import get_engine
+    from core.users import UserStore
     from tests.app.fakes import fast_hasher
 
     store = UserStore(get_engine(postgres_url))
@@ -147,7 +147,7 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def chroma_index(tmp_path: Path, chroma_url: str) -> tuple[str, Path]:
     """The project's SOP corpus indexed on the Chroma server (projection test embedder); returns the URL and the BM25 dir."""
-    from app.settings import Settings
+    from core.settings import Settings
     from retrieval.index import build_index
     from tests.scaleout.embedder import ProjectionEmbedder
 

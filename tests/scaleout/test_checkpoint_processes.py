@@ -43,8 +43,8 @@ def test_interrupted_thread_resumes_in_another_process(
 ) -> None:
     from sqlalchemy import text
 
-    from app.db import get_engine
-    from tools.sandbox.schema import get_payments_engine
+    from core.db import get_engine
+    from sandbox.schema import get_payments_engine
 
     env = {"PAYINVEST_DATABASE_URL": postgres_url, "PAYINVEST_PAYMENTS_DATABASE_URL": seeded_payments_url}
     first = run_step(["ask"], env, tmp_path / "one")
@@ -77,7 +77,7 @@ async def test_two_workers_set_up_the_checkpointer_at_the_same_time(
     import contextlib
 
     from agent.checkpoint import open_checkpointer
-    from app.settings import Settings
+    from core.settings import Settings
 
     settings = [Settings(data_dir=tmp_path / name, database_url=postgres_url) for name in ("a", "b")]
     async with contextlib.AsyncExitStack() as stack_a, contextlib.AsyncExitStack() as stack_b:

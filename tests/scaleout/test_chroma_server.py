@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from retrieval.evaluation import load_queries
 from retrieval.index import build_index
 from retrieval.search import open_retriever
@@ -68,7 +68,7 @@ def test_dense_candidates_are_the_exact_nearest_neighbours(tmp_path: Path, chrom
     server indexes, and every rebuild, return the same candidates; near-ties at the pool's edge are ignored."""
     import numpy as np
 
-    from tools.domain import CaseType
+    from core.domain import CaseType
 
     embedder = ProjectionEmbedder()
     served = Settings(data_dir=tmp_path / "worker-a", chroma_url=chroma_url)

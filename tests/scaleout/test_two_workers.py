@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tools.sandbox.scenarios import get_scenario
+from sandbox.scenarios import get_scenario
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -57,7 +57,7 @@ def action_keys(payments_url: str) -> list[str]:
     """Idempotency keys of every row of the payments database's ``actions`` table."""
     from sqlalchemy import text
 
-    from tools.sandbox.schema import get_payments_engine
+    from sandbox.schema import get_payments_engine
 
     with get_payments_engine(payments_url).connect() as conn:
         return list(
@@ -94,12 +94,12 @@ def api_workers(start_worker, demo_users: str, payments_api, seeded_payments_url
 def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> None:
     from sqlalchemy import text
 
-    from app.audit import AuditLog
-    from app.db import get_engine
-    from app.settings import Settings
+    from core.audit import AuditLog
+    from core.db import get_engine
+    from core.settings import Settings
     from retrieval.search import open_retriever
+    from sandbox.schema import get_payments_engine
     from tests.scaleout.embedder import ProjectionEmbedder
-    from tools.sandbox.schema import get_payments_engine
 
     a, b, app_url, payments_url = workers
     index = open_retriever(
@@ -171,8 +171,8 @@ def test_two_workers_start_together_on_an_empty_database(
 
 def test_simultaneous_approvals_on_both_workers_execute_once(api_workers) -> None:
     """Two supervisors press Approve at the same moment on different workers: one execution, clear refusal."""
-    from app.audit import AuditLog
-    from app.db import get_engine
+    from core.audit import AuditLog
+    from core.db import get_engine
 
     a, b, app_url, payments_url = api_workers
     assert httpx.get(f"{b.url}/api/scaleout/whoami").json()["payments_api_url"]

@@ -21,7 +21,7 @@ def build_app(worker: str) -> Any:
     """The web app of one worker: nothing shared with other workers but the databases in the settings."""
     from agent.service import AgentService
     from app.server import create_app
-    from app.settings import Settings
+    from core.settings import Settings
     from tests.agent.conftest import sample_hits
     from tests.agent.fakes import ScriptedChatModel, default_script
     from tests.app.fakes import fast_hasher

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.settings import Settings
+from core.settings import Settings
+from sandbox.api import create_app
 from tests.sandbox_api.factories import small_engine
 from tools.registry import PaymentSystems
-from tools.sandbox.api import create_app
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ async def test_actions_client(transport: httpx.ASGITransport) -> None:
 
 
 async def test_token_and_unreachable(settings, engine) -> None:  # type: ignore[no-untyped-def]
-    from tools.sandbox.api import create_app
+    from sandbox.api import create_app
 
     app = create_app(settings.model_copy(update={"payments_api_token": "tok"}), engine=engine)
     transport = httpx.ASGITransport(app=app)

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from app.settings import Settings
+from core.domain import ActionKind
+from core.settings import Settings
+from sandbox.schema import holds
 from tools import errors
-from tools.domain import ActionKind
 from tools.langchain_tools import build_read_tools
 from tools.registry import (
     ACTION_ARG_MODELS,
@@ -19,7 +20,6 @@ from tools.registry import (
     draft_action,
     execute_action,
 )
-from tools.sandbox.schema import holds
 
 READ_CALLS: dict[str, dict[str, Any]] = {
     "get_payment": {"reference": "PAY-00000001"},
@@ -103,8 +103,8 @@ async def test_draft_and_execute(systems: PaymentSystems, engine: Engine) -> Non
 
 
 async def test_from_settings_mounts_the_sandbox(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sandbox.schema import get_payments_engine
     from tests.sandbox_api.factories import seed_small
-    from tools.sandbox.schema import get_payments_engine
 
     settings = Settings(data_dir=tmp_path / "data")
     seed_small(get_payments_engine(settings.payments_db_url))

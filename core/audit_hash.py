@@ -1,0 +1,61 @@
+"""The hash-chain arithmetic of the audit record: canonical JSON, event hashes, searchable references."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from core.domain import CASE_ID_RE, E2E_ID_RE, PAYMENT_ID_RE, UETR_RE, ActionKind
+
+GENESIS_HASH = "0" * 64
+_KINDS = {kind.value for kind in ActionKind}
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no whitespace, UTF-8 characters kept: the byte form that is hashed."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def compute_hash(
+    *,
+    seq: int,
+    ts: str,
+    event_type: str,
+    actor: str,
+    conversation_id: str | None,
+    payload: Any,
+    prev_hash: str,
+) -> str:
+    """SHA-256 of the canonical JSON of one event's fields and its predecessor's hash."""
+    body = {
+        "seq": seq,
+        "ts": ts,
+        "event_type": event_type,
+        "actor": actor,
+        "conversation_id": conversation_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def extract_refs(payload: Any) -> str:
+    """Searchable references in a payload: UETRs, payment/case/E2E ids and action kinds, space-delimited."""
+    found: set[str] = set()
+    blob = canonical_json(payload)
+    for regex in (UETR_RE, PAYMENT_ID_RE, E2E_ID_RE, CASE_ID_RE):
+        found.update(match.lower() for match in regex.findall(blob))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in {"kind", "action_kind"} and isinstance(value, str) and value in _KINDS:
+                    found.add(f"kind:{value}")
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload)
+    return " " + " ".join(sorted(found)) + " "

@@ -1,0 +1,89 @@
+"""One settings object for every command and service (environment prefix ``PAYINVEST_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every path the project writes lives under ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="PAYINVEST_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Git-ignored directory for everything generated."
+    )
+    seed: int = Field(default=20261122, description="Seed of the synthetic data generator.")
+
+    # Databases. None means an SQLite file inside data_dir.
+    payments_database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the payments sandbox."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL for users, conversations, proposals, audit and checkpoints."
+    )
+
+    # The payments API the tools call. None means the sandbox mounted in process.
+    payments_api_url: str | None = None
+    payments_api_token: str | None = None
+
+    # Retrieval. None means Chroma's embedded PersistentClient under data_dir/chroma.
+    chroma_url: str | None = None
+    chroma_collection: str = "sop_chunks"
+    embed_threads: int = Field(default=1, description="torch threads for the query embedder.")
+
+    # LLM provider.
+    llm_provider: Literal["embedded", "openai"] = "embedded"
+    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    llm_threads: int = 2
+    llm_ctx_size: int = Field(
+        default=12288, description="Context of the embedded model, shared by its 3 slots."
+    )
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_model: str = "gpt-4o-mini"
+
+    # Web app.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str | None = Field(
+        default=None, description="Signs sessions; generated into data_dir if unset."
+    )
+
+    # Agent limits.
+    max_plan_iterations: int = 2
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        path = self.data_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def payments_db_url(self) -> str:
+        return self.payments_database_url or f"sqlite:///{self.resolved_data_dir / 'payments.db'}"
+
+    @property
+    def app_db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_data_dir / 'payinvest.db'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.resolved_data_dir / "chroma"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.resolved_data_dir / "models"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` and pass it in)."""
+    return Settings()

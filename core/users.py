@@ -1,0 +1,223 @@
+"""Users, roles, approval limits and password checks with lockout."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from pwdlib import PasswordHash
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
+
+from core.db import create_tables
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
+USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
+
+metadata = MetaData()
+
+users_table = Table(
+    "users",
+    metadata,
+    Column("username", String(32), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("approval_limit_eur", Float, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", String(40), nullable=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+
+class Role(StrEnum):
+    """What a user may do in payinvest."""
+
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"
+    COMPLIANCE = "compliance"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    """A user as the rest of the app sees it (no password material)."""
+
+    username: str
+    role: str
+    approval_limit_eur: float | None = None
+    active: bool = True
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "username": self.username,
+            "role": self.role,
+            "approval_limit_eur": self.approval_limit_eur,
+            "active": self.active,
+        }
+
+
+DEMO_USERS: tuple[User, ...] = (
+    User("analyst1", Role.ANALYST),
+    User("analyst2", Role.ANALYST),
+    User("supervisor1", Role.SUPERVISOR, 100_000.0),
+    User("supervisor2", Role.SUPERVISOR, 5_000_000.0),
+    User("compliance1", Role.COMPLIANCE),
+    User("admin1", Role.ADMIN, 1_000_000.0),
+)
+
+
+class UserError(Exception):
+    """A user operation was refused; ``code`` is stable for APIs and the CLI."""
+
+    code = "user_error"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserNotFound(UserError):
+    code, http_status = "user_not_found", 404
+
+
+class UserExists(UserError):
+    code, http_status = "user_exists", 409
+
+
+class InvalidUser(UserError):
+    code, http_status = "invalid_user", 422
+
+
+class InvalidCredentials(UserError):
+    code, http_status = "invalid_credentials", 401
+
+
+class AccountLocked(UserError):
+    code, http_status = "account_locked", 423
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UserStore:
+    """Users in the application database; passwords hashed with argon2 (pwdlib)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.hasher = PasswordHash.recommended()
+        create_tables(engine, metadata)
+
+    def _row_to_user(self, row: object) -> User:
+        return User(row.username, row.role, row.approval_limit_eur, bool(row.active))  # type: ignore[attr-defined]
+
+    def get(self, username: str) -> User:
+        """The user with this name; raises UserNotFound."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users_table).where(users_table.c.username == username)).first()
+        if row is None:
+            raise UserNotFound(f"unknown user {username!r}")
+        return self._row_to_user(row)
+
+    def list_users(self) -> list[User]:
+        """Every user, by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(users_table).order_by(users_table.c.username)).all()
+        return [self._row_to_user(r) for r in rows]
+
+    def create(
+        self, *, username: str, role: str, password: str, approval_limit_eur: float | None = None
+    ) -> User:
+        """Add a user after validating name, role, password length and limit."""
+        if not USERNAME_RE.match(username or ""):
+            raise InvalidUser("username must be 3-32 characters: lowercase letters, digits, . _ -")
+        if role not in {r.value for r in Role}:
+            raise InvalidUser(f"role must be one of {', '.join(r.value for r in Role)}")
+        if not isinstance(password, str) or not 12 <= len(password) <= 256:
+            raise InvalidUser("password must be 12-256 characters")
+        if approval_limit_eur is not None and not 0 <= approval_limit_eur <= 1e12:
+            raise InvalidUser("approval_limit_eur must be between 0 and 1e12")
+        with self.engine.begin() as conn:
+            if conn.execute(select(users_table.c.username).where(users_table.c.username == username)).first():
+                raise UserExists(f"user {username!r} already exists")
+            conn.execute(
+                insert(users_table).values(
+                    username=username,
+                    role=role,
+                    approval_limit_eur=approval_limit_eur,
+                    active=True,
+                    password_hash=self.hasher.hash(password),
+                    failed_logins=0,
+                    created_at=_now().isoformat(),
+                )
+            )
+        return self.get(username)
+
+    def set_active(self, username: str, active: bool) -> User:
+        """Enable or disable a user (a disabled user cannot log in and loses open sessions)."""
+        self.get(username)
+        with self.engine.begin() as conn:
+            conn.execute(update(users_table).where(users_table.c.username == username).values(active=active))
+        return self.get(username)
+
+    def ensure_demo_users(self) -> list[User]:
+        """Create the demo users that are missing (password ``payinvest-demo``, demo only)."""
+        existing = {u.username for u in self.list_users()}
+        for user in DEMO_USERS:
+            if user.username not in existing:
+                self.create(
+                    username=user.username,
+                    role=user.role,
+                    password=DEMO_PASSWORD,
+                    approval_limit_eur=user.approval_limit_eur,
+                )
+        return [self.get(u.username) for u in DEMO_USERS]
+
+    def authenticate(self, username: str, password: str) -> User:
+        """Check a password; counts failures and locks the account for 15 minutes after 5 of them."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users_table).where(users_table.c.username == username)).first()
+        if row is None:
+            self.hasher.hash(password or "x")  # same cost as a real check: no user enumeration by timing
+            raise InvalidCredentials("wrong username or password")
+        now = _now()
+        if row.locked_until and datetime.fromisoformat(row.locked_until) > now:
+            raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
+        if not self.hasher.verify(password, row.password_hash):
+            failed = row.failed_logins + 1
+            locked = (now + LOCKOUT).isoformat() if failed >= MAX_FAILED_LOGINS else None
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(users_table)
+                    .where(users_table.c.username == username)
+                    .values(failed_logins=0 if locked else failed, locked_until=locked)
+                )
+            if locked:
+                raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
+            raise InvalidCredentials("wrong username or password")
+        if not row.active:
+            raise InvalidCredentials("this account is disabled")
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(users_table)
+                .where(users_table.c.username == username)
+                .values(failed_logins=0, locked_until=None)
+            )
+        return self._row_to_user(row)
