@@ -40,9 +40,9 @@ class Dependencies:
         self._owns_port = systems is None
         self._retriever = retriever
         self._retriever_injected = retriever is not None
-        from core.db import get_engine
+        from core.schema import open_app_db
 
-        self.app_engine = get_engine(settings.app_db_url)
+        self.app_engine = open_app_db(settings.app_db_url)
 
     def port(self) -> PaymentPort:
         if self._port is None:

@@ -17,8 +17,7 @@ from app.conversations import ConversationStore
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
-from core.controls import read_controls
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
 
@@ -78,7 +77,7 @@ def create_app(
                     await closer()
 
     app = FastAPI(title="payinvest", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
-    engine = get_engine(settings.app_db_url)
+    engine = open_app_db(settings.app_db_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.audit = AuditLog(engine)
@@ -92,7 +91,6 @@ def create_app(
     app.state.case_reader = (
         case_reader  # async (tool_name, args) -> dict for the case panel; tests inject one
     )
-    read_controls(engine)  # creates the controls table
 
     install_error_handlers(app)
     for module in (auth, conversations, proposals, approvals, reference, compliance, admin):

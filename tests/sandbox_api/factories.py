@@ -13,7 +13,6 @@ from sandbox.schema import (
     accounts,
     banks,
     cases,
-    create_schema,
     customers,
     fx_rates,
     holds,
@@ -21,6 +20,7 @@ from sandbox.schema import (
     risk_scores,
     screening_hits,
     tracker_events,
+    upgrade_payments_db,
 )
 
 UETR_CREDITED = "0b2c5f0e-1234-4abc-8def-0123456789ab"
@@ -72,7 +72,7 @@ def _payment(pid: str, uetr: str, e2e: str, **overrides: object) -> dict[str, ob
 
 def seed_small(engine: Engine) -> None:
     """Five payments covering credited, stuck (G002), rejected, duplicate and held (G003) cases."""
-    create_schema(engine)
+    upgrade_payments_db(engine)
     with engine.begin() as conn:
         conn.execute(
             insert(banks),

@@ -22,7 +22,7 @@ def _service() -> Any:
     """The real AgentService on the scripted model, the sandbox payments database and a list retriever."""
     from agent.service import AgentService
     from core.audit import AuditLog
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.settings import Settings
     from tests.agent.conftest import sample_hits
     from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
@@ -35,7 +35,7 @@ def _service() -> Any:
         chat_model=model,
         systems=PaymentSystems.from_settings(settings),
         retriever=ListRetriever(sample_hits()),
-        audit=AuditLog(get_engine(settings.app_db_url)),
+        audit=AuditLog(open_app_db(settings.app_db_url)),
     )
 
 
