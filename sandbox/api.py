@@ -110,3 +110,15 @@ def create_app(
         return {"status": "ok", "version": API_VERSION}
 
     return app
+
+
+def in_process_app(settings: Settings) -> FastAPI:
+    """The sandbox as the in-process payments API of a CLI command or an eval run; refuses an empty database."""
+    from sandbox.generator import read_seed_info
+    from sandbox.schema import open_payments_db
+    from tools.errors import PaymentsApiNotConfigured
+
+    engine = open_payments_db(settings.payments_db_url)
+    if read_seed_info(engine) is None:
+        raise PaymentsApiNotConfigured("the payments sandbox has no data: run `payinvest seed`")
+    return create_app(settings, engine=engine)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, create_engine, insert
 
+from core.settings import Settings
 from sandbox import actions_schema  # noqa: F401
 from sandbox.schema import (
     accounts,
@@ -22,6 +23,7 @@ from sandbox.schema import (
     tracker_events,
     upgrade_payments_db,
 )
+from tools.registry import PaymentSystems
 
 UETR_CREDITED = "0b2c5f0e-1234-4abc-8def-0123456789ab"
 UETR_STUCK = "6f1d2e3c-4b5a-4c6d-9e8f-a1b2c3d4e5f6"
@@ -174,3 +176,12 @@ def small_engine(path: str) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     seed_small(engine)
     return engine
+
+
+def sandbox_systems(settings: Settings) -> PaymentSystems:
+    """PaymentSystems over a payments sandbox mounted in process (what ``serve`` wires without an API URL)."""
+    import httpx
+
+    from sandbox.api import create_app
+
+    return PaymentSystems.from_settings(settings, transport=httpx.ASGITransport(app=create_app(settings)))
