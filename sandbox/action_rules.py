@@ -130,6 +130,8 @@ def _investigation(conn: Connection, a: m.InvestigationArgs, msg_id: str) -> Pre
         responder_bic=a.responder_bic,
         correct_value_date=a.correct_value_date,
         compensation_amount=a.compensation_amount,
+        # interest is computed on the amount credited (compute_compensation), in its currency
+        compensation_currency=pay["settled_currency"] if pay["settled_amount"] is not None else None,
     )
     return Prepared(pay, None, draft, _no_effect)
 

@@ -116,3 +116,18 @@ def check_reason(investigation_type: str, reason: str) -> str:
             f"{reason} is not a reason for a {investigation_type} investigation (allowed: {', '.join(allowed)})"
         )
     return reason
+
+
+# Short names of the coded elements, as used in the ``iso_codes`` front matter of the SOPs.
+ALIASES: dict[str, ElementCodes] = {
+    "camt.056.reason": element("camt.056", "Undrlyg/TxInf/CxlRsnInf/Rsn/Cd"),
+    "camt.029.status": element("camt.029", "Sts/Conf"),
+    "camt.029.reason": element("camt.029", "CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn/Cd"),
+    "camt.110.type": element("camt.110", "InvstgtnReq/InvstgtnTp/Cd"),
+    "camt.110.sub_type": element("camt.110", "InvstgtnReq/InvstgtnSubTp/Cd"),
+    "camt.110.reason": element("camt.110", "InvstgtnData/Rsn/Cd"),
+    "camt.110.reason_sub_type": element("camt.110", "InvstgtnData/RsnSubTp/Cd"),
+    "camt.111.status": element("camt.111", "InvstgtnRspn/InvstgtnSts/Sts"),
+    "camt.111.reason": element("camt.111", "InvstgtnRspn/InvstgtnSts/StsRsn/Cd"),
+    "pacs.004.reason": element("pacs.004", "TxInf/RtrRsnInf/Rsn/Cd"),
+}

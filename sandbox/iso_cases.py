@@ -43,7 +43,11 @@ def _reason(investigation_type: str, reason_code: str | None) -> str:
 
 
 def _value_date_claim(
-    data: etree._Element, pay: OriginalPayment, correct: date, compensation: Decimal | None
+    data: etree._Element,
+    pay: OriginalPayment,
+    correct: date,
+    compensation: Decimal | None,
+    currency: str | None,
 ) -> None:
     """Compensation for the days between the correct and the given value date, else a value-date correction."""
     extra = sub(data, "AddtlReqData")
@@ -52,7 +56,7 @@ def _value_date_claim(
         prd = sub(req, "Prd")
         sub(prd, "FrDt", correct.isoformat())
         sub(prd, "ToDt", (pay.value_date or correct).isoformat())
-        sub(req, "Amt", amount(compensation), Ccy=pay.currency)
+        sub(req, "Amt", amount(compensation), Ccy=currency or pay.currency)
     else:
         prd = path(extra, "ReqdValtn/Prd")
         sub(prd, "CurValDt", (pay.value_date or correct).isoformat())
@@ -72,6 +76,7 @@ def build_camt110(
     responder_bic: str | None = None,
     correct_value_date: date | None = None,
     compensation_amount: Decimal | None = None,
+    compensation_currency: str | None = None,
 ) -> MessageDraft:
     """InvestigationRequest from the requester to the responder of ``investigation_type`` (routing table)."""
     requester, responder = routing.parties(
@@ -93,7 +98,7 @@ def build_camt110(
         code(data, "RsnSubTp/Cd", "camt.110", "InvstgtnData/RsnSubTp/Cd", reason_sub_type)
     narrative = cap(additional_info, MAX500)
     if investigation_type == "RQVA" and correct_value_date is not None:
-        _value_date_claim(data, pay, correct_value_date, compensation_amount)
+        _value_date_claim(data, pay, correct_value_date, compensation_amount, compensation_currency)
         if narrative:  # AddtlReqData is a choice: the narrative goes in a second record
             more = sub(top, "InvstgtnData")
             sub(more, "Seq", "2")

@@ -14,7 +14,7 @@ from typing import Literal
 from sandbox.iso_xml import OriginalPayment
 
 Role = Literal["debtor_agent", "creditor_agent", "holding_agent"]
-Hop = Literal["next_agent", "previous_agent"]
+Hop = Literal["next_agent", "previous_agent", "debtor_agent"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ DIRECTIONS: dict[str, Direction] = {
         Direction(
             "RQVA", "debtor_agent", "next_agent", "camt.111", "we are the agent that set the value date"
         ),
-        Direction("CONR", "creditor_agent", "previous_agent", "camt.111", "we sent the payment or its cover"),
+        # Cover method: the pacs.008 goes straight from the debtor agent to the creditor agent and only the
+        # cover travels through the intermediaries, so the creditor agent claims from the debtor agent.
+        Direction("CONR", "creditor_agent", "debtor_agent", "camt.111", "we sent the payment or its cover"),
         Direction("UTAP", "creditor_agent", "previous_agent", "camt.111", "we are before the creditor agent"),
         Direction("RQFI", "holding_agent", "previous_agent", "camt.111", "another agent holds the payment"),
     )
@@ -62,7 +64,9 @@ def parties(
     row = direction(investigation_type)
     if requester_bic is None:
         requester_bic = pay.debtor_agent_bic if row.requester == "debtor_agent" else pay.creditor_agent_bic
-    if responder_bic is None:
+    if responder_bic is None and row.responder == "debtor_agent":
+        responder_bic = pay.debtor_agent_bic
+    elif responder_bic is None:
         hop = pay.next_agent if row.responder == "next_agent" else pay.previous_agent
         responder_bic = hop(requester_bic)
     return requester_bic, responder_bic

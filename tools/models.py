@@ -355,6 +355,7 @@ class RiskSignals(ApiModel):
     scored: bool
     score: float | None = None
     flags: list[str] = []
+    fraud_type: str | None = None  # confirmed by the fraud team: account_takeover | app_scam | ...
 
 
 class ActionResult(ApiModel):

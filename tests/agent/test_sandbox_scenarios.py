@@ -42,10 +42,17 @@ def settings_for(seeded, tmp_path):
     ("scenario_id", "kind", "code"),
     [
         ("cnr-g002-intermediary", "investigation", "CCNR"),
-        ("mc-g004-creditor-agent", "investigation", "CONR"),
+        ("mc-g004-creditor-agent", "investigation_answer", "INPO"),  # the creditor agent raised CONR
         ("dup-sent-twice-dupl", "recall", "DUPL"),
-        ("ch-g003-sanctions-rfi", "request_info", "SANC"),
-        ("ch-g003-aml-rfi", "request_info", "AMLI"),
+        ("ch-g003-sanctions-rfi", "investigation_answer", "ARPL"),  # answer the RQFI, do not raise one
+        ("ch-g003-aml-rfi", "investigation_answer", "ARPL"),
+        ("uta-mm20-name-mismatch", "investigation_answer", "ARPL"),  # the creditor agent raised UTAP
+        ("chaser-non-gpi-g001", "investigation", "pacs.028"),
+        ("recall-fraud-after-settlement", "recall", "UAPA"),  # account takeover: unauthorised
+        ("fraud-app-scam-uk", "recall", "FRAD"),  # APP scam: authorised under deception
+        ("rof-ac04-closed-account", "return_funds", "AC04"),
+        ("chg-our-deducted-wrongly", "investigation", "RQCH"),
+        ("recall-beneficiary-refuses", None, None),  # recall already answered: a person closes the case
         ("cnr-accc-disputed", None, None),
         ("chaser-gpi-g000-in-flight", None, None),
     ],

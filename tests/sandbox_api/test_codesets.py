@@ -6,8 +6,10 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from sandbox import codesets
 from sandbox import iso20022 as iso
@@ -153,3 +155,50 @@ def test_pacs028_status_request() -> None:
     draft = iso.build_pacs028(PAY, msg_id="M")
     _valid(draft)
     assert draft.xsd_source != "official"  # the vendored pacs.028 schema is a reduced one (xsd/README.md)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "retrieval" / "corpus"
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1]) or {}
+
+
+def test_sop_front_matter_codes_are_in_their_iso_sets(iso_sets: dict[str, set[str]]) -> None:
+    checked = 0
+    for path in sorted(CORPUS.glob("SOP-*.md")):
+        for alias, codes in (_front_matter(path).get("iso_codes") or {}).items():
+            assert alias in codesets.ALIASES, f"{path.name}: unknown element {alias}"
+            outside = sorted(set(codes) - iso_sets[codesets.ALIASES[alias].iso_set])
+            assert not outside, f"{path.name} {alias}: {outside} not in {codesets.ALIASES[alias].iso_set}"
+            checked += len(codes)
+    assert checked > 50  # the procedures that instruct codes declare them
+
+
+def test_sop_text_has_no_code_the_audit_removed() -> None:
+    # camt.111 statuses are CLSD/PDNG/RJCT; PACR, "VADA as a camt.110 reason" and camt.028 UTAP answers are gone.
+    for path in sorted(CORPUS.glob("SOP-*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert "camt.111 (or camt.029) **ACNR**" not in text and "PACR" not in text, path.name
+        assert "camt.111 with CHRG" not in text and "Answer with camt.028" not in text, path.name
+
+
+def test_playbook_codes_are_in_their_element_sets() -> None:
+    from agent.playbooks import PLAYBOOKS
+    from core.domain import ActionKind
+
+    sets = {
+        ActionKind.RECALL: set(codesets.ALIASES["camt.056.reason"].codes),
+        ActionKind.RETURN_FUNDS: set(codesets.ALIASES["pacs.004.reason"].codes),
+        ActionKind.INVESTIGATION: {*codesets.ALIASES["camt.110.type"].codes, "pacs.028"},
+        ActionKind.INVESTIGATION_ANSWER: {
+            *codesets.ALIASES["camt.111.reason"].codes,
+            *codesets.ALIASES["camt.029.reason"].codes,
+        },
+        ActionKind.REQUEST_INFO: set(codesets.ALIASES["camt.110.sub_type"].codes),
+    }
+    for playbook in PLAYBOOKS.values():
+        for kind, codes in playbook.allowed.items():
+            outside = set(codes) - sets[kind]
+            assert not outside, f"{playbook.case_type.value} {kind.value}: {sorted(outside)}"

@@ -53,7 +53,7 @@ def test_cancellation_answer_goes_back_one_hop() -> None:
         ("CCNR", "DEUTDEFF", "CHASUS33"),
         ("RQCH", "DEUTDEFF", "CHASUS33"),
         ("RQVA", "DEUTDEFF", "CHASUS33"),
-        ("CONR", "LAKEUS44", "HUDSUS33"),
+        ("CONR", "LAKEUS44", "DEUTDEFF"),
         ("UTAP", "LAKEUS44", "HUDSUS33"),
         ("RQFI", "LAKEUS44", "HUDSUS33"),
     ],
@@ -67,11 +67,13 @@ def test_camt110_requester_and_responder_follow_the_table(kind: str, requester: 
 
 def test_camt111_answers_the_bank_that_asked() -> None:
     xml = iso.build_camt111(PAY, msg_id="M", status="PDNG", investigation_type="CONR", reason_code="INPO").xml
-    # the creditor agent asked (Rqstr); the answer comes from the agent before it (Rspndr)
+    # the creditor agent asked (Rqstr) the agent that instructed it (Rspndr), who answers
     assert (_bic(xml, "OrgnlInvstgtnReq", "Rqstr"), _bic(xml, "OrgnlInvstgtnReq", "Rspndr")) == (
         "LAKEUS44",
-        "HUDSUS33",
+        "DEUTDEFF",
     )
+    xml = iso.build_camt111(PAY, msg_id="M", status="PDNG", investigation_type="UTAP", reason_code="ARPL").xml
+    assert _bic(xml, "OrgnlInvstgtnReq", "Rspndr") == "HUDSUS33"
     assert "<MsgId>NOTPROVIDED</MsgId>" in xml
 
 
