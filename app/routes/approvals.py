@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from app.auth import Supervisor
+from app.auth import require_roles
+from core.users import User
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import (
     controls_of,
@@ -19,6 +20,8 @@ from app.routes.deps import (
 )
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
+# Compliance signs off hold releases and FRAD / UAPA recalls here (agent.approvals enforces who may do what).
+Approver = Annotated[User, Depends(require_roles("supervisor", "compliance"))]
 
 
 class Decision(BaseModel):
@@ -33,7 +36,7 @@ class DecideBody(BaseModel):
 
 
 @router.get("")
-async def queue(user: Supervisor, request: Request) -> dict:
+async def queue(user: Approver, request: Request) -> dict:
     """Proposals waiting for a decision, with requester, amount, age and SLA as the agent reports them."""
     items = service_of(request).pending_approvals()
     if hasattr(items, "__await__"):
@@ -42,7 +45,7 @@ async def queue(user: Supervisor, request: Request) -> dict:
 
 
 @router.post("/{thread_id}/decide")
-async def decide(thread_id: str, body: DecideBody, user: Supervisor, request: Request) -> dict:
+async def decide(thread_id: str, body: DecideBody, user: Approver, request: Request) -> dict:
     """Approve, edit or reject; four-eyes and amount tiers are enforced by the agent service."""
     if find_conversation(request, thread_id) is None:
         raise ApiError(404, "conversation_not_found", "no such conversation")
