@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from app.auth import require_roles
-from core.users import User
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import (
     controls_of,
@@ -18,6 +17,7 @@ from app.routes.deps import (
     principal_for,
     service_of,
 )
+from core.users import User
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 # Compliance signs off hold releases and FRAD / UAPA recalls here (agent.approvals enforces who may do what).

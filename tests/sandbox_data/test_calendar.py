@@ -53,7 +53,11 @@ def test_unknown_currency_is_a_typed_error() -> None:
 @pytest.mark.parametrize(
     ("currency", "day", "open_"),
     [
-        ("USD", date(2026, 7, 3), True),  # Independence Day on a Saturday: the Federal Reserve opens on Friday
+        (
+            "USD",
+            date(2026, 7, 3),
+            True,
+        ),  # Independence Day on a Saturday: the Federal Reserve opens on Friday
         ("USD", date(2027, 12, 24), True),  # Christmas on a Saturday: Fedwire open on Friday 24 December
         ("USD", date(2026, 7, 4), False),
         ("USD", date(2026, 11, 11), False),  # Veterans Day is a Federal Reserve holiday
