@@ -117,7 +117,7 @@ async def test_fraud_recall_needs_compliance_sign_off_before_the_supervisor(sett
     service = AgentService(
         settings,
         chat_model=ScriptedChatModel(script=default_script(case_type="fraud_recall")),
-        systems=PaymentSystems.from_settings(settings),
+        systems=sandbox_systems(settings),
         retriever=ListRetriever(sample_hits()),
     )
     try:
