@@ -39,20 +39,23 @@ _MAX_SOP = 2
 
 
 def _sentence(text: str, limit: int = 170) -> str:
-    """The first sentence of an SOP section (its instruction), shortened."""
-    flat = " ".join(text.split())
+    """The first full sentence of an SOP section (its instruction), shortened; list numbers are skipped."""
+    flat = " ".join(text.replace("**", "").split())
     for stop in (". ", "; "):
-        if stop in flat[:limit]:
-            return flat[: flat.index(stop) + 1]
+        at = flat.find(stop, 20)
+        if 0 < at < limit:
+            return flat[: at + 1]
     return flat[:limit].rstrip() + ("…" if len(flat) > limit else "")
 
 
 def sop_facts(hits: list[dict[str, Any]]) -> list[Finding]:
     """What the procedure says, with its section citation (the text is the corpus's, not the evidence's)."""
     out = []
-    for hit in hits[:_MAX_SOP]:
+    # A worked example's numbers are not this payment's facts: instructions only.
+    usable = [h for h in hits if "example" not in str(h.get("section_title") or "").lower()]
+    for hit in usable[:_MAX_SOP]:
         title = hit.get("section_title") or hit.get("title") or ""
-        text = f"Procedure {title}: {_sentence(hit.get('text') or '')}".strip()
+        text = f"Procedure, {title}: {_sentence(hit.get('text') or '')}".strip()
         out.append(Finding("procedure", text, [], [hit["citation"]], untrusted=True))
     return out
 
@@ -67,7 +70,8 @@ def proposal_facts(proposals: list[dict[str, Any]], blocked: list[dict[str, Any]
             f"Proposed, awaiting approval: {p.get('message_type') or p['kind']} {p['kind']} {code}{to} "
             f"on {args.get('reference')}, because {p.get('explanation') or 'the evidence shows it'}."
         )
-        out.append(Finding("proposal", text, list(p.get("evidence_ids") or [])))
+        brief = f"Proposed, awaiting approval: {p['kind']} {code}{to}."
+        out.append(Finding("proposal", text, list(p.get("evidence_ids") or []), brief=brief))
     for item in blocked:
         out.append(Finding("blocked", f"No action proposed: {item.get('reason')}.", []))
     return out

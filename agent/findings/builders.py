@@ -39,7 +39,8 @@ def payment_fact(view: EvidenceView) -> Finding | None:
         f"charge bearer {extra.get('charge_bearer') or 'not given'}; "
         + (f"value date {settled}." if settled else "not settled yet (no value date).")
     )
-    return Finding("payment", text, [view.payment_id or ""])
+    brief = f"{p.id}: {money(p.instructed_amount, p.instructed_currency)} from {p.debtor_name} to {p.creditor_name}."
+    return Finding("payment", text, [view.payment_id or ""], brief=brief)
 
 
 def position_fact(view: EvidenceView) -> Finding | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STATUS_MEANING: dict[str, str] = {
-    "ACSP": "accepted, settlement in process (not yet credited)",
+    "ACSP": "accepted, settlement in process, not yet credited",
     "ACCC": "credited to the creditor's account",
     "RJCT": "rejected",
 }
@@ -11,8 +11,8 @@ STATUS_MEANING: dict[str, str] = {
 REASON_MEANING: dict[str, str] = {
     "G000": "forwarded to the next gpi agent",
     "G001": "forwarded to a non-gpi agent, so tracking may stop",
-    "G002": "credit may not be confirmed the same day (often a repair or exception queue)",
-    "G003": "credit pending documents or information from the creditor side (compliance hold)",
+    "G002": "credit may not be confirmed the same day, often a repair or exception queue",
+    "G003": "credit pending documents or information from the creditor side, a compliance hold",
     "G004": "credit pending cover funds",
     "G005": "delivered to the creditor agent with gpi service level",
     "G006": "delivered to the creditor agent without gpi service level",
@@ -26,9 +26,9 @@ REASON_MEANING: dict[str, str] = {
     "FOCR": "return following a cancellation request",
     "FR01": "fraud",
     "MS03": "reason not specified",
-    "RR01": "regulatory reason (debtor account or identification missing)",
-    "RR02": "regulatory reason (debtor name or address missing)",
-    "RR03": "regulatory reason (creditor name or address missing)",
+    "RR01": "regulatory reason: debtor account or identification missing",
+    "RR02": "regulatory reason: debtor name or address missing",
+    "RR03": "regulatory reason: creditor name or address missing",
     "RR04": "regulatory reason",
     "TM01": "received after the cut-off time",
 }

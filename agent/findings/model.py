@@ -16,6 +16,7 @@ class Finding:
     citations: list[str] = field(default_factory=list)
     untrusted: bool = False
     id: str = ""
+    brief: str = ""  # a shorter wording for the model's prompt (prompt tokens cost seconds on 2 cores)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -25,6 +26,7 @@ class Finding:
             "evidence_ids": [e for e in self.evidence_ids if e],
             "citations": self.citations,
             "untrusted": self.untrusted,
+            "brief": self.brief or self.text,
         }
 
     def line(self) -> str:

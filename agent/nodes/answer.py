@@ -45,17 +45,21 @@ def payment_states(state: AgentState) -> set[str]:
     return states
 
 
-def trusted_lines(findings: list[dict[str, Any]]) -> list[str]:
-    """The findings the model may see and the verifier checks against (no quoted free text)."""
+# Findings the model does not need to phrase a short reply (the analyst sees them in the findings panel).
+_NOT_FOR_MODEL = {"deadline", "procedure", "case", "case_note", "unseen", "question"}
+_MODEL_LINES = 6
+
+
+def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> list[str]:
+    """The findings without quoted free text; ``brief``: the short set and wording sent to the model."""
     lines = []
     for f in findings:
-        if f.get("untrusted"):
-            if f.get("kind") == "procedure" and f.get("citations"):
-                lines.append(f"See [{f['citations'][0]}].")
+        if f.get("untrusted") or (brief and f.get("kind") in _NOT_FOR_MODEL):
             continue
         ids = " ".join(f"[{e}]" for e in f.get("evidence_ids") or [])
-        lines.append(f"{f['text']} {ids}".strip())
-    return lines
+        text = (f.get("brief") or f["text"]) if brief else f["text"]
+        lines.append(f"{text} {ids}".strip())
+    return lines[:_MODEL_LINES] if brief else lines
 
 
 def section_lines(hits: list[dict[str, Any]]) -> list[str]:
@@ -118,7 +122,8 @@ async def _phrase(
         if item.get("ok"):
             pseudo.learn(item.get("data"))
     general = _general(state)
-    lines = section_lines(state.get("hits") or []) if general else trusted_lines(state.get("findings") or [])
+    hits, found = state.get("hits") or [], state.get("findings") or []
+    lines = section_lines(hits) if general else trusted_lines(found, brief=True)
     variables = {
         "message": pseudo.mask(state.get("message", "")),
         ("sections" if general else "findings"): pseudo.mask("\n".join(lines) or "none"),
