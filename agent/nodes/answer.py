@@ -124,9 +124,16 @@ async def _phrase(
     general = _general(state)
     hits, found = state.get("hits") or [], state.get("findings") or []
     lines = section_lines(hits) if general else trusted_lines(found, brief=True)
+    block = pseudo.mask("\n".join(lines) or "none")
+    # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
+    # versions pinned by an eval configuration still render.
     variables = {
         "message": pseudo.mask(state.get("message", "")),
-        ("sections" if general else "findings"): pseudo.mask("\n".join(lines) or "none"),
+        "findings": block,
+        "sections": block,
+        "evidence": block,
+        "case_type": state.get("case_type", ""),
+        "proposals": "see the findings",
     }
     restorer, gate = StreamRestorer(pseudo), SentenceGate(sources)
     text, record = await asyncio.wait_for(
