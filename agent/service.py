@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
-from agent.approvals import Principal
+from agent.approvals import Principal, queue_view
 from agent.case_choice import check_case_type, record_choice
 from agent.config import AgentConfig
 from agent.context import AgentContext
@@ -328,8 +328,9 @@ class AgentService:
             yield event
 
     def pending_approvals(self) -> list[dict[str, Any]]:
-        """Every submitted or edited proposal waiting for a supervisor, across threads and workers."""
-        return self.store.list_proposals(statuses=PENDING_STATUSES)
+        """Every submitted or edited proposal waiting for a supervisor, across threads and workers, with the
+        compliance sign-off and first approval it has (agent.approvals.queue_view)."""
+        return [queue_view(p) for p in self.store.list_proposals(statuses=PENDING_STATUSES)]
 
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
         """Conversations, newest first (one user's when ``user`` is given)."""
