@@ -14,10 +14,10 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.auth import SessionStore
-from app.conversations import ConversationStore
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
+from core.conversations import ConversationRepository
 from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
@@ -96,7 +96,7 @@ def create_app(
     app.state.audit = AuditLog(engine)
     app.state.users = UserStore(engine)
     app.state.sessions = SessionStore(engine, app.state.users)
-    app.state.conversations = ConversationStore(engine)
+    app.state.conversations = ConversationRepository(engine)
     app.state.agent_service = agent_service
     app.state.agent_error = None if start_agent else "the agent service is disabled in this process"
     app.state.retriever = retriever

@@ -20,8 +20,15 @@ class FakeAgentError(Exception):
 class FakeAgentService:
     """Answers every message with one tool call, a cited answer and one camt.110 proposal."""
 
-    def __init__(self, audit: Any = None, amount_eur: float = 25_000.0, token_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        audit: Any = None,
+        amount_eur: float = 25_000.0,
+        token_delay: float = 0.0,
+        conversations: Any = None,
+    ) -> None:
         self.audit = audit
+        self.conversations = conversations  # core.conversations.ConversationRepository, as the real service
         self.amount_eur = amount_eur
         self.token_delay = token_delay
         self.threads: dict[str, dict[str, Any]] = {}
@@ -37,6 +44,10 @@ class FakeAgentService:
         )
         if any(p["status"] == "submitted" for p in thread["proposals"]):
             raise FakeAgentError("thread_awaiting_approval", "proposals are waiting for a supervisor", 409)
+        if self.conversations is not None:
+            self.conversations.record_turn(
+                thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
+            )
         self._log("user_message", user, thread_id, {"message": message})
         yield {"type": "intake", "data": {"case_type": "claim_non_receipt", "references": {"uetrs": [UETR]}}}
         args = {"reference": UETR}
@@ -111,6 +122,8 @@ class FakeAgentService:
             raise FakeAgentError("nothing_to_submit", "no proposals to submit", 409)
         for p in open_:
             p["status"] = "submitted"
+        if self.conversations is not None:
+            self.conversations.mark_submitted(thread_id)
         self._log("submitted", user, thread_id, {"proposal_ids": [p["id"] for p in open_]})
         return {"thread_id": thread_id, "status": "awaiting_approval", "proposals": open_}
 
