@@ -107,8 +107,9 @@ class ConversationRepository:
     def create(self, *, owner: str, title: str) -> Conversation:
         """A new, empty thread owned by ``owner`` (the web app's "New conversation")."""
         now = utcnow()
-        values = {
-            "id": f"conv-{uuid.uuid4().hex[:16]}",
+        conversation_id = f"conv-{uuid.uuid4().hex[:16]}"
+        values: dict[str, Any] = {
+            "id": conversation_id,
             "owner": owner,
             "title": title.strip()[:200] or NEW_TITLE,
             "references": {},
@@ -118,7 +119,7 @@ class ConversationRepository:
         }
         with self.engine.begin() as conn:
             conn.execute(insert(conversations_table).values(**values))
-        return self.get(values["id"]) or _missing(values["id"])
+        return self.get(conversation_id) or _missing(conversation_id)
 
     def get(self, conversation_id: str) -> Conversation | None:
         """The conversation or None."""

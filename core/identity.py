@@ -21,6 +21,10 @@ class Principal(BaseModel):
     @classmethod
     def from_user(cls, user: User | Principal) -> Principal:
         """The principal of a stored user (no password material travels with it)."""
-        return cls(
-            username=user.username, role=user.role, approval_limit_eur=float(user.approval_limit_eur or 0)
+        return cls.model_validate(
+            {
+                "username": user.username,
+                "role": user.role,
+                "approval_limit_eur": float(user.approval_limit_eur or 0),
+            }
         )

@@ -6,15 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+from core.errors import PayinvestError
+
 UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
 
 
-class FakeAgentError(Exception):
+class FakeAgentError(PayinvestError):
     """Typed like agent.errors.AgentError: code, message, http_status."""
 
     def __init__(self, code: str, message: str, http_status: int) -> None:
-        super().__init__(message)
-        self.code, self.message, self.http_status = code, message, http_status
+        super().__init__(message, code=code, http_status=http_status)
 
 
 class FakeAgentService:
