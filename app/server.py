@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from agent.ports import AgentServiceProtocol
 from app.auth import SessionStore
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
@@ -45,7 +46,8 @@ async def _build_agent_service(app: FastAPI, settings: Settings) -> None:
 
         service = AgentService(settings, systems=app.state.payment_systems, audit=app.state.audit)
         await service.start()
-        app.state.agent_service = service
+        web_view: AgentServiceProtocol = service  # the routes rely on this protocol only (mypy checks it)
+        app.state.agent_service = web_view
     except Exception as exc:  # the UI still serves login, compliance and admin
         app.state.agent_error = f"agent service failed to start: {type(exc).__name__}: {exc}"
         log.error("agent_unavailable", error=app.state.agent_error)

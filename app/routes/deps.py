@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
+from agent.ports import AgentServiceProtocol
 from app.errors import ApiError
 from core.audit import AuditLog
 from core.controls import Controls, read_controls
@@ -33,7 +34,7 @@ def controls_of(request: Request) -> Controls:
     return read_controls(request.app.state.engine)
 
 
-def service_of(request: Request) -> Any:
+def service_of(request: Request) -> AgentServiceProtocol:
     """The agent service; 503 while it is not available (agent not installed, failed to start)."""
     service = getattr(request.app.state, "agent_service", None)
     if service is None:

@@ -158,6 +158,9 @@ class FakeAgentService:
             self._log("approval", approver.username, thread_id, {"decision": d, "kind": p["kind"]})
         return {"thread_id": thread_id, "status": "completed", "proposals": list(by_id.values())}
 
+    async def aclose(self) -> None:
+        return None
+
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
         return [
             t["conversation"] for t in self.threads.values() if user in (None, t["conversation"]["owner"])

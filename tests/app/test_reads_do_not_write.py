@@ -47,3 +47,14 @@ def test_listing_and_opening_conversations_writes_nothing(app_env: dict, writes:
         x["id"] for x in c["supervisor1"].get("/api/conversations").json()["conversations"]
     }
     assert writes == []
+
+
+def test_the_fake_service_satisfies_the_protocol_the_routes_use() -> None:
+    from agent.ports import AgentServiceProtocol
+    from agent.service import AgentService
+    from tests.app.fakes import FakeAgentService
+
+    assert isinstance(FakeAgentService(), AgentServiceProtocol)
+    names = ("stream", "submit", "decide", "pending_approvals", "conversations", "thread", "aclose")
+    assert all(callable(getattr(AgentService, name, None)) for name in names)
+    assert all(hasattr(AgentServiceProtocol, name) for name in names)
