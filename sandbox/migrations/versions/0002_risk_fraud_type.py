@@ -1,11 +1,8 @@
-"""risk_scores.fraud_type: the fraud category the fraud team confirmed (account_takeover, app_scam, ...).
+"""risk_scores.fraud_type: the fraud team's confirmed category, read by the recall rules (UAPA vs FRAD).
 
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
-
-Nullable and never set by the risk model; the recall rules read it to choose UAPA (unauthorised payment,
-account takeover) or FRAD (authorised under deception).
 """
 
 from __future__ import annotations
