@@ -62,6 +62,9 @@ class AgentService:
         self.deps = Dependencies(settings, chat_model=chat_model, systems=systems, retriever=retriever)
         self.audit = AuditSink(audit)
         self.store = AgentStore(self.deps.app_engine)
+        from core.approval_tokens import signer_from_settings
+
+        self._approvals = signer_from_settings(settings)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -106,6 +109,7 @@ class AgentService:
             model_name=model,
             actions_enabled=self.deps.actions_enabled,
             llm_enabled=lambda: llm_on,
+            approvals=self._approvals,
         )
 
     @staticmethod

@@ -114,7 +114,7 @@ def create_app(
         try:
             from sandbox.api import create_app as create_sandbox_app
 
-            app.mount("/payments-api", create_sandbox_app(settings))
+            app.mount("/payments-api", create_sandbox_app(settings, audit=app.state.audit))
         except Exception as exc:
             log.warning("sandbox_not_mounted", error=f"{type(exc).__name__}: {exc}")
 

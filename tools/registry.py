@@ -79,12 +79,15 @@ class PaymentSystems:
     @classmethod
     def from_settings(cls, settings: Settings) -> PaymentSystems:
         """The bank's API at ``settings.payments_api_url``, else the sandbox mounted in process (ASGI)."""
+        from core.approval_tokens import payments_api_token
+
+        token = payments_api_token(settings)  # held by the app only, never sent to a browser
         if settings.payments_api_url:
-            return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
+            return cls.connect(settings.payments_api_url, token=token)
         from sandbox.api import create_app
 
         transport = httpx.ASGITransport(app=create_app(settings))
-        return cls.connect(SANDBOX_BASE_URL, token=settings.payments_api_token, transport=transport)
+        return cls.connect(SANDBOX_BASE_URL, token=token, transport=transport)
 
     async def aclose(self) -> None:
         """Close the shared connection pool."""
