@@ -74,24 +74,26 @@ def audit_verify(
 def audit_export(
     conversation: str = typer.Option(..., "--conversation", help="Conversation (thread) id."),
     out: Path = typer.Option(..., "--out", help="Zip file to write."),
-    as_user: str = typer.Option(None, "--as", help="Export as this user (their role decides masking)."),
+    as_user: str = typer.Option(
+        None, "--as", help="Must be the logged-in user, whose role decides masking (default: current login)."
+    ),
     unmask: bool = typer.Option(False, "--unmask", help="Unmasked personal data (compliance/admin only)."),
 ) -> None:
     """Write the evidence pack of one conversation (events.jsonl, manifest.json, transcript.md)."""
     from app.evidence import ExportRefused, build_evidence_pack
     from core.audit import AuditLog
-    from core.users import User, UserNotFound, UserStore
+    from core.cli_session import NotLoggedIn, current_username, logged_in_session, session_store
+    from core.settings import get_settings
+    from core.users import User
 
     engine = _engine()
-    if as_user:
+    data_dir = get_settings().resolved_data_dir
+    viewer = User("cli", "cli")  # nobody logged in: a masked pack only
+    if as_user or unmask or current_username(data_dir):
         try:
-            viewer = UserStore(engine).get(as_user)
-        except UserNotFound as exc:
-            _fail(exc.message)
-    else:
-        viewer = User("cli", "cli")
-    if unmask and not as_user:
-        _fail("--unmask needs --as USER with the compliance or admin role")
+            viewer = logged_in_session(data_dir, session_store(engine), as_user).user
+        except NotLoggedIn as exc:
+            _fail(f"{exc.message} (--unmask needs a login with the compliance or admin role)")
     if out.suffix != ".zip":
         _fail("--out must name a .zip file")
     try:
@@ -179,8 +181,65 @@ def users_seed_demo() -> None:
         typer.echo(f"{u.username} ({u.role})")
 
 
+def login(
+    username: str = typer.Argument(..., help="Your username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+) -> None:
+    """Log in: later commands (approve, submit) act as this user until `payinvest logout` or 8 h pass."""
+    from core.audit import AuditLog
+    from core.cli_session import save_login, session_store
+    from core.settings import get_settings
+    from core.users import AccountLocked, InvalidCredentials, UserStore
+
+    password = (
+        sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True)
+    )
+    engine = _engine()
+    audit = AuditLog(engine)
+    try:
+        user = UserStore(engine).authenticate(username, password)
+    except (InvalidCredentials, AccountLocked) as exc:
+        audit.append("login_failed", actor=username, payload={"reason": exc.code, "channel": "cli"})
+        _fail(exc.message, code=1)
+    save_login(get_settings().resolved_data_dir, session_store(engine), user)
+    audit.append("login", actor=user.username, payload={"role": user.role, "channel": "cli"})
+    typer.echo(f"logged in as {user.username} ({user.role})")
+
+
+def logout(
+    username: str = typer.Argument(None, help="User to log out (default: the current login)."),
+) -> None:
+    """End the command-line session."""
+    from core.audit import AuditLog
+    from core.cli_session import logout as end_session
+    from core.cli_session import session_store
+    from core.settings import get_settings
+
+    engine = _engine()
+    name = end_session(get_settings().resolved_data_dir, session_store(engine), username)
+    if name is None:
+        _fail("not logged in")
+    AuditLog(engine).append("logout", actor=name, payload={"channel": "cli"})
+    typer.echo(f"logged out {name}")
+
+
+def whoami() -> None:
+    """Print the logged-in user (exit 1 when nobody is)."""
+    from core.cli_session import NotLoggedIn, logged_in_session, session_store
+    from core.settings import get_settings
+
+    try:
+        session = logged_in_session(get_settings().resolved_data_dir, session_store(_engine()))
+    except NotLoggedIn as exc:
+        _fail(exc.message, code=1)
+    typer.echo(f"{session.user.username} ({session.user.role})")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``payinvest`` command line."""
     app.command("serve")(serve)
+    app.command("login")(login)
+    app.command("logout")(logout)
+    app.command("whoami")(whoami)
     app.add_typer(audit_app, name="audit")
     app.add_typer(users_app, name="users")

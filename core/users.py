@@ -175,6 +175,10 @@ class UserStore:
         self.get(username)
         with self.engine.begin() as conn:
             conn.execute(update(users_table).where(users_table.c.username == username).values(active=active))
+        if not active:  # ended, not suspended: re-enabling must not revive an old (possibly stolen) session
+            from core.sessions import SessionStore
+
+            SessionStore(self.engine, self).revoke_user(username)
         return self.get(username)
 
     def ensure_demo_users(self) -> list[User]:
