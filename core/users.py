@@ -79,6 +79,7 @@ DEMO_USERS: tuple[User, ...] = (
     User("supervisor2", Role.SUPERVISOR, 5_000_000.0),
     User("compliance1", Role.COMPLIANCE),
     User("admin1", Role.ADMIN, 1_000_000.0),
+    User("admin2", Role.ADMIN, 1_000_000.0),  # a second admin confirms user changes (four-eyes)
 )
 
 
@@ -113,6 +114,14 @@ class AccountLocked(UserError):
     code, http_status = "account_locked", 423
 
 
+def validate_role_and_limit(role: str, approval_limit_eur: float | None) -> None:
+    """Raise ``InvalidUser`` for an unknown role or an absurd approval limit."""
+    if role not in {r.value for r in Role}:
+        raise InvalidUser(f"role must be one of {', '.join(r.value for r in Role)}")
+    if approval_limit_eur is not None and not 0 <= approval_limit_eur <= 1e12:
+        raise InvalidUser("approval_limit_eur must be between 0 and 1e12")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -142,18 +151,37 @@ class UserStore:
             rows = conn.execute(select(users_table).order_by(users_table.c.username)).all()
         return [self._row_to_user(r) for r in rows]
 
-    def create(
-        self, *, username: str, role: str, password: str, approval_limit_eur: float | None = None
-    ) -> User:
-        """Add a user after validating name, role, password length and limit."""
+    def validate_new(
+        self, *, username: str, role: str, password: str | None, approval_limit_eur: float | None = None
+    ) -> None:
+        """Raise the typed error that forbids creating this user (``password=None``: already hashed)."""
         if not USERNAME_RE.match(username or ""):
             raise InvalidUser("username must be 3-32 characters: lowercase letters, digits, . _ -")
-        if role not in {r.value for r in Role}:
-            raise InvalidUser(f"role must be one of {', '.join(r.value for r in Role)}")
-        if not isinstance(password, str) or not 12 <= len(password) <= 256:
+        validate_role_and_limit(role, approval_limit_eur)
+        if password is not None and (not isinstance(password, str) or not 12 <= len(password) <= 256):
             raise InvalidUser("password must be 12-256 characters")
-        if approval_limit_eur is not None and not 0 <= approval_limit_eur <= 1e12:
-            raise InvalidUser("approval_limit_eur must be between 0 and 1e12")
+        with self.engine.connect() as conn:
+            if conn.execute(select(users_table.c.username).where(users_table.c.username == username)).first():
+                raise UserExists(f"user {username!r} already exists")
+
+    def create(
+        self,
+        *,
+        username: str,
+        role: str,
+        password: str | None = None,
+        approval_limit_eur: float | None = None,
+        password_hash: str | None = None,
+    ) -> User:
+        """Add a user after validating name, role, password length and limit (or a ready argon2 hash)."""
+        self.validate_new(
+            username=username,
+            role=role,
+            password=None if password_hash else password,
+            approval_limit_eur=approval_limit_eur,
+        )
+        if password_hash is None:
+            password_hash = self.hasher.hash(password or "")
         with self.engine.begin() as conn:
             if conn.execute(select(users_table.c.username).where(users_table.c.username == username)).first():
                 raise UserExists(f"user {username!r} already exists")
@@ -163,10 +191,22 @@ class UserStore:
                     role=role,
                     approval_limit_eur=approval_limit_eur,
                     active=True,
-                    password_hash=self.hasher.hash(password),
+                    password_hash=password_hash,
                     failed_logins=0,
                     created_at=_now().isoformat(),
                 )
+            )
+        return self.get(username)
+
+    def set_role_and_limit(self, username: str, role: str, approval_limit_eur: float | None) -> User:
+        """Change a user's role and approval limit (callers go through ``core.user_changes``: four-eyes)."""
+        self.get(username)
+        validate_role_and_limit(role, approval_limit_eur)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(users_table)
+                .where(users_table.c.username == username)
+                .values(role=role, approval_limit_eur=approval_limit_eur)
             )
         return self.get(username)
 
