@@ -75,10 +75,11 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     llm_calls = list(state.get("llm_calls") or [])
     text: str | None = None
     if _llm_on(ctx):
+        lines = evidence_lines(evidence, pseudo)  # learns the parties first, so the message masks them too
         variables = {
             "case_type": state.get("case_type", ""),
-            "message": pseudo.mask(state.get("message", "")),
-            "evidence": evidence_lines(evidence, pseudo),
+            "message": pseudo.mask_message(state.get("message", "")),
+            "evidence": lines,
             "sections": section_lines(hits, pseudo),
             "proposals": proposal_lines(state.get("proposals") or []),
         }

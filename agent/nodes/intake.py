@@ -78,7 +78,7 @@ async def intake(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     refs = extract_references(message)
     pseudo = Pseudonymiser(state.get("pseudonyms"))
     pseudo.learn_text(message)
-    masked = pseudo.mask(message)
+    masked = pseudo.mask_message(message)  # nothing read yet: unknown words (names) never reach the model
     llm_calls: list[dict[str, Any]] = []
     case_type, source = keyword_case_type(message, refs), "keywords"
     if _llm_on(ctx):
