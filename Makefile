@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint format typecheck model data index eval-gate eval-full bench ci clean
+.PHONY: setup run test lint format typecheck model data index classifier eval-gate eval-full bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -20,7 +20,10 @@ data: setup  ## seed the payments sandbox (20k payments + the scenario catalogue
 index: setup  ## build the SOP index (incremental)
 	@$(BIN)/payinvest index build
 
-run: setup model data index  ## serve the web app, payments API and embedded LLM on 127.0.0.1
+classifier: setup  ## train the case-type classifier on the committed corpus (seconds; skipped when current)
+	@$(BIN)/payinvest classifier train --if-stale
+
+run: setup model data index classifier  ## serve the web app, payments API and embedded LLM on 127.0.0.1
 	@$(BIN)/payinvest serve
 
 test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite

@@ -7,14 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Column, Engine, String, Table, delete, insert, select
 
-from core.db import create_tables
+from core.schema import metadata
 from core.users import User, UserNotFound, UserStore
 
 SESSION_TTL = timedelta(hours=8)
-
-metadata = MetaData()
 
 sessions_table = Table(
     "sessions",
@@ -48,7 +46,6 @@ class SessionStore:
         self.engine = engine
         self.users = users
         self.ttl = ttl
-        create_tables(engine, metadata)
 
     def create(self, username: str) -> tuple[str, str]:
         """Open a session; returns the raw token (cookie value or CLI token) and its CSRF token."""

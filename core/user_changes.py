@@ -14,14 +14,14 @@ from typing import Any, Literal
 
 from sqlalchemy import Column, Engine, String, Table, Text, insert, select, update
 
-from core.db import create_tables
-from core.users import Role, User, UserError, UserStore, metadata, validate_role_and_limit
+from core.schema import metadata
+from core.users import Role, User, UserError, UserStore, validate_role_and_limit
 
 ChangeKind = Literal["create_user", "enable_user", "set_role"]
 
 user_changes = Table(
     "user_changes",
-    metadata,  # next to the users table it changes
+    metadata,  # the application database's (core.schema), next to the users table; migration 0002
     Column("id", String(16), primary_key=True),  # UC-<10 hex>
     Column("kind", String(16), nullable=False),
     Column("target", String(32), nullable=False),
@@ -79,7 +79,6 @@ class UserChangeStore:
         self.engine = engine
         self.users = users
         self.audit = audit
-        create_tables(engine, metadata)
 
     def _admin(self, username: str) -> User:
         user = self.users.get(username)

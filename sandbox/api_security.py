@@ -12,6 +12,7 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, insert
 from sqlalchemy.exc import IntegrityError
@@ -19,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from core.approval_tokens import ApprovalClaims, ApprovalRefError, ApprovalReplayed, ApprovalSigner
 from sandbox.routes_common import ApiError
 from sandbox.schema import metadata
+from tools.registry import IN_PROCESS_BASE_URL
 
 log = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-IN_PROCESS_HOST = "payments-sandbox"  # tools.registry's base URL for the in-process (ASGI) sandbox
+IN_PROCESS_HOST = urlsplit(IN_PROCESS_BASE_URL).hostname  # the clients' host name for the in-process sandbox
 
-# One row per approval nonce ever presented: a second presentation is a replay.
+# One row per approval nonce ever presented: a second presentation is a replay (sandbox migration 0002).
 approval_uses = Table(
     "approval_uses",
     metadata,
@@ -56,7 +58,6 @@ class ApprovalGate:
         self.engine = engine
         self.signer = signer
         self.audit = audit
-        approval_uses.create(engine, checkfirst=True)
 
     def _event(self, event_type: str, actor: str, payload: dict[str, Any]) -> None:
         if self.audit is None:

@@ -9,14 +9,14 @@ import pytest
 
 from agent.service import AgentService
 from core.audit import AuditLog
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings
 from sandbox.generator import seed_database
 from sandbox.scenarios import get_scenario
 from sandbox.schema import get_payments_engine
 from tests.agent.conftest import SUPERVISOR2, sample_hits
 from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
-from tools.registry import PaymentSystems
+from tests.sandbox_api.factories import sandbox_systems
 
 
 @pytest.fixture
@@ -27,12 +27,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 async def test_approved_write_carries_a_signed_approval_and_is_audited(settings: Settings) -> None:
-    audit = AuditLog(get_engine(settings.app_db_url))
+    audit = AuditLog(open_app_db(settings.app_db_url))
     scenario = get_scenario("mc-g004-usd-cover")
     service = AgentService(
         settings,
         chat_model=ScriptedChatModel(script=default_script(case_type="missing_cover")),
-        systems=PaymentSystems.from_settings(settings),
+        systems=sandbox_systems(settings),
         retriever=ListRetriever(sample_hits()),
         audit=audit,
     )

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from core.audit import AuditLog
 from core.cli import app
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings, get_settings
 from core.users import DEMO_PASSWORD, UserStore
 
@@ -19,7 +19,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     monkeypatch.setenv("PAYINVEST_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     settings = Settings(data_dir=tmp_path / "data")
-    UserStore(get_engine(settings.app_db_url)).ensure_demo_users()
+    UserStore(open_app_db(settings.app_db_url)).ensure_demo_users()
     yield settings
     get_settings.cache_clear()
 
@@ -58,7 +58,7 @@ def test_login_stores_a_private_per_user_token_and_audits(cli_env: Settings) -> 
     assert _run("whoami").output.strip() == "supervisor1 (supervisor)"
     events = [
         (e.event_type, e.actor, e.payload.get("channel"))
-        for e in AuditLog(get_engine(cli_env.app_db_url)).events()
+        for e in AuditLog(open_app_db(cli_env.app_db_url)).events()
     ]
     assert events == [("login_failed", "supervisor1", "cli"), ("login", "supervisor1", "cli")]
 
@@ -80,9 +80,9 @@ def test_logout_and_disable_end_the_cli_session(cli_env: Settings) -> None:
     assert _run("logout").exit_code == 0
     assert _run("whoami").exit_code == 1
     assert _login("supervisor2").exit_code == 0
-    UserStore(get_engine(cli_env.app_db_url)).set_active("supervisor2", False)
+    UserStore(open_app_db(cli_env.app_db_url)).set_active("supervisor2", False)
     result = _run("approve", "thread-1", "PR-000000000000")
     assert result.exit_code == 2 and "no live login" in result.output
-    UserStore(get_engine(cli_env.app_db_url)).set_active("supervisor2", True)
+    UserStore(open_app_db(cli_env.app_db_url)).set_active("supervisor2", True)
     again = _run("approve", "thread-1", "PR-000000000000")  # re-enabling does not revive the session
     assert again.exit_code == 2 and "no live login" in again.output

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from core.approval_tokens import ApprovalSigner, payments_api_token, signer_from_settings
 from core.audit import AuditLog
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings
 from sandbox.actions_schema import actions
 from sandbox.api import create_app
@@ -35,7 +35,7 @@ def engine(tmp_path: Any) -> Engine:
 
 @pytest.fixture
 def audit(settings: Settings) -> AuditLog:
-    return AuditLog(get_engine(settings.app_db_url))
+    return AuditLog(open_app_db(settings.app_db_url))
 
 
 @pytest.fixture

@@ -52,10 +52,10 @@ def test_masked_evidence_pack_holds_none_of_the_corpus(tmp_path) -> None:  # typ
 
     from app.evidence import build_evidence_pack
     from core.audit import AuditLog
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.users import User
 
-    audit = AuditLog(get_engine(f"sqlite:///{tmp_path / 'app.db'}"))
+    audit = AuditLog(open_app_db(f"sqlite:///{tmp_path / 'app.db'}"))
     parties = [{"creditor_name": n} for n in PARTIES]
     audit.append("agent.tool_result", actor="analyst1", conversation_id="c1", payload={"data": parties})
     for text, _ in CASES:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from app.server import create_app
 from core.audit import AuditLog
 from core.cli import app as cli
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings, get_settings
 from core.users import DEMO_PASSWORD, UserNotFound, UserStore
 from tests.app.conftest import login
@@ -93,7 +93,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setting
     monkeypatch.setenv("PAYINVEST_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     settings = Settings(data_dir=tmp_path / "data")
-    UserStore(get_engine(settings.app_db_url)).ensure_demo_users()
+    UserStore(open_app_db(settings.app_db_url)).ensure_demo_users()
     yield settings
     get_settings.cache_clear()
 
@@ -112,7 +112,7 @@ def test_cli_user_changes_need_admin_logins_and_two_admins(cli_env: Settings) ->
     pending = _cli(*create, stdin="puppet-password-1\n")
     assert pending.exit_code == 0 and "pending" in pending.output
     change = pending.output.split()[0]
-    users = UserStore(get_engine(cli_env.app_db_url))
+    users = UserStore(open_app_db(cli_env.app_db_url))
     with pytest.raises(UserNotFound):
         users.get("puppet")
     own = _cli("users", "confirm", change)
@@ -120,5 +120,5 @@ def test_cli_user_changes_need_admin_logins_and_two_admins(cli_env: Settings) ->
     assert _cli("login", "admin2", "--password-stdin", stdin=DEMO_PASSWORD + "\n").exit_code == 0
     assert _cli("users", "confirm", change).exit_code == 0
     assert users.get("puppet").role == "supervisor"
-    kinds = [e.event_type for e in AuditLog(get_engine(cli_env.app_db_url)).events()]
+    kinds = [e.event_type for e in AuditLog(open_app_db(cli_env.app_db_url)).events()]
     assert "user_change_requested" in kinds and "user_change_confirmed" in kinds
