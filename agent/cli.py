@@ -52,13 +52,12 @@ def _run(coro_factory: Any) -> Any:
     """Run one service call with a fresh service; typed errors become one line and exit code 2."""
     from agent.errors import AgentError
     from agent.service import AgentService
-    from core.audit import AuditLog
-    from core.schema import open_app_db
+    from core.audit_anchor import open_audit_log
     from core.settings import get_settings
 
     async def main() -> Any:
         settings = get_settings()
-        audit = AuditLog(open_app_db(settings.app_db_url))
+        audit = open_audit_log(settings)
         service = AgentService(settings, audit=audit)
         try:
             return await coro_factory(service)

@@ -266,14 +266,26 @@ class AgentService:
         started = time.perf_counter()
         approver = approver if isinstance(approver, Principal) else Principal.model_validate(approver)
         await self._ready()
-        records = await apply_decisions(
-            self.store,
-            self.deps.port(),
-            thread_id,
-            parse_decisions(decisions),
-            approver,
-            actions_enabled=self.deps.actions_enabled(),
-        )
+        try:
+            records = await apply_decisions(
+                self.store,
+                self.deps.port(),
+                thread_id,
+                parse_decisions(decisions),
+                approver,
+                actions_enabled=self.deps.actions_enabled(),
+            )
+        except AgentError as exc:  # four-eyes, limit, role, kill switch: the refusal is evidence too
+            refused = {
+                "code": exc.code,
+                "message": exc.message,
+                "role": approver.role,
+                "decisions": decisions,
+            }
+            self.audit.record(
+                {"type": "decision_refused", "data": refused}, actor=approver.username, thread_id=thread_id
+            )
+            raise
         for record in records:
             self.audit.record(
                 {"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id

@@ -38,8 +38,20 @@ SessionDep = Annotated[Session, Depends(current_session)]
 def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     """A dependency that lets only these roles through (403 otherwise)."""
 
-    def _check(session: SessionDep) -> User:
+    def _check(session: SessionDep, request: Request) -> User:
         if session.user.role not in roles:
+            # A refused attempt is evidence (e.g. an analyst trying to decide an approval).
+            audit = getattr(request.app.state, "audit", None)
+            if audit is not None:
+                audit.append(
+                    "access_refused",
+                    actor=session.user.username,
+                    payload={
+                        "role": session.user.role,
+                        "method": request.method,
+                        "path": request.url.path[:200],
+                    },
+                )
             raise ApiError(403, "forbidden", f"role {session.user.role} may not do this")
         return session.user
 

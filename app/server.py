@@ -18,6 +18,7 @@ from app.conversations import ConversationStore
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
+from core.audit_anchor import AnchorWriter
 from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
@@ -93,7 +94,7 @@ def create_app(
     engine = open_app_db(settings.app_db_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.audit = AuditLog(engine)
+    app.state.audit = AuditLog(engine, anchor=AnchorWriter.from_settings(settings))
     app.state.users = UserStore(engine)
     app.state.sessions = SessionStore(engine, app.state.users)
     app.state.conversations = ConversationStore(engine)

@@ -52,11 +52,27 @@ def serve(
 @audit_app.command("verify")
 def audit_verify(
     json_out: bool = typer.Option(False, "--json", help="Print the VerifyResult as JSON."),
+    anchor: Path = typer.Option(
+        None, "--anchor", help="Signed checkpoint file (e.g. a copy of <data_dir>/audit-anchor.json)."
+    ),
 ) -> None:
-    """Walk the whole hash chain; exit 1 and print the first broken link when it was tampered with."""
-    from core.audit import AuditLog
+    """Walk the whole hash chain; exit 1 and print the first broken link when it was tampered with.
 
-    result = AuditLog(_engine()).verify()
+    With ``--anchor`` the chain must also still contain the checkpointed event with its hash: a chain
+    rewritten (and its head row updated) or shortened since the checkpoint is detected."""
+    from core.audit import AuditLog
+    from core.audit_anchor import AnchorError, AnchorWriter, verify_with_anchor
+    from core.settings import get_settings
+
+    log = AuditLog(_engine())
+    if anchor is None:
+        result = log.verify()
+    else:
+        try:
+            checkpoint = AnchorWriter.from_settings(get_settings()).read(anchor)
+        except AnchorError as exc:
+            _fail(exc.message, code=1)
+        result = verify_with_anchor(log, checkpoint)
     if json_out:
         typer.echo(json.dumps(result.to_dict()))
     elif result.ok:

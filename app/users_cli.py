@@ -30,6 +30,13 @@ def users_list(json_out: bool = typer.Option(False, "--json", help="Print users 
         )
 
 
+def _audit():  # type: ignore[no-untyped-def]
+    from core.audit_anchor import open_audit_log
+    from core.settings import get_settings
+
+    return open_audit_log(get_settings())
+
+
 def _acting_admin(engine) -> str | None:  # type: ignore[no-untyped-def]
     """The logged-in admin; None only while no active admin exists yet (first-run bootstrap)."""
     from core.cli_session import NotLoggedIn, logged_in_session, session_store
@@ -48,11 +55,10 @@ def _acting_admin(engine) -> str | None:  # type: ignore[no-untyped-def]
 
 
 def _changes(engine):  # type: ignore[no-untyped-def]
-    from core.audit import AuditLog
     from core.user_changes import UserChangeStore
     from core.users import UserStore
 
-    return UserChangeStore(engine, UserStore(engine), AuditLog(engine))
+    return UserChangeStore(engine, UserStore(engine), _audit())
 
 
 def _print_change(change: dict) -> None:
@@ -71,7 +77,6 @@ def users_create(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
     """Request a user (logged-in admin; a second admin confirms). With no admin yet, create it at once."""
-    from core.audit import AuditLog
     from core.users import UserError, UserStore
 
     engine = _engine()
@@ -92,7 +97,7 @@ def users_create(
         )
     except UserError as exc:
         _fail(exc.message)
-    AuditLog(engine).append("user_created", actor="cli", payload={**user.to_dict(), "bootstrap": True})
+    _audit().append("user_created", actor="cli", payload={**user.to_dict(), "bootstrap": True})
     typer.echo(f"created {user.username} ({user.role}) (first-run bootstrap: no admin existed)")
 
 
@@ -157,7 +162,6 @@ def users_reject(
 
 
 def _set_active(username: str, active: bool) -> None:
-    from core.audit import AuditLog
     from core.users import UserError, UserStore
 
     engine = _engine()
@@ -169,7 +173,7 @@ def _set_active(username: str, active: bool) -> None:
         UserStore(engine).set_active(username, active)
     except UserError as exc:
         _fail(exc.message)
-    AuditLog(engine).append(
+    _audit().append(
         "user_enabled" if active else "user_disabled", actor=admin or "cli", payload={"username": username}
     )
     typer.echo(f"{username} {'enabled' if active else 'disabled'}")
@@ -201,7 +205,6 @@ def login(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
     """Log in: later commands (approve, submit) act as this user until `payinvest logout` or 8 h pass."""
-    from core.audit import AuditLog
     from core.cli_session import save_login, session_store
     from core.settings import get_settings
     from core.users import AccountLocked, InvalidCredentials, UserStore
@@ -210,7 +213,7 @@ def login(
         sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True)
     )
     engine = _engine()
-    audit = AuditLog(engine)
+    audit = _audit()
     try:
         user = UserStore(engine).authenticate(username, password)
     except (InvalidCredentials, AccountLocked) as exc:
@@ -225,7 +228,6 @@ def logout(
     username: str = typer.Argument(None, help="User to log out (default: the current login)."),
 ) -> None:
     """End the command-line session."""
-    from core.audit import AuditLog
     from core.cli_session import logout as end_session
     from core.cli_session import session_store
     from core.settings import get_settings
@@ -234,7 +236,7 @@ def logout(
     name = end_session(get_settings().resolved_data_dir, session_store(engine), username)
     if name is None:
         _fail("not logged in")
-    AuditLog(engine).append("logout", actor=name, payload={"channel": "cli"})
+    _audit().append("logout", actor=name, payload={"channel": "cli"})
     typer.echo(f"logged out {name}")
 
 

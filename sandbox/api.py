@@ -90,8 +90,7 @@ def create_app(
     ``core.audit.AuditLog`` (default: the application database's).
     """
     from core.approval_tokens import payments_api_token, signer_from_settings
-    from core.audit import AuditLog
-    from core.schema import open_app_db
+    from core.audit_anchor import open_audit_log
     from sandbox.api_security import ApprovalGate, served_hosts
     from sandbox.fast_lookup import PaymentLookup
     from sandbox.routes_accounts import router as accounts_router
@@ -114,7 +113,7 @@ def create_app(
     app.state.lookup = PaymentLookup(engine)
     app.state.config = config or SandboxConfig.from_env()
     if audit is None:
-        audit = AuditLog(open_app_db(settings.app_db_url))
+        audit = open_audit_log(settings)
     app.state.approval_gate = ApprovalGate(engine, signer_from_settings(settings), audit)
     _install_error_handlers(app)
     for router in (payments_router, accounts_router, calendar_router, actions_router):
