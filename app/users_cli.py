@@ -179,6 +179,23 @@ def _set_active(username: str, active: bool) -> None:
     typer.echo(f"{username} {'enabled' if active else 'disabled'}")
 
 
+@users_app.command("unlock")
+def users_unlock(username: str = typer.Argument(..., help="User whose login locks to lift.")) -> None:
+    """Lift every client's login lock on a user (logged-in admin; audited)."""
+    from core.login_throttle import LoginThrottle
+    from core.users import UserError, UserStore
+
+    engine = _engine()
+    admin = _acting_admin(engine)
+    try:
+        UserStore(engine).get(username)
+    except UserError as exc:
+        _fail(exc.message)
+    cleared = LoginThrottle(engine).unlock(username)
+    _audit().append("user_unlocked", actor=admin or "cli", payload={"username": username, "cleared": cleared})
+    typer.echo(f"{username} unlocked ({cleared} lock records cleared)")
+
+
 @users_app.command("disable")
 def users_disable(username: str = typer.Argument(..., help="User to disable.")) -> None:
     """Disable a user at once (logged-in admin); their sessions end."""
@@ -215,9 +232,9 @@ def login(
     engine = _engine()
     audit = _audit()
     try:
-        user = UserStore(engine).authenticate(username, password)
+        user = UserStore(engine).authenticate(username, password, client="cli")
     except (InvalidCredentials, AccountLocked) as exc:
-        audit.append("login_failed", actor=username, payload={"reason": exc.code, "channel": "cli"})
+        audit.append("login_failed", actor=username, payload={"reason": exc.reason, "channel": "cli"})
         _fail(exc.message, code=1)
     save_login(get_settings().resolved_data_dir, session_store(engine), user)
     audit.append("login", actor=user.username, payload={"role": user.role, "channel": "cli"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pwdlib import PasswordHash
@@ -23,8 +23,6 @@ from sqlalchemy import (
 
 from core.schema import metadata
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 
@@ -106,10 +104,13 @@ class InvalidUser(UserError):
 
 class InvalidCredentials(UserError):
     code, http_status = "invalid_credentials", 401
+    reason = "invalid_credentials"
 
 
-class AccountLocked(UserError):
-    code, http_status = "account_locked", 423
+class AccountLocked(InvalidCredentials):
+    """Answered exactly like a wrong password (no lockout oracle); only the audit event says ``locked``."""
+
+    reason = "locked"
 
 
 def validate_role_and_limit(role: str, approval_limit_eur: float | None) -> None:
@@ -130,6 +131,7 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.hasher = PasswordHash.recommended()
+        self._dummy_hash: str | None = None
 
     def _row_to_user(self, row: object) -> User:
         return User(row.username, row.role, row.approval_limit_eur, bool(row.active))  # type: ignore[attr-defined]
@@ -231,34 +233,24 @@ class UserStore:
                 )
         return [self.get(u.username) for u in DEMO_USERS]
 
-    def authenticate(self, username: str, password: str) -> User:
-        """Check a password; counts failures and locks the account for 15 minutes after 5 of them."""
+    def authenticate(self, username: str, password: str, *, client: str = "local") -> User:
+        """Check a password. Locked, unknown, disabled and wrong all answer the same, after the same
+        argon2 work; five failures from one client lock that client out of that account for 15 minutes."""
+        from core.login_throttle import LoginThrottle
+
+        throttle = LoginThrottle(self.engine)
         with self.engine.connect() as conn:
             row = conn.execute(select(users_table).where(users_table.c.username == username)).first()
-        if row is None:
-            self.hasher.hash(password or "x")  # same cost as a real check: no user enumeration by timing
+        locked = throttle.is_locked(client, username)
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("no-such-user-dummy-password")
+        # Always one verification, so the answer time does not tell which names exist or are locked.
+        ok = self.hasher.verify(password or "", row.password_hash if row is not None else self._dummy_hash)
+        if locked:
+            raise AccountLocked("wrong username or password")
+        if row is None or not ok or not row.active:
+            if throttle.failed(client, username):
+                raise AccountLocked("wrong username or password")
             raise InvalidCredentials("wrong username or password")
-        now = _now()
-        if row.locked_until and datetime.fromisoformat(row.locked_until) > now:
-            raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
-        if not self.hasher.verify(password, row.password_hash):
-            failed = row.failed_logins + 1
-            locked = (now + LOCKOUT).isoformat() if failed >= MAX_FAILED_LOGINS else None
-            with self.engine.begin() as conn:
-                conn.execute(
-                    update(users_table)
-                    .where(users_table.c.username == username)
-                    .values(failed_logins=0 if locked else failed, locked_until=locked)
-                )
-            if locked:
-                raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
-            raise InvalidCredentials("wrong username or password")
-        if not row.active:
-            raise InvalidCredentials("this account is disabled")
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(users_table)
-                .where(users_table.c.username == username)
-                .values(failed_logins=0, locked_until=None)
-            )
+        throttle.succeeded(client, username)
         return self._row_to_user(row)

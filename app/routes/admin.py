@@ -121,6 +121,22 @@ def enable_user(username: str, admin: Admin, request: Request) -> dict:
     return _set_active(username, True, admin.username, request)
 
 
+@router.post("/users/{username}/unlock")
+def unlock_user(username: str, admin: Admin, request: Request) -> dict:
+    """Lift every client's login lock on this user at once (audited ``user_unlocked``)."""
+    from core.login_throttle import LoginThrottle
+
+    try:
+        users_of(request).get(username)
+    except Exception as exc:
+        raise_mapped(exc)
+    cleared = LoginThrottle(request.app.state.engine).unlock(username)
+    audit_of(request).append(
+        "user_unlocked", actor=admin.username, payload={"username": username, "cleared": cleared}
+    )
+    return {"username": username, "cleared": cleared}
+
+
 @router.get("/controls")
 def get_controls(_user: Admin, request: Request) -> dict:
     """The kill switches."""

@@ -18,6 +18,7 @@ import app.auth
 import app.conversations
 import core.audit
 import core.controls
+import core.login_throttle
 import core.user_changes
 import core.users
 import sandbox.actions_schema
