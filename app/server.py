@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from app.auth import SessionStore
 from app.conversations import ConversationStore
 from app.errors import install_error_handlers
+from app.limits import BodySizeLimitMiddleware
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
@@ -107,6 +108,7 @@ def create_app(
     )
 
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
     for module in (auth, conversations, proposals, approvals, reference, compliance, admin):
         app.include_router(module.router)
 
