@@ -19,8 +19,8 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
-from core.conversations import ConversationRepository
 from core.audit_anchor import AnchorWriter
+from core.conversations import ConversationRepository
 from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
