@@ -9,6 +9,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The base URL the tools use for a payments API mounted in process (an ASGI transport: no socket). The sandbox
+# accepts this host name beside the hosts it serves.
+IN_PROCESS_PAYMENTS_API_URL = "http://payments-api"
+
 
 class Settings(BaseSettings):
     """Runtime configuration. Every path the project writes lives under ``data_dir``."""
@@ -49,6 +53,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     chroma_collection: str = "sop_chunks"
     embed_threads: int = Field(default=1, description="torch threads for the query embedder.")
+
+    # The trained case-type classifier (model files and embedding cache). None means data_dir/classifier;
+    # several workers (or test processes) may share one trained model here. Analysts' labels stay in data_dir.
+    classifier_dir: Path | None = None
 
     # LLM provider.
     llm_provider: Literal["embedded", "openai"] = "embedded"

@@ -9,6 +9,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.domain import ActionKind
+from core.settings import IN_PROCESS_PAYMENTS_API_URL
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 # The base URL of a payments API reached through an in-process transport (the host part is never resolved).
-IN_PROCESS_BASE_URL = "http://payments-api"
+IN_PROCESS_BASE_URL = IN_PROCESS_PAYMENTS_API_URL
 
 
 @dataclass
