@@ -68,6 +68,9 @@ class AgentService:
         self.audit = AuditSink(audit)
         self.store = AgentStore(self.deps.app_engine)
         self.conversation_store = ConversationRepository(self.deps.app_engine)
+        from core.approval_tokens import signer_from_settings
+
+        self._approvals = signer_from_settings(settings)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -113,6 +116,7 @@ class AgentService:
             actions_enabled=self.deps.actions_enabled,
             llm_enabled=lambda: llm_on,
             classifier=self.text_classifier(),
+            approvals=self._approvals,
         )
 
     def text_classifier(self) -> Any:
@@ -294,14 +298,26 @@ class AgentService:
         started = time.perf_counter()
         approver = approver if isinstance(approver, Principal) else Principal.model_validate(approver)
         await self._ready()
-        records = await apply_decisions(
-            self.store,
-            self.deps.port(),
-            thread_id,
-            parse_decisions(decisions),
-            approver,
-            actions_enabled=self.deps.actions_enabled(),
-        )
+        try:
+            records = await apply_decisions(
+                self.store,
+                self.deps.port(),
+                thread_id,
+                parse_decisions(decisions),
+                approver,
+                actions_enabled=self.deps.actions_enabled(),
+            )
+        except AgentError as exc:  # four-eyes, limit, role, kill switch: the refusal is evidence too
+            refused = {
+                "code": exc.code,
+                "message": exc.message,
+                "role": approver.role,
+                "decisions": decisions,
+            }
+            self.audit.record(
+                {"type": "decision_refused", "data": refused}, actor=approver.username, thread_id=thread_id
+            )
+            raise
         for record in records:
             self.audit.record(
                 {"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id

@@ -30,7 +30,20 @@ class Settings(BaseSettings):
 
     # The payments API the tools call. None means the sandbox mounted in process.
     payments_api_url: str | None = None
-    payments_api_token: str | None = None
+    payments_api_token: str | None = Field(
+        default=None, description="Bearer token of the payments API; generated into data_dir if unset."
+    )
+    approval_key: str | None = Field(
+        default=None,
+        description="Signs approval references (shared with the payments API); generated if unset.",
+    )
+    approval_ttl_seconds: int = Field(
+        default=900, ge=10, description="Lifetime of a signed approval reference."
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host headers served besides host, 127.0.0.1, localhost and ::1 (DNS-rebinding guard).",
+    )
 
     # Retrieval. None means Chroma's embedded PersistentClient under data_dir/chroma.
     chroma_url: str | None = None

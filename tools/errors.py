@@ -89,6 +89,15 @@ class ApprovalRequired(ToolError):
     code = "approval_required"
 
 
+class ApprovalRefused(ToolError):
+    """The approval reference was not signed by the approval service, or was for another write, old or reused.
+
+    ``.code`` says which: ``approval_invalid``, ``approval_mismatch``, ``approval_expired``, ``approval_replayed``.
+    """
+
+    code = "approval_refused"
+
+
 class IdempotencyConflict(ToolError):
     """The idempotency key was already used with different arguments."""
 
@@ -143,6 +152,8 @@ def error_from_response(status: int, body: Any) -> ToolError:
     code = str(err.get("code")) if isinstance(err, dict) and err.get("code") else f"http_{status}"
     message = str(err.get("message")) if isinstance(err, dict) and err.get("message") else f"HTTP {status}"
     cls = _BY_CODE.get(code)
+    if cls is None and code.startswith("approval_"):
+        cls = ApprovalRefused
     if cls is None:
         if status >= 500:
             cls = UpstreamUnavailable

@@ -85,13 +85,16 @@ class PaymentSystems:
         The process that wires the app decides what runs in process (``app/server.py`` hands in an
         ``httpx.ASGITransport`` over the payments sandbox it mounts); tools never build a server.
         """
+        from core.approval_tokens import payments_api_token
+
+        token = payments_api_token(settings)  # held by the app only, never sent to a browser
         if settings.payments_api_url:
-            return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
+            return cls.connect(settings.payments_api_url, token=token)
         if transport is None:
             raise PaymentsApiNotConfigured(
                 "no payments API: set PAYINVEST_PAYMENTS_API_URL or run the payments sandbox in process"
             )
-        return cls.connect(IN_PROCESS_BASE_URL, token=settings.payments_api_token, transport=transport)
+        return cls.connect(IN_PROCESS_BASE_URL, token=token, transport=transport)
 
     async def aclose(self) -> None:
         """Close the shared connection pool."""

@@ -18,8 +18,11 @@ import app.auth
 import core.audit
 import core.controls
 import core.conversations
+import core.login_throttle
+import core.user_changes
 import core.users
 import sandbox.actions_schema
+import sandbox.api_security
 from core.db import get_engine
 from core.migrate import MigratedDatabase, current_revision, head_revision, upgrade
 from core.schema import APP_DATABASE
