@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from core.approval_tokens import ApprovalClaims, ApprovalRefError, ApprovalReplayed, ApprovalSigner
 from sandbox.routes_common import ApiError
 from sandbox.schema import metadata
-from tools.registry import IN_PROCESS_BASE_URL
+from tools.models import IN_PROCESS_BASE_URL
 
 log = logging.getLogger(__name__)
 
