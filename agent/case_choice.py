@@ -21,15 +21,10 @@ def check_case_type(value: str | None) -> str | None:
 
 def record_choice(settings: Any, message: str, case_type: str, user: str, thread_id: str, audit: Any) -> bool:
     """Append the message with the analyst's label to the classifier's labelled examples (when installed)."""
-    try:
-        from agent.classifier import append_labelled_example  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        stored = False
-    else:
-        append_labelled_example(
-            settings, message, case_type, source="analyst", user=user, thread_id=thread_id
-        )
-        stored = True
+    from agent.classifier import append_labelled_example
+
+    append_labelled_example(settings, message, case_type, source="analyst", user=user, thread_id=thread_id)
+    stored = True
     audit.record(
         {"type": "case_type_choice", "data": {"case_type": case_type, "stored": stored}},
         actor=user,

@@ -97,19 +97,15 @@ def keyword_intent(message: str, has_reference: bool) -> TextIntent:
 
 
 def load_text_classifier(settings: Any) -> TextClassifier | None:
-    """The trained classifier (trained at first use, deterministic); None when the package is not installed."""
-    try:
-        from agent.classifier import CaseClassifier  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return CaseClassifier.load_or_train(settings)  # type: ignore[no-any-return]
+    """The trained classifier (trained at first use, deterministic)."""
+    from agent.classifier import CaseClassifier
+
+    return CaseClassifier.load_or_train(settings)  # type: ignore[no-any-return,unused-ignore]
 
 
 def classifier_threshold() -> float:
-    try:
-        from agent.classifier import CONFIDENCE_THRESHOLD  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return KEYWORD_CONFIDENCE
+    from agent.classifier import CONFIDENCE_THRESHOLD
+
     return float(CONFIDENCE_THRESHOLD)
 
 

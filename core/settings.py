@@ -9,11 +9,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The base URL the tools use for a payments API mounted in process (an ASGI transport: no socket). The sandbox
-# accepts this host name beside the hosts it serves.
-IN_PROCESS_PAYMENTS_API_URL = "http://payments-api"
-
-
 class Settings(BaseSettings):
     """Runtime configuration. Every path the project writes lives under ``data_dir``."""
 

@@ -18,16 +18,14 @@ from sqlalchemy import Column, DateTime, Engine, String, Table, insert
 from sqlalchemy.exc import IntegrityError
 
 from core.approval_tokens import ApprovalClaims, ApprovalRefError, ApprovalReplayed, ApprovalSigner
-from core.settings import IN_PROCESS_PAYMENTS_API_URL
 from sandbox.routes_common import ApiError
 from sandbox.schema import metadata
+from tools.models import IN_PROCESS_BASE_URL
 
 log = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-IN_PROCESS_HOST = urlsplit(
-    IN_PROCESS_PAYMENTS_API_URL
-).hostname  # the clients' host name for the in-process sandbox
+IN_PROCESS_HOST = urlsplit(IN_PROCESS_BASE_URL).hostname  # the clients' host name for the in-process sandbox
 
 # One row per approval nonce ever presented: a second presentation is a replay (sandbox migration 0002).
 approval_uses = Table(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 # The codes of the argument models (tools/action_codes.py), through the contract module sandbox may import.
-from tools import models as c
+from tools import action_codes as c
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,11 @@ ACTION_ARG_MODELS: dict[ActionKind, type[_Args]] = {
 }
 
 
+# The base URL of a payments API reached through an in-process transport (the host part is never resolved):
+# part of the contract because the sandbox recognises its in-process callers by it.
+IN_PROCESS_BASE_URL = "http://payments-api"
+
+
 class ApiModel(BaseModel):
     """Base of read results: unknown fields are kept so a newer API does not break older clients."""
 

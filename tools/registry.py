@@ -9,13 +9,12 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.domain import ActionKind
-from core.settings import IN_PROCESS_PAYMENTS_API_URL
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
 from tools.cases_client import CasesClient
 from tools.errors import InvalidInput, PaymentsApiNotConfigured, UnknownTool
-from tools.models import ACTION_ARG_MODELS
+from tools.models import ACTION_ARG_MODELS, IN_PROCESS_BASE_URL
 from tools.payments_client import PaymentsClient
 from tools.read_args import READ_TOOL_NAMES, READ_TOOL_SPECS
 from tools.screening_client import ScreeningClient
@@ -32,9 +31,6 @@ __all__ = [
     "draft_action",
     "execute_action",
 ]
-
-# The base URL of a payments API reached through an in-process transport (the host part is never resolved).
-IN_PROCESS_BASE_URL = IN_PROCESS_PAYMENTS_API_URL
 
 
 @dataclass
