@@ -65,10 +65,17 @@ def _cases() -> list[EvalCase]:
                 "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor2"},
             },
         ],
+        # the agent's triage reads the whole cheap bundle of the payment first (docs/agent.md)
         "expected_tool_calls": [
-            {"name": "get_payment", "args": {"reference": UETR_STUCK}},
-            {"name": "get_tracker", "args": {"reference": UETR_STUCK}},
-            {"name": "get_screening", "args": {"reference": UETR_STUCK}},
+            {"name": name, "args": {"reference": UETR_STUCK}}
+            for name in (
+                "get_payment",
+                "get_tracker",
+                "get_cases",
+                "get_screening",
+                "get_risk_signals",
+                "find_duplicates",
+            )
         ],
         "expected_sop_sections": ["SOP-001 §4"],
         "required_facts": ["G002", "BNPAFRPPXXX"],
@@ -80,9 +87,15 @@ def _cases() -> list[EvalCase]:
         "case_type": "duplicate",
         "turns": [{"role": "analyst", "content": "PAY-00000002 was sent twice by mistake"}],
         "expected_tool_calls": [
-            {"name": "get_payment", "args": {"reference": "PAY-00000002"}},
-            {"name": "find_duplicates", "args": {"reference": "PAY-00000002"}},
-            {"name": "get_risk_signals", "args": {"reference": "PAY-00000002"}},
+            {"name": name, "args": {"reference": "PAY-00000002"}}
+            for name in (
+                "get_payment",
+                "get_tracker",
+                "get_cases",
+                "get_screening",
+                "get_risk_signals",
+                "find_duplicates",
+            )
         ],
         "expected_sop_sections": ["SOP-008 §5.2"],
         "required_facts": ["PAY-00000009"],
