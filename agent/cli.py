@@ -18,7 +18,7 @@ def _fail(message: str) -> NoReturn:
 
 def _principal(username: str) -> Any:
     """The user as an agent Principal (role and approval limit from the users store)."""
-    from agent.approvals import Principal
+    from core.identity import Principal
     from core.schema import open_app_db
     from core.settings import get_settings
     from core.users import UserError, UserStore

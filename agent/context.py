@@ -24,5 +24,5 @@ class AgentContext:
     model_name: str = "unknown"
     actions_enabled: Any = None  # callable () -> bool; None means enabled
     llm_enabled: Any = None  # callable () -> bool; None means enabled
-    approvals: Any = None  # core.approval_tokens.ApprovalSigner: signs the X-Approval-Ref of each write
     classifier: Any = None  # agent.case_typing.TextClassifier; None: keywords give the text intent
+    approvals: Any = None  # core.approval_tokens.ApprovalSigner: signs the X-Approval-Ref of each write

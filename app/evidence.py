@@ -12,6 +12,7 @@ from typing import Any
 
 from agent.pseudonymise import Pseudonymiser
 from core.audit import AuditLog, canonical_json, verify_chain_of
+from core.errors import PayinvestError
 from core.users import User
 
 IBAN_RE = re.compile(r"\b([A-Z]{2})[0-9]{2}[A-Z0-9]{7,26}([A-Z0-9]{4})\b")
@@ -30,14 +31,13 @@ NOT_PERSONAL_KEYS = {
 UNMASK_ROLES = {"compliance", "admin"}
 
 
-class ExportRefused(Exception):
+class ExportRefused(PayinvestError):
     """The export cannot be produced (unknown conversation, unmasking not allowed)."""
 
     code, http_status = "export_refused", 403
 
     def __init__(self, message: str, code: str = "export_refused", http_status: int = 403) -> None:
-        super().__init__(message)
-        self.message, self.code, self.http_status = message, code, http_status
+        super().__init__(message, code=code, http_status=http_status)
 
 
 def mask_text(text: str, pseudo: Pseudonymiser | None = None) -> str:

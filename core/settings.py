@@ -52,7 +52,6 @@ class Settings(BaseSettings):
 
     # LLM provider.
     llm_provider: Literal["embedded", "openai"] = "embedded"
-    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
     llm_threads: int = 2
     llm_ctx_size: int = Field(
         default=12288, description="Context of the embedded model, shared by its 3 slots."
@@ -64,9 +63,6 @@ class Settings(BaseSettings):
     # Web app.
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str | None = Field(
-        default=None, description="Signs sessions; generated into data_dir if unset."
-    )
 
     # Agent limits.
     max_plan_iterations: int = 2

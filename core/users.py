@@ -21,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 
+from core.errors import PayinvestError
 from core.schema import metadata
 
 DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
@@ -79,7 +80,7 @@ DEMO_USERS: tuple[User, ...] = (
 )
 
 
-class UserError(Exception):
+class UserError(PayinvestError):
     """A user operation was refused; ``code`` is stable for APIs and the CLI."""
 
     code = "user_error"

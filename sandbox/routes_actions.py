@@ -12,7 +12,7 @@ from core.domain import ActionKind
 from sandbox import actions as svc
 from sandbox.api_security import ApprovalGate, record_ref
 from sandbox.routes_common import ApiError, EngineDep
-from tools.models import ACTION_ARG_MODELS
+from tools.models import ACTION_ARG_MODELS, ActionDraft, ActionResult
 
 router = APIRouter(prefix="/v1/actions", tags=["actions"])
 
@@ -86,12 +86,16 @@ for _kind, _model in ACTION_ARG_MODELS.items():
         _draft_endpoint(_kind, _model),
         methods=["POST"],
         summary=f"Draft {_kind.value}",
+        response_model=ActionDraft,
+        response_model_exclude_unset=True,
     )
     router.add_api_route(
         f"/{_kind.value}",
         _write_endpoint(_kind, _model),
         methods=["POST"],
         summary=f"Execute an approved {_kind.value}",
+        response_model=ActionResult,
+        response_model_exclude_unset=True,
         responses={
             401: {
                 "description": "missing bearer token or an approval reference not signed by the approval service"
@@ -116,7 +120,12 @@ def list_actions(
     return svc.list_actions(engine, reference=reference, case_id=case_id, limit=limit)
 
 
-@router.get("/{action_id}", summary="One executed action")
+@router.get(
+    "/{action_id}",
+    summary="One executed action",
+    response_model=ActionResult,
+    response_model_exclude_unset=True,
+)
 def get_action(action_id: str, engine: EngineDep) -> dict[str, Any]:
     """The stored result of an executed action, with its ISO 20022 XML."""
     return svc.get_action(engine, action_id)

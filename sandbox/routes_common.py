@@ -14,6 +14,9 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.domain import E2E_ID_PATTERN, PAYMENT_ID_PATTERN, UETR_PATTERN
+from core.errors import ApiError, error_body
+
+__all__ = ["ApiError", "error_body"]  # the routes import both from here
 
 try:
     import orjson as _orjson
@@ -23,21 +26,6 @@ except ImportError:  # optional speed-up
 _UETR_RE = re.compile(rf"^{UETR_PATTERN}$", re.IGNORECASE)
 _PAY_RE = re.compile(rf"^{PAYMENT_ID_PATTERN}$", re.IGNORECASE)
 _E2E_RE = re.compile(rf"^{E2E_ID_PATTERN}$", re.IGNORECASE)
-
-
-class ApiError(Exception):
-    """An error the API answers as ``{"error": {"code", "message"}}`` with a 4xx status."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    """The one JSON error shape of the API."""
-    return {"error": {"code": code, "message": message}}
 
 
 def parse_reference(reference: str) -> tuple[str, str]:

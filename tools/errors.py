@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import PayinvestError
 
-class ToolError(Exception):
-    """Base of every error a payment tool can raise; ``code`` is the API's error code."""
+
+class ToolError(PayinvestError):
+    """Base of every error a payment tool can raise; ``code`` is the API's error code.
+
+    ``status`` is the payments API's HTTP status (None when the call never reached it); ``http_status``
+    (inherited, 400) is what the web app answers when a tool error reaches it.
+    """
 
     code = "tool_error"
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or type(self).code
+        super().__init__(message, code=code)
         self.status = status
 
     def as_dict(self) -> dict[str, Any]:

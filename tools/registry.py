@@ -120,7 +120,7 @@ async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any
         raise UnknownTool(f"unknown read tool {str(name)[:60]!r}; known: {', '.join(READ_TOOL_NAMES)}")
     parsed = _validate(spec.args, args, name)
     result = await spec.call(systems, parsed)
-    return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return result.model_dump(mode="json")
 
 
 def _action_args(kind: ActionKind | str, args: dict[str, Any]) -> tuple[ActionKind, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from agent.llm.factory import model_identity
 from app.auth import Admin
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import audit_of, controls_of, users_of
@@ -162,7 +163,7 @@ def change_controls(body: ControlsBody, admin: Admin, request: Request) -> dict:
 def config(_user: Admin, request: Request) -> dict:
     """Provider, model and prompt versions in use (no secrets)."""
     settings = request.app.state.settings
-    model = settings.llm_model if settings.llm_provider == "embedded" else settings.openai_model
+    _provider, model = model_identity(settings)
     service = getattr(request.app.state, "agent_service", None)
     agent_config = getattr(service, "config", None) if service is not None else None
     prompts = getattr(agent_config, "prompt_versions", None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import response_schema_conformance
 
 from core.settings import Settings
 from sandbox.api import create_app
@@ -33,3 +34,5 @@ def test_no_server_errors(case: schemathesis.Case) -> None:
     if response.status_code >= 400:
         body = response.json()
         assert set(body) == {"error"} and body["error"]["code"] and body["error"]["message"]
+    else:  # the routes declare the tools contract models: a 2xx body must match the OpenAPI document
+        case.validate_response(response, checks=[response_schema_conformance])
