@@ -16,7 +16,7 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 
 login_throttle = Table(
-    "login_throttle",  # application database, migration 0003
+    "login_throttle",  # application database, migration 0004
     metadata,
     Column("client", String(64), primary_key=True),
     Column("username", String(64), primary_key=True),

@@ -21,7 +21,7 @@ ChangeKind = Literal["create_user", "enable_user", "set_role"]
 
 user_changes = Table(
     "user_changes",
-    metadata,  # the application database's (core.schema), next to the users table; migration 0002
+    metadata,  # the application database's (core.schema), next to the users table; migration 0003
     Column("id", String(16), primary_key=True),  # UC-<10 hex>
     Column("kind", String(16), nullable=False),
     Column("target", String(32), nullable=False),

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 IN_PROCESS_HOST = urlsplit(IN_PROCESS_BASE_URL).hostname  # the clients' host name for the in-process sandbox
 
-# One row per approval nonce ever presented: a second presentation is a replay (sandbox migration 0002).
+# One row per approval nonce ever presented: a second presentation is a replay (sandbox migration 0003).
 approval_uses = Table(
     "approval_uses",
     metadata,
