@@ -9,6 +9,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The base URL the tools use for a payments API mounted in process (an ASGI transport: no socket). The sandbox
+# accepts this host name beside the hosts it serves.
+IN_PROCESS_PAYMENTS_API_URL = "http://payments-api"
+
 
 class Settings(BaseSettings):
     """Runtime configuration. Every path the project writes lives under ``data_dir``."""
@@ -30,16 +34,32 @@ class Settings(BaseSettings):
 
     # The payments API the tools call. None means the sandbox mounted in process.
     payments_api_url: str | None = None
-    payments_api_token: str | None = None
+    payments_api_token: str | None = Field(
+        default=None, description="Bearer token of the payments API; generated into data_dir if unset."
+    )
+    approval_key: str | None = Field(
+        default=None,
+        description="Signs approval references (shared with the payments API); generated if unset.",
+    )
+    approval_ttl_seconds: int = Field(
+        default=900, ge=10, description="Lifetime of a signed approval reference."
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host headers served besides host, 127.0.0.1, localhost and ::1 (DNS-rebinding guard).",
+    )
 
     # Retrieval. None means Chroma's embedded PersistentClient under data_dir/chroma.
     chroma_url: str | None = None
     chroma_collection: str = "sop_chunks"
     embed_threads: int = Field(default=1, description="torch threads for the query embedder.")
 
+    # The trained case-type classifier (model files and embedding cache). None means data_dir/classifier;
+    # several workers (or test processes) may share one trained model here. Analysts' labels stay in data_dir.
+    classifier_dir: Path | None = None
+
     # LLM provider.
     llm_provider: Literal["embedded", "openai"] = "embedded"
-    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
     llm_threads: int = 2
     llm_ctx_size: int = Field(
         default=12288, description="Context of the embedded model, shared by its 3 slots."
@@ -51,9 +71,6 @@ class Settings(BaseSettings):
     # Web app.
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str | None = Field(
-        default=None, description="Signs sessions; generated into data_dir if unset."
-    )
 
     # Agent limits.
     max_plan_iterations: int = 2

@@ -63,8 +63,9 @@ def summarise(
 
     metrics = aggregate([r.score for r in output.runs], DETERMINISTIC_METRICS + JUDGE_METRICS)
     gate = apply_gate(metrics, thresholds)
-    provider = run_settings.llm_provider
-    model = run_settings.openai_model if provider == "openai" else run_settings.llm_model
+    from agent.llm.factory import model_identity
+
+    provider, model = model_identity(run_settings)
     context = {
         "provider": provider,
         "model": model,

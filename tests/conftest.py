@@ -13,6 +13,13 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# The host names the test clients use (Starlette's TestClient, the tools tests' ASGI base URL).
+os.environ.setdefault("PAYINVEST_ALLOWED_HOSTS", '["testserver", "sandbox"]')
+# Every agent service a test builds (in process or in a subprocess) shares one trained case-type classifier,
+# trained once per checkout (seconds once the embedding cache exists) instead of once per temporary data dir.
+os.environ.setdefault(
+    "PAYINVEST_CLASSIFIER_DIR", str(Path(__file__).resolve().parents[1] / "data" / "test-classifier")
+)
 
 from core.settings import Settings
 

@@ -9,6 +9,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.domain import ActionKind
+from core.settings import IN_PROCESS_PAYMENTS_API_URL
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 # The base URL of a payments API reached through an in-process transport (the host part is never resolved).
-IN_PROCESS_BASE_URL = "http://payments-api"
+IN_PROCESS_BASE_URL = IN_PROCESS_PAYMENTS_API_URL
 
 
 @dataclass
@@ -85,13 +86,16 @@ class PaymentSystems:
         The process that wires the app decides what runs in process (``app/server.py`` hands in an
         ``httpx.ASGITransport`` over the payments sandbox it mounts); tools never build a server.
         """
+        from core.approval_tokens import payments_api_token
+
+        token = payments_api_token(settings)  # held by the app only, never sent to a browser
         if settings.payments_api_url:
-            return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
+            return cls.connect(settings.payments_api_url, token=token)
         if transport is None:
             raise PaymentsApiNotConfigured(
                 "no payments API: set PAYINVEST_PAYMENTS_API_URL or run the payments sandbox in process"
             )
-        return cls.connect(IN_PROCESS_BASE_URL, token=settings.payments_api_token, transport=transport)
+        return cls.connect(IN_PROCESS_BASE_URL, token=token, transport=transport)
 
     async def aclose(self) -> None:
         """Close the shared connection pool."""
@@ -117,7 +121,7 @@ async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any
         raise UnknownTool(f"unknown read tool {str(name)[:60]!r}; known: {', '.join(READ_TOOL_NAMES)}")
     parsed = _validate(spec.args, args, name)
     result = await spec.call(systems, parsed)
-    return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return result.model_dump(mode="json")
 
 
 def _action_args(kind: ActionKind | str, args: dict[str, Any]) -> tuple[ActionKind, dict[str, Any]]:

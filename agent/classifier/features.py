@@ -7,6 +7,7 @@ a payment id or an amount in the training corpus can never become a feature of i
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -80,7 +81,10 @@ class EmbeddingCache:
         keys = [text_hash(t) for t in texts]
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._vectors))
         if missing:
-            vectors = embedder.embed_documents(missing)
+            # One message (a prediction) takes the embedder's single-query path: no batching, LRU-cached.
+            vectors = (
+                [embedder.embed_query(missing[0])] if len(missing) == 1 else embedder.embed_documents(missing)
+            )
             for text, vector in zip(missing, vectors, strict=True):
                 self._vectors[text_hash(text)] = np.asarray(vector, dtype=np.float32)
             self._dirty = True
@@ -91,7 +95,7 @@ class EmbeddingCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = sorted(self._vectors)
-        tmp = self.path.with_suffix(".tmp.npz")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp.npz")  # unique: processes may save side by side
         np.savez(tmp, keys=np.array(keys), vectors=np.vstack([self._vectors[k] for k in keys]))
         tmp.replace(self.path)
         self._dirty = False

@@ -22,7 +22,17 @@ MAX_LABEL_CHARS = 20_000
 
 
 def classifier_dir(settings: Settings) -> Path:
+    """The analysts' labels live here, always inside the data directory."""
     path = settings.resolved_data_dir / "classifier"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def model_dir(settings: Settings) -> Path:
+    """Trained models and the embedding cache: ``settings.classifier_dir`` when set (shared), else the above."""
+    if settings.classifier_dir is None:
+        return classifier_dir(settings)
+    path = settings.classifier_dir.expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -33,11 +43,11 @@ def labels_path(settings: Settings) -> Path:
 
 def embedding_cache_path(settings: Settings, embedder_name: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder_name)
-    return classifier_dir(settings) / f"embeddings-{safe}.npz"
+    return model_dir(settings) / f"embeddings-{safe}.npz"
 
 
 def variant_dir(settings: Settings, variant: str) -> Path:
-    return classifier_dir(settings) / variant
+    return model_dir(settings) / variant
 
 
 def read_manifest(settings: Settings, variant: str) -> dict[str, Any] | None:
@@ -56,10 +66,10 @@ def save_model(settings: Settings, variant: str, model: Any, manifest: dict[str,
 
     directory = variant_dir(settings, variant)
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / "model.joblib.tmp"
+    tmp = directory / f"model.joblib.{os.getpid()}.tmp"  # unique: workers may train side by side
     joblib.dump(model, tmp)
     tmp.replace(directory / "model.joblib")
-    tmp_manifest = directory / "manifest.json.tmp"
+    tmp_manifest = directory / f"manifest.json.{os.getpid()}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     tmp_manifest.replace(directory / "manifest.json")
     return directory

@@ -15,6 +15,12 @@ from core.domain import CaseType
 from core.settings import Settings
 
 
+@pytest.fixture(autouse=True)
+def _own_classifier_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check where the model is stored: no shared model directory (tests/conftest.py sets one)."""
+    monkeypatch.delenv("PAYINVEST_CLASSIFIER_DIR", raising=False)
+
+
 class HashingEmbedder:
     """A deterministic stand-in for MiniLM: hashed bag of words, L2-normalised (no model, no torch)."""
 
@@ -65,10 +71,12 @@ def trained_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("clf") / "data"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(training, "load_corpus", small_corpus)
-        CaseClassifier.train(Settings(data_dir=data_dir), embedder=HashingEmbedder())
+        CaseClassifier.train(Settings(data_dir=data_dir, classifier_dir=None), embedder=HashingEmbedder())
     return data_dir
 
 
 @pytest.fixture
 def trained(trained_dir: Path) -> CaseClassifier:
-    return CaseClassifier.load_or_train(Settings(data_dir=trained_dir), embedder=HashingEmbedder())
+    return CaseClassifier.load_or_train(
+        Settings(data_dir=trained_dir, classifier_dir=None), embedder=HashingEmbedder()
+    )
