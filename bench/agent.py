@@ -148,7 +148,10 @@ async def _timed_turn(service: Any, message: str) -> tuple[float | None, float, 
     return findings_at, time.perf_counter() - started, result
 
 
-async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[str, Any]:
+async def _embedded(
+    settings: Settings, questions: int, workdir: Path, answer_timeout_s: float | None = None
+) -> dict[str, Any]:
+    from agent.config import AgentConfig
     from agent.service import AgentService
 
     run_settings = settings.model_copy(
@@ -157,8 +160,11 @@ async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[s
     from agent.llm.factory import make_chat_model
     from retrieval.search import open_retriever
 
+    config = AgentConfig(max_iterations=settings.max_plan_iterations)
+    if answer_timeout_s:
+        config = config.model_copy(update={"answer_timeout_s": answer_timeout_s})
     service = AgentService(
-        run_settings, chat_model=make_chat_model(settings), retriever=open_retriever(settings)
+        run_settings, chat_model=make_chat_model(settings), retriever=open_retriever(settings), config=config
     )
     latencies: list[float] = []
     to_findings: list[float] = []
@@ -211,6 +217,7 @@ async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[s
         "ratio_to_floor_p50": round(_pct(latencies, 0.5) / _pct(floor, 0.5), 2)
         if floor and _pct(floor, 0.5)
         else None,
+        "answer_timeout_s": config.answer_timeout_s,
         "answers_from_findings": fallbacks,
         "unsupported_sentences_removed": unsupported,
         "note": "floor = the turn's prompt and completion tokens at the rates fitted over this run's calls "
@@ -218,11 +225,20 @@ async def _embedded(settings: Settings, questions: int, workdir: Path) -> dict[s
     }
 
 
-def run(settings: Settings, *, embedded: bool, turns: int, questions: int = 10) -> dict[str, Any]:
+def run(
+    settings: Settings,
+    *,
+    embedded: bool,
+    turns: int,
+    questions: int = 10,
+    answer_timeout_s: float | None = None,
+) -> dict[str, Any]:
     """Run the benchmark; numbers are medians/percentiles of one run on this machine."""
     with tempfile.TemporaryDirectory(prefix="bench-agent-") as tmp:
         result: dict[str, Any] = {"benchmark": "agent"}
         result["scripted"] = asyncio.run(_scripted(settings, max(turns, 5), Path(tmp) / "scripted"))
         if embedded:
-            result["embedded"] = asyncio.run(_embedded(settings, questions, Path(tmp) / "embedded"))
+            result["embedded"] = asyncio.run(
+                _embedded(settings, questions, Path(tmp) / "embedded", answer_timeout_s)
+            )
         return result

@@ -35,6 +35,9 @@ class NewConversation(BaseModel):
 
 class MessageBody(BaseModel):
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    case_type: str | None = Field(
+        default=None, max_length=40, description="The analyst's pick when the agent asked which case this is."
+    )
 
 
 @router.get("")
@@ -96,7 +99,8 @@ async def post_message(
 
     async def events() -> AsyncIterator[str]:
         try:
-            async for event in service.stream(body.message, thread_id=conv.id, user=user.username):
+            choice = {"case_type": body.case_type} if body.case_type else {}  # the analyst's one-click pick
+            async for event in service.stream(body.message, thread_id=conv.id, user=user.username, **choice):
                 event = jsonable(event)
                 yield _sse(str(event.get("type", "message")), event.get("data", {}))
         except Exception as exc:

@@ -167,14 +167,25 @@ async function loadCase(ctx, reference, caseType) {
   } catch (e) { fill(panel, el("h3", {}, "Case"), el("p", { class: "bad" }, e.message)); }
 }
 
-async function sendMessage(ctx) {
-  const message = ctx.input.value.trim();
+function findingsCard(findings) {
+  return el("ul", { class: "findings", testid: "findings" }, findings.map((f) => el("li", { class: f.untrusted ? "muted" : "" },
+    f.text, " ", el("span", { class: "muted" }, [...(f.evidence_ids || []), ...(f.citations || [])].map((e) => `[${e}]`).join(" ")))));
+}
+
+// The agent asked which case this is: one click re-sends the question with the pick (stored as a labelled example).
+function choiceCard(ctx, message, choices) {
+  return el("div", { class: "msg assistant", testid: "case-type-choice" }, "Which case is this? ",
+    choices.map((c) => el("button", { onclick: () => sendMessage(ctx, { message, case_type: c }) }, c.replace(/_/g, " "))));
+}
+
+async function sendMessage(ctx, pick = null) {
+  const message = pick ? pick.message : ctx.input.value.trim();
   if (!message) return;
   showError(null);
   if (!state.current) {
     try { state.current = (await api("POST", "/api/conversations", {})).conversation.id; } catch (e) { return showError(e); }
   }
-  ctx.input.value = "";
+  if (!pick) ctx.input.value = "";
   ctx.send.disabled = true;
   ctx.messages.append(el("div", { class: "msg user" }, message));
   const steps = el("div", { class: "muted", testid: "steps" });
@@ -183,11 +194,14 @@ async function sendMessage(ctx) {
   ctx.messages.append(bubble);
   let text = "", caseLoaded = false;
   try {
-    await stream(`/api/conversations/${state.current}/messages`, { message }, (type, data) => {
+    const body = pick ? { message, case_type: pick.case_type } : { message };
+    await stream(`/api/conversations/${state.current}/messages`, body, (type, data) => {
       if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
       else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
       else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
       else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
+      else if (type === "findings" && (data.findings || []).length) bubble.insertBefore(findingsCard(data.findings), live);
+      else if (type === "case_type_choice" && (data.choices || []).length) ctx.messages.append(choiceCard(ctx, message, data.choices));
       else if (type === "answer") { text = data.text || data.answer || text; fill(live, ...citationText(ctx, text)); }
       else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
       else if (type === "error") showError(data);

@@ -10,7 +10,13 @@ from pathlib import Path
 from agent.service import AgentService
 from core.settings import Settings
 from tests.agent.conftest import SUPERVISOR, UETR_STUCK, sample_hits, sample_payments
-from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel, default_script
+from tests.agent.fakes import (
+    FakeClassifier,
+    FakePaymentPort,
+    ListRetriever,
+    ScriptedChatModel,
+    default_script,
+)
 
 
 async def main(step: str, data_dir: str, thread: str | None) -> dict:
@@ -21,6 +27,8 @@ async def main(step: str, data_dir: str, thread: str | None) -> dict:
         chat_model=ScriptedChatModel(script=default_script()),
         systems=port,
         retriever=ListRetriever(sample_hits()),
+        # a forked child must not load torch models (fork after torch threads started can hang)
+        classifier=FakeClassifier(),
     )
     try:
         if step == "setup":
