@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from typing import Any
 
 from evals.config import EvalConfig
@@ -52,13 +53,16 @@ def _error_text(exc: BaseException) -> str:
 
 async def ask(service: Any, message: str, *, thread_id: str, user: str, timeout_s: float) -> TurnRecord:
     """One analyst turn; an error or a timeout becomes a TurnRecord with ``error`` set."""
+    started = time.perf_counter()
     try:
         result = await asyncio.wait_for(service.ask(message, thread_id=thread_id, user=user), timeout_s)
     except TimeoutError:
         return TurnRecord(role="analyst", content=message, error=f"timeout after {timeout_s:.0f}s")
     except Exception as exc:
         return TurnRecord(role="analyst", content=message, error=_error_text(exc))
-    return turn_from_result(result, role="analyst", content=message)
+    record = turn_from_result(result, role="analyst", content=message)
+    record.wall_s = round(time.perf_counter() - started, 3)
+    return record
 
 
 def current_proposals(service: Any, thread_id: str) -> list[ProposalRecord] | None:

@@ -60,8 +60,8 @@ def _amounts(text: str) -> list[tuple[str, Decimal]]:
 
 
 def _word_supported(word: str, truth: CaseTruth) -> bool:
-    statuses = {truth.payment_status, *truth.statuses} - {None}
-    reasons = {truth.status_reason, *truth.reasons} - {None}
+    statuses = {s for s in (truth.payment_status, *truth.statuses) if s}
+    reasons = {r for r in (truth.status_reason, *truth.reasons) if r}
     summary = truth.summary.lower()
     if word == "credited":
         return "ACCC" in statuses or ("credited" in summary and "never credited" not in summary)
@@ -78,8 +78,8 @@ def _clauses(sentence: str) -> list[str]:
 
 def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") -> list[str]:
     """Assertions in ``reply`` that the truth and the run's evidence do not support, as short notes."""
-    statuses = {truth.payment_status, *truth.statuses} - {None}
-    reasons = {truth.status_reason, *truth.reasons} - {None}
+    statuses = {s for s in (truth.payment_status, *truth.statuses) if s}
+    reasons = {r for r in (truth.status_reason, *truth.reasons) if r}
     evidence_codes = set(_STATUS_RE.findall(evidence_text)) | set(_REASON_RE.findall(evidence_text))
     allowed_amounts = {v for raw in truth.amounts if (v := amount_value(raw)) is not None}
     allowed_amounts |= {value for _, value in _amounts(evidence_text)}
@@ -99,9 +99,9 @@ def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") ->
                 if not hedged and code not in reasons and code not in evidence_codes:
                     notes.append(f"reason {code} (truth: {', '.join(sorted(reasons)) or 'none'})")
             for word, pattern in _WORDS.items():
-                if pattern.search(clause) and not hedged and not _OTHER_OBJECT_RE.search(clause):
-                    if not _word_supported(word, truth):
-                        notes.append(f"says {word!r} (truth: {truth.payment_status}/{truth.status_reason})")
+                asserted = pattern.search(clause) and not hedged and not _OTHER_OBJECT_RE.search(clause)
+                if asserted and not _word_supported(word, truth):
+                    notes.append(f"says {word!r} (truth: {truth.payment_status}/{truth.status_reason})")
         for raw, value in _amounts(sentence):
             if value not in allowed_amounts:
                 notes.append(f"amount {raw} not in the truth or the evidence")

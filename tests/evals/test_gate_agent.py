@@ -145,5 +145,5 @@ async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_p
     assert not gate.passed
     assert "tool_call_accuracy" in [r.metric for r in gate.rows if r.status == "fail"]
 
-    comparison = compare_outputs(champion, degraded, champ_metrics, degraded_metrics)
+    comparison = compare_outputs(champion, degraded, thresholds)
     assert comparison["challenger_losses"] == 2 and comparison["challenger_wins"] == 0
