@@ -31,6 +31,7 @@ async def evaluate(
     """Prepare the eval database and index, run every case through the real AgentService, then the judge."""
     from evals import environment
 
+    environment.check_agent_features(config)  # before anything heavy
     run_settings = eval_settings(settings, config)
     if seed:
         environment.ensure_seeded(run_settings, config.eval_payments)
