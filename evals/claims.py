@@ -3,7 +3,7 @@
 The agent's own verifier counts what it removed (``unsupported_claims`` in its turn result); this check reads the
 reply that reached the analyst and flags every assertion that neither the scenario truth nor the evidence the
 agent read in that run supports. It is deliberately narrow (few false alarms): ISO status codes, gpi reason
-codes, amounts with a currency, and the status words "credited", "rejected", "returned" and "held".
+codes, amounts with a currency, and the status words "credited", "rejected", "returned" and "on hold".
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ _WORDS: dict[str, re.Pattern[str]] = {
     "credited": re.compile(r"\b(credited|was applied|has been applied|reached the beneficiary)\b", re.I),
     "rejected": re.compile(r"\b(rejected|was refused)\b", re.I),
     "returned": re.compile(r"\b(returned|sent back|came back)\b", re.I),
-    "held": re.compile(r"\b(held|on hold|frozen|blocked by compliance)\b", re.I),
+    # A compliance hold (G003), not "held up at an intermediary".
+    "held": re.compile(
+        r"\b(on hold|frozen|(held|blocked) (by|for) (compliance|sanctions|aml|screening))\b", re.I
+    ),
 }
 
 

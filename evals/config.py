@@ -61,7 +61,8 @@ class EvalConfig(BaseModel):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
     requires: list[str] = Field(
-        default_factory=list, description="AgentConfig fields this configuration needs (checked before a run)."
+        default_factory=list,
+        description="AgentConfig fields this configuration needs (checked before a run).",
     )
     eval_payments: int = Field(default=2000, ge=100)
     turn_timeout_s: float = Field(default=180.0, gt=0)
