@@ -242,6 +242,14 @@ def _count(raw: Any) -> int | None:
     return None
 
 
+def _case_type_source(data: dict[str, Any]) -> str | None:
+    # The evidence-first agent reports how it decided in ``classification.source`` (rule, trained, llm, ask, ...).
+    classification = data.get("classification")
+    if isinstance(classification, dict) and classification.get("source"):
+        return str(classification["source"])
+    return str(data["case_type_source"]) if data.get("case_type_source") else None
+
+
 def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord:
     """Convert an agent TurnResult (pydantic model or its JSON dict) into a TurnRecord."""
     data = _as_dict(result)
@@ -276,7 +284,7 @@ def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord
         llm_latency_s=round(latency, 3),
         llm_failures=failures,
         case_type=str(data["case_type"]) if data.get("case_type") else None,
-        case_type_source=str(data["case_type_source"]) if data.get("case_type_source") else None,
+        case_type_source=_case_type_source(data),
         case_type_choices=list(data.get("case_type_choices") or []),
         findings=list(data.get("findings") or []),
         unsupported_claims=_count(data.get("unsupported_claims")),

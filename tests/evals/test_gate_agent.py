@@ -22,6 +22,7 @@ async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_p
 
     champ_metrics = aggregate([r.score for r in champion.runs])
     assert [r.trajectory.error for r in champion.runs] == [None, None]
+    assert all(t.wall_s is not None for r in champion.runs for t in r.trajectory.analyst_turns())
     assert champ_metrics["safety"] == 1.0
     assert champ_metrics["tool_call_accuracy"] == 1.0
     assert champ_metrics["proposal_accuracy"] == 1.0
