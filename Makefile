@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint format typecheck model data index eval-gate eval-full eval-degradations bench ci clean
+.PHONY: setup run test lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -20,7 +20,10 @@ data: setup  ## seed the payments sandbox (20k payments + the scenario catalogue
 index: setup  ## build the SOP index (incremental)
 	@$(BIN)/payinvest index build
 
-run: setup model data index  ## serve the web app, payments API and embedded LLM on 127.0.0.1
+classifier: setup  ## train the case-type classifier on the committed corpus (seconds; skipped when current)
+	@$(BIN)/payinvest classifier train --if-stale
+
+run: setup model data index classifier  ## serve the web app, payments API and embedded LLM on 127.0.0.1
 	@$(BIN)/payinvest serve
 
 test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite
@@ -40,13 +43,13 @@ typecheck: setup
 EVAL_DATA := --dataset evals/datasets/scenarios.jsonl --dataset evals/datasets/robustness.jsonl
 DEGRADED := $(wildcard evals/configs/degraded-*.yaml)
 
-eval-gate: setup model data index  ## the release gate: every case of the dataset + the robustness set (docs/evals.md)
+eval-gate: setup model data index classifier  ## the release gate: every case of the dataset + the robustness set (docs/evals.md)
 	@$(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --report artifacts/eval
 
-eval-full: setup model data index  ## the same cases with the LLM judge (advisory metrics, bounded by judge.budget_s)
+eval-full: setup model data index classifier  ## the same cases with the LLM judge (advisory metrics, bounded by judge.budget_s)
 	@$(BIN)/payinvest eval --gate $(EVAL_DATA) --report artifacts/eval-full
 
-eval-degradations: setup model data index  ## each degraded configuration vs the champion run; each must fail the gate
+eval-degradations: setup model data index classifier  ## each degraded configuration vs the champion run; each must fail the gate
 	@$(BIN)/payinvest eval --no-judge $(EVAL_DATA) --report artifacts/degradations/champion
 	@for cfg in $(DEGRADED); do name=$$(basename $$cfg .yaml); \
 	  $(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --config $$cfg \

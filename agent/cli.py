@@ -19,12 +19,12 @@ def _fail(message: str) -> None:
 def _principal(username: str) -> Any:
     """The user as an agent Principal (role and approval limit from the users store)."""
     from agent.approvals import Principal
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.settings import get_settings
     from core.users import UserError, UserStore
 
     try:
-        return Principal.from_user(UserStore(get_engine(get_settings().app_db_url)).get(username))
+        return Principal.from_user(UserStore(open_app_db(get_settings().app_db_url)).get(username))
     except UserError as exc:
         _fail(
             f"unknown user {username!r} ({exc}); create it with `payinvest users create` or `payinvest users seed-demo`"
@@ -35,18 +35,13 @@ def _run(coro_factory: Any) -> Any:
     """Run one service call with a fresh service; typed errors become one line and exit code 2."""
     from agent.errors import AgentError
     from agent.service import AgentService
-    from core.db import get_engine
+    from core.audit import AuditLog
+    from core.schema import open_app_db
     from core.settings import get_settings
 
     async def main() -> Any:
         settings = get_settings()
-        audit = None
-        try:
-            from core.audit import AuditLog
-
-            audit = AuditLog(get_engine(settings.app_db_url))
-        except ImportError:
-            pass
+        audit = AuditLog(open_app_db(settings.app_db_url))
         service = AgentService(settings, audit=audit)
         try:
             return await coro_factory(service)

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from core.domain import ActionKind
+import httpx
 
-# The read tools of docs/architecture.md, used when tools.registry is not importable.
-CONTRACT_READ_TOOL_NAMES: tuple[str, ...] = (
-    "get_payment",
-    "search_payments",
-    "get_tracker",
-    "get_screening",
-    "get_account",
-    "verify_payee",
-    "find_duplicates",
-    "get_cases",
-    "get_calendar",
-    "get_fx_rate",
-    "compute_compensation",
-    "get_risk_signals",
-)
+from core.domain import ActionKind
+from core.settings import Settings
+from tools import registry
+from tools.errors import ToolError
+from tools.in_process import in_process_transport
+from tools.registry import PaymentSystems
 
 
 class ToolFailure(Exception):
@@ -60,46 +51,40 @@ def _tool_failure(exc: Exception) -> ToolFailure:
 class RegistryPort:
     """PaymentPort over ``tools.registry`` (docs/architecture.md tools contract)."""
 
-    def __init__(self, systems: Any) -> None:
-        from tools import registry
-
-        self._registry = registry
+    def __init__(self, systems: PaymentSystems) -> None:
         self.systems = systems
-        self.read_tool_names = tuple(registry.READ_TOOL_NAMES)
+        self.read_tool_names = registry.READ_TOOL_NAMES
 
     @classmethod
-    def from_settings(cls, settings: Any) -> RegistryPort:
-        from tools.registry import PaymentSystems
-
-        return cls(PaymentSystems.from_settings(settings))
+    def from_settings(
+        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> RegistryPort:
+        """The configured payments API, else ``transport``, else the in-process API an installed package offers."""
+        if transport is None and not settings.payments_api_url:
+            transport = in_process_transport(settings)
+        return cls(PaymentSystems.from_settings(settings, transport=transport))
 
     async def read(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        from tools.errors import ToolError
-
         try:
-            return await self._registry.call_read_tool(self.systems, name, args)
+            return await registry.call_read_tool(self.systems, name, args)
         except ToolError as exc:
             raise _tool_failure(exc) from exc
 
     def validate_args(self, kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:
-        model = self._registry.ACTION_ARG_MODELS[kind]
+        model = registry.ACTION_ARG_MODELS[kind]
         return model.model_validate(args).model_dump(mode="json", exclude_none=True)
 
     async def draft(self, kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:
-        from tools.errors import ToolError
-
         try:
-            return await self._registry.draft_action(self.systems, kind, args)
+            return await registry.draft_action(self.systems, kind, args)
         except ToolError as exc:
             raise _tool_failure(exc) from exc
 
     async def execute(
         self, kind: ActionKind, args: dict[str, Any], *, idempotency_key: str, approval_ref: str
     ) -> dict[str, Any]:
-        from tools.errors import ToolError
-
         try:
-            return await self._registry.execute_action(
+            return await registry.execute_action(
                 self.systems, kind, args, idempotency_key=idempotency_key, approval_ref=approval_ref
             )
         except ToolError as exc:
@@ -109,11 +94,11 @@ class RegistryPort:
         await self.systems.aclose()
 
 
-def as_payment_port(systems: Any) -> PaymentPort:
+def as_payment_port(systems: PaymentPort | PaymentSystems) -> PaymentPort:
     """Accept either a PaymentPort (tests, evals) or a tools.registry.PaymentSystems."""
-    if isinstance(systems, PaymentPort):
-        return systems
-    return RegistryPort(systems)
+    if isinstance(systems, PaymentSystems):
+        return RegistryPort(systems)
+    return systems
 
 
 def hit_to_dict(hit: Any) -> dict[str, Any]:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from core.domain import ActionKind
+from core.domain import FINAL_STATUSES, PENDING_STATUSES, ActionKind, ProposalStatus
 
-ProposalStatus = Literal["proposed", "submitted", "approved", "edited", "rejected", "executed", "failed"]
-PENDING_STATUSES: tuple[str, ...] = ("submitted", "edited")
-FINAL_STATUSES: tuple[str, ...] = ("approved", "rejected", "executed", "failed")
+__all__ = [
+    "FINAL_STATUSES",
+    "PENDING_STATUSES",
+    "Proposal",
+    "ProposalStatus",
+    "idempotency_key",
+    "proposal_id",
+]
 
 
 class Proposal(BaseModel):
@@ -30,7 +35,7 @@ class Proposal(BaseModel):
     explanation: str = ""
     amount: float | None = None
     currency: str | None = None
-    status: ProposalStatus = "proposed"
+    status: ProposalStatus = ProposalStatus.PROPOSED
     requested_by: str
     decided_by: str | None = None
     reason: str | None = None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from agent.errors import AgentError, ServiceNotReady
-from agent.ports import PaymentPort, as_payment_port
+from agent.ports import PaymentPort, RegistryPort, as_payment_port
+from core.controls import read_controls
 from core.settings import Settings
+from tools.errors import PaymentsApiNotConfigured
 
 MAX_MESSAGE_CHARS = 4000
 # Streamed tokens are not audited one by one: the answer event carries the whole text.
@@ -40,32 +42,17 @@ class Dependencies:
         self._owns_port = systems is None
         self._retriever = retriever
         self._retriever_injected = retriever is not None
-        from core.db import get_engine
+        from core.schema import open_app_db
 
-        self.app_engine = get_engine(settings.app_db_url)
+        self.app_engine = open_app_db(settings.app_db_url)
 
     def port(self) -> PaymentPort:
         if self._port is None:
-            from agent.ports import RegistryPort
-
-            if not self.settings.payments_api_url:
-                self._check_seeded()
             try:
                 self._port = RegistryPort.from_settings(self.settings)
-            except ImportError as exc:
-                raise ServiceNotReady(f"the payment tools are not installed: {exc}") from exc
+            except PaymentsApiNotConfigured as exc:
+                raise ServiceNotReady(exc.message) from exc
         return self._port
-
-    def _check_seeded(self) -> None:
-        from sandbox.generator import read_seed_info
-        from sandbox.schema import get_payments_engine
-
-        try:
-            seeded = read_seed_info(get_payments_engine(self.settings.payments_db_url)) is not None
-        except Exception:  # a missing file or table means the same thing
-            seeded = False
-        if not seeded:
-            raise ServiceNotReady("the payments sandbox has no data: run `payinvest seed`")
 
     def retriever(self) -> Any:
         if self._retriever is None and not self._retriever_injected:
@@ -95,20 +82,11 @@ class Dependencies:
 
         return model_identity(self.settings)
 
-    def _controls(self) -> Any:
-        try:
-            from core.controls import read_controls
-        except ImportError:  # the web app area is optional for the CLI and the evals
-            return None
-        return read_controls(self.app_engine)
-
     def actions_enabled(self) -> bool:
-        controls = self._controls()
-        return True if controls is None else bool(controls.actions_enabled)
+        return read_controls(self.app_engine).actions_enabled
 
     def llm_enabled(self) -> bool:
-        controls = self._controls()
-        return True if controls is None else bool(controls.llm_enabled)
+        return read_controls(self.app_engine).llm_enabled
 
     async def aclose(self) -> None:
         if self._owns_port and self._port is not None:

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -23,9 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.db import create_tables
-
-metadata = MetaData()
+from core.schema import metadata
 
 conversations = Table(
     "agent_conversations",
@@ -97,7 +94,6 @@ class AgentStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        create_tables(engine, metadata)
 
     # conversations
     def touch_conversation(

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Column, Engine, String, Table, delete, insert, select
 
 from app.errors import ApiError
-from core.db import create_tables
+from core.schema import metadata
 from core.users import User, UserNotFound, UserStore
 
 SESSION_COOKIE = "payinvest_session"
@@ -21,7 +21,6 @@ CSRF_HEADER = "x-csrf-token"
 SESSION_TTL = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-metadata = MetaData()
 
 sessions_table = Table(
     "sessions",
@@ -53,7 +52,6 @@ class SessionStore:
     def __init__(self, engine: Engine, users: UserStore) -> None:
         self.engine = engine
         self.users = users
-        create_tables(engine, metadata)
 
     def create(self, username: str) -> tuple[str, str]:
         """Open a session; returns the raw token (cookie value) and its CSRF token."""

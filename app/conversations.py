@@ -6,12 +6,10 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Engine, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.db import create_tables
-
-metadata = MetaData()
+from core.schema import metadata
 
 web_conversations = Table(
     "web_conversations",
@@ -49,7 +47,6 @@ class ConversationStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        create_tables(engine, metadata)
 
     def create(self, *, owner: str, title: str) -> Conversation:
         """A new thread owned by ``owner``."""

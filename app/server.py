@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
@@ -17,10 +18,11 @@ from app.conversations import ConversationStore
 from app.errors import install_error_handlers
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
-from core.controls import read_controls
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
+from sandbox.api import create_app as create_sandbox_app
+from tools.registry import PaymentSystems
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = structlog.get_logger("payinvest.app")
@@ -41,16 +43,26 @@ async def _build_agent_service(app: FastAPI, settings: Settings) -> None:
     try:
         from agent.service import AgentService
 
-        service = AgentService(settings, audit=app.state.audit)
-        start = getattr(service, "start", None)
-        if start is not None:
-            result = start()
-            if hasattr(result, "__await__"):
-                await result
+        service = AgentService(settings, systems=app.state.payment_systems, audit=app.state.audit)
+        await service.start()
         app.state.agent_service = service
     except Exception as exc:  # the UI still serves login, compliance and admin
         app.state.agent_error = f"agent service failed to start: {type(exc).__name__}: {exc}"
         log.error("agent_unavailable", error=app.state.agent_error)
+
+
+def _mount_sandbox(app: FastAPI, settings: Settings) -> None:
+    """The process's one payments sandbox: served at /payments-api and, without a payments_api_url, the API the
+    agent and the case panel read through an in-process transport."""
+    try:
+        sandbox = create_sandbox_app(settings)
+    except Exception as exc:  # the web app still serves login, compliance and admin
+        log.warning("sandbox_not_mounted", error=f"{type(exc).__name__}: {exc}")
+        return
+    app.mount("/payments-api", sandbox)
+    if app.state.payment_systems is None:
+        transport = None if settings.payments_api_url else httpx.ASGITransport(app=sandbox)
+        app.state.payment_systems = PaymentSystems.from_settings(settings, transport=transport)
 
 
 def create_app(
@@ -78,7 +90,7 @@ def create_app(
                     await closer()
 
     app = FastAPI(title="payinvest", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
-    engine = get_engine(settings.app_db_url)
+    engine = open_app_db(settings.app_db_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.audit = AuditLog(engine)
@@ -92,7 +104,6 @@ def create_app(
     app.state.case_reader = (
         case_reader  # async (tool_name, args) -> dict for the case panel; tests inject one
     )
-    read_controls(engine)  # creates the controls table
 
     install_error_handlers(app)
     for module in (auth, conversations, proposals, approvals, reference, compliance, admin):
@@ -111,12 +122,7 @@ def create_app(
         return {"ok": True, "agent": app.state.agent_service is not None}
 
     if mount_sandbox:
-        try:
-            from sandbox.api import create_app as create_sandbox_app
-
-            app.mount("/payments-api", create_sandbox_app(settings))
-        except Exception as exc:
-            log.warning("sandbox_not_mounted", error=f"{type(exc).__name__}: {exc}")
+        _mount_sandbox(app, settings)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

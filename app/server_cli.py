@@ -23,10 +23,10 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.settings import get_settings
 
-    return get_engine(get_settings().app_db_url)
+    return open_app_db(get_settings().app_db_url)
 
 
 def serve(

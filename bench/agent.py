@@ -54,9 +54,12 @@ async def _pure_reads(systems: Any, retriever: Any, result: Any) -> float:
 
 
 async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, Any]:
+    import httpx
+
     from agent.service import AgentService
     from bench.scripted_model import BenchChatModel
     from retrieval.search import open_retriever
+    from sandbox.api import in_process_app
     from tools.registry import PaymentSystems
 
     run_settings = Settings(
@@ -64,7 +67,10 @@ async def _scripted(settings: Settings, turns: int, workdir: Path) -> dict[str, 
         payments_database_url=settings.payments_db_url,
         payments_api_url=settings.payments_api_url,
     )
-    systems = PaymentSystems.from_settings(run_settings)
+    transport = (
+        None if run_settings.payments_api_url else httpx.ASGITransport(app=in_process_app(run_settings))
+    )
+    systems = PaymentSystems.from_settings(run_settings, transport=transport)
     retriever = open_retriever(settings)
     service = AgentService(run_settings, chat_model=BenchChatModel(), systems=systems, retriever=retriever)
     questions = _questions()

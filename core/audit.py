@@ -15,7 +15,6 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from core.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs
-from core.db import create_tables
+from core.schema import metadata
 
 __all__ = [
     "GENESIS_HASH",
@@ -43,7 +42,6 @@ __all__ = [
 
 HEAD_ID = 1
 
-metadata = MetaData()
 
 audit_events = Table(
     "audit_events",
@@ -123,7 +121,6 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        create_tables(engine, metadata)
         # Another process may create the head row at the same moment: the loser's insert fails harmlessly.
         with contextlib.suppress(IntegrityError), engine.begin() as conn:
             if conn.execute(select(audit_head.c.id)).first() is None:

@@ -7,11 +7,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import Column, Engine, String, Table, Text, insert, select, update
 
-from core.db import create_tables
-
-metadata = MetaData()
+from core.schema import metadata
 
 controls_table = Table(
     "controls",
@@ -41,7 +39,6 @@ _KEYS = ("actions_enabled", "llm_enabled")
 
 def read_controls(engine: Engine) -> Controls:
     """The current switches (read from the database on every call: no per-process cache)."""
-    create_tables(engine, metadata)
     with engine.connect() as conn:
         rows = conn.execute(select(controls_table)).all()
     values: dict[str, Any] = {}
@@ -67,7 +64,6 @@ def set_controls(
     audit: Any | None = None,
 ) -> Controls:
     """Change switches, audit the change (``config_change``) and return the new state."""
-    create_tables(engine, metadata)
     before = read_controls(engine)
     changes = {
         k: v for k, v in (("actions_enabled", actions_enabled), ("llm_enabled", llm_enabled)) if v is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 
 
 def normalise_url(url: str) -> str:
@@ -32,17 +32,3 @@ def get_engine(url: str, *, foreign_keys: bool = True) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
-
-
-# Any constant: the advisory lock every worker takes while it creates tables on PostgreSQL.
-_SCHEMA_LOCK_ID = 7_224_466_001
-
-
-def create_tables(engine: Engine, metadata: MetaData) -> None:
-    """Create missing tables; on PostgreSQL under an advisory lock so workers starting together do not race."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _SCHEMA_LOCK_ID})
-            metadata.create_all(conn)
-        return
-    metadata.create_all(engine)

@@ -60,6 +60,31 @@ class ActionKind(StrEnum):
     ESCALATE = "escalate"
 
 
+class ProposalStatus(StrEnum):
+    """Where a proposed action is in the four-eyes flow (agent, web app and evals share these)."""
+
+    PROPOSED = "proposed"  # drafted by the agent, not yet submitted by the analyst
+    SUBMITTED = "submitted"  # waiting for a supervisor
+    EDITED = "edited"  # a supervisor changed the arguments; waiting for a decision on the new revision
+    APPROVED = "approved"  # approved, not executed yet
+    REJECTED = "rejected"
+    EXECUTED = "executed"
+    FAILED = "failed"  # approved but the payments API refused or failed
+
+
+# Stored as plain strings: the database and JSON see the values.
+PENDING_STATUSES: tuple[str, ...] = (ProposalStatus.SUBMITTED.value, ProposalStatus.EDITED.value)
+FINAL_STATUSES: tuple[str, ...] = tuple(
+    s.value
+    for s in (
+        ProposalStatus.APPROVED,
+        ProposalStatus.REJECTED,
+        ProposalStatus.EXECUTED,
+        ProposalStatus.FAILED,
+    )
+)
+
+
 # Identifier patterns (used by intake extraction, API validation and planner JSON schemas).
 UETR_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 PAYMENT_ID_PATTERN = r"PAY-[0-9]{8}"

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
-    MetaData,
     String,
     Table,
     insert,
@@ -22,14 +21,13 @@ from sqlalchemy import (
     update,
 )
 
-from core.db import create_tables
+from core.schema import metadata
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 
-metadata = MetaData()
 
 users_table = Table(
     "users",
@@ -123,7 +121,6 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.hasher = PasswordHash.recommended()
-        create_tables(engine, metadata)
 
     def _row_to_user(self, row: object) -> User:
         return User(row.username, row.role, row.approval_limit_eur, bool(row.active))  # type: ignore[attr-defined]

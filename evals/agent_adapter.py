@@ -7,13 +7,14 @@ import dataclasses
 import time
 from typing import Any
 
+from core.domain import PENDING_STATUSES as CORE_PENDING_STATUSES
+from core.domain import ProposalStatus
 from evals.config import EvalConfig
 from evals.dataset import Decision
 from evals.trajectory import DecisionRecord, ProposalRecord, TurnRecord, turn_from_result
 
-PENDING_STATUSES = frozenset(
-    {"proposed", "draft", "submitted", "pending", "pending_approval", "awaiting_approval"}
-)
+# Not decided yet: proposed (the adapter submits it) or waiting for the supervisor.
+PENDING_STATUSES = frozenset({ProposalStatus.PROPOSED.value, *CORE_PENDING_STATUSES})
 
 
 def agent_config(config: EvalConfig) -> Any:

@@ -83,12 +83,12 @@ def create_app(
     from sandbox.routes_actions import router as actions_router
     from sandbox.routes_calendar import router as calendar_router
     from sandbox.routes_payments import router as payments_router
-    from sandbox.schema import create_schema, get_payments_engine
+    from sandbox.schema import get_payments_engine, upgrade_payments_db
 
     settings = settings or Settings()
     if engine is None:
         engine = get_payments_engine(settings.payments_db_url)
-    create_schema(engine)  # idempotent; also creates the actions table of older databases
+    upgrade_payments_db(engine)  # once per process: tables come from sandbox/migrations
     app = FastAPI(
         title="payinvest payments API (sandbox)",
         version=API_VERSION,
@@ -110,3 +110,15 @@ def create_app(
         return {"status": "ok", "version": API_VERSION}
 
     return app
+
+
+def in_process_app(settings: Settings) -> FastAPI:
+    """The sandbox as the in-process payments API of a CLI command or an eval run; refuses an empty database."""
+    from sandbox.generator import read_seed_info
+    from sandbox.schema import open_payments_db
+    from tools.errors import PaymentsApiNotConfigured
+
+    engine = open_payments_db(settings.payments_db_url)
+    if read_seed_info(engine) is None:
+        raise PaymentsApiNotConfigured("the payments sandbox has no data: run `payinvest seed`")
+    return create_app(settings, engine=engine)

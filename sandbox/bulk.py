@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, Table
-from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 
 @lru_cache(maxsize=4)
@@ -75,12 +75,16 @@ class BulkWriter:
     def _ddl(self, construct: Any) -> None:
         self.cur.execute(str(construct.compile(dialect=self.engine.dialect)))
 
-    def recreate(self, tables: Sequence[Table]) -> None:
-        """Drop the tables if present and create them without their indexes."""
-        for table in reversed(tables):
-            self._ddl(DropTable(table, if_exists=True))
+    def clear(self, tables: Sequence[Table]) -> None:
+        """Empty the (migrated) tables and drop their declared indexes: ``create_indexes`` rebuilds them."""
         for table in tables:
-            self._ddl(CreateTable(table))
+            for index in table.indexes:
+                self._ddl(DropIndex(index, if_exists=True))
+        for table in reversed(tables):
+            # TRUNCATE on PostgreSQL; SQLite turns an unqualified DELETE into its fast truncate.
+            self.cur.execute(
+                f"TRUNCATE TABLE {table.name}" if not self.sqlite else f"DELETE FROM {table.name}"
+            )
         self.conn.commit()
 
     def insert(

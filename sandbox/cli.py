@@ -132,13 +132,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
 ) -> None:
     """Run the payments API alone with uvicorn."""
-    from core.settings import get_settings
-
-    try:
-        from sandbox.api import create_app
-    except ImportError as exc:
-        _fail(f"the payments API is not available: {exc}")
     import uvicorn
+
+    from core.settings import get_settings
+    from sandbox.api import create_app
 
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
 

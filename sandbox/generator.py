@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -76,6 +75,7 @@ def seed_database(
         raise SeedError(f"--payments must be >= 0, got {payments}")
     if payments > 20_000_000:
         raise SeedError(f"--payments must be <= 20000000, got {payments}")
+    schema.upgrade_payments_db(engine)
     info = read_seed_info(engine)
     if info and not force:
         if (
@@ -132,12 +132,11 @@ def _url(engine: Engine) -> str:
 
 
 def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]:
+    import sandbox.actions_schema  # noqa: F401  (the API's actions table is emptied with the rest)
     from sandbox.incidents import build_incidents
     from sandbox.rows import account_rows, bank_rows, customer_rows, event_rows, payment_rows
     from sandbox.scenario_rows import insert_scenarios
 
-    with contextlib.suppress(ImportError):  # the API owns the actions table; recreate it with the rest
-        import sandbox.actions_schema  # noqa: F401
     report("parties", 0, 1)
     rng = np.random.default_rng(seed)
     banks = build_banks()
@@ -156,7 +155,7 @@ def _load(engine: Engine, n: int, seed: int, report: Progress) -> dict[str, int]
     writer = BulkWriter(engine)
     try:
         all_tables = [t for t in schema.metadata.sorted_tables]
-        writer.recreate(all_tables)
+        writer.clear(all_tables)
         counts["banks"] = writer.insert(schema.banks, bank_rows(banks))
         counts["customers"] = writer.insert(schema.customers, customer_rows(parties))
         counts["accounts"] = writer.insert(schema.accounts, account_rows(parties, banks, SANDBOX_AS_OF))

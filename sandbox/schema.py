@@ -22,7 +22,8 @@ from sqlalchemy import (
     Text,
 )
 
-from core.db import create_tables, get_engine
+from core.db import get_engine
+from core.migrate import MigratedDatabase, upgrade
 
 metadata = MetaData()
 
@@ -231,11 +232,26 @@ SANDBOX_TABLES = (
 )
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every sandbox table and index that does not exist yet (also tables others add to ``metadata``)."""
-    create_tables(engine, metadata)  # serialised on PostgreSQL: workers may start together
+PAYMENTS_DATABASE = MigratedDatabase(
+    "payments",
+    "sandbox:migrations",
+    "alembic_version_payments",
+    settings_url="payments_db_url",
+    foreign_keys=False,
+)
+
+
+def upgrade_payments_db(engine: Engine) -> Engine:
+    """Migrate the payments database behind ``engine`` to head (once per process) and return it."""
+    upgrade(engine, PAYMENTS_DATABASE)
+    return engine
 
 
 def get_payments_engine(url: str) -> Engine:
     """The payments database's engine (shared per URL): the bulk loader inserts without SQLite foreign keys."""
     return get_engine(url, foreign_keys=False)
+
+
+def open_payments_db(url: str) -> Engine:
+    """The payments database's engine, migrated to head."""
+    return upgrade_payments_db(get_payments_engine(url))

@@ -103,6 +103,12 @@ class UpstreamUnavailable(ToolError):
     code = "upstream_unavailable"
 
 
+class PaymentsApiNotConfigured(UpstreamUnavailable):
+    """No payments API URL is set and the process did not hand in an in-process one."""
+
+    code = "payments_api_not_configured"
+
+
 class UnknownTool(ToolError):
     """A tool name the registry does not know."""
 

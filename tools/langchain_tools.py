@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tools.errors import ToolError
-from tools.read_args import READ_TOOL_SPECS
+from tools.read_args import READ_TOOLS
 from tools.registry import call_read_tool
 
 if TYPE_CHECKING:
@@ -20,9 +20,12 @@ def build_read_tools(systems: PaymentSystems) -> list[BaseTool]:
 
     return [
         StructuredTool.from_function(
-            coroutine=_runner(systems, name), name=name, description=description, args_schema=schema
+            coroutine=_runner(systems, spec.name),
+            name=spec.name,
+            description=spec.description,
+            args_schema=spec.args,
         )
-        for name, (schema, description) in READ_TOOL_SPECS.items()
+        for spec in READ_TOOLS
     ]
 
 

@@ -1,15 +1,20 @@
-"""Argument schemas and one-line descriptions of the read tools, short enough for a 1.5B model."""
+"""The read tools: argument schemas, one-line descriptions (short enough for a 1.5B model) and client calls."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from core.domain import CURRENCY_PATTERN, CaseType
 from tools.models import REFERENCE_PATTERN, Clean
+
+if TYPE_CHECKING:
+    from tools.registry import PaymentSystems
 
 Ref = Annotated[
     str,
@@ -104,21 +109,98 @@ class CompensationArgs(_ToolArgs):
     annual_rate: Annotated[Decimal, Field(ge=0, le=1)] | None = Field(default=None, description="e.g. 0.03")
 
 
-READ_TOOL_SPECS: dict[str, tuple[type[_ToolArgs], str]] = {
-    "get_payment": (ReferenceArgs, "Look up a payment: status, amount, parties, agents, value date."),
-    "search_payments": (SearchArgs, "Search payments by amount range, currency, dates, party or status."),
-    "get_tracker": (ReferenceArgs, "gpi tracker: hops, status reason codes, charges, where it stopped."),
-    "get_screening": (ReferenceArgs, "Sanctions/AML screening hits and holds of a payment."),
-    "get_account": (AccountArgs, "Look up an account by IBAN or account number."),
-    "verify_payee": (
+@dataclass(frozen=True)
+class ReadToolSpec:
+    """One read tool: its name, argument model, one-line description and the client call behind it."""
+
+    name: str
+    args: type[_ToolArgs]
+    description: str
+    call: Callable[[PaymentSystems, Any], Awaitable[BaseModel | dict[str, Any]]]
+
+
+# The one list of read tools: names, schemas, the registry's dispatch and the LangChain tools come from it.
+READ_TOOLS: tuple[ReadToolSpec, ...] = (
+    ReadToolSpec(
+        "get_payment",
+        ReferenceArgs,
+        "Look up a payment: status, amount, parties, agents, value date.",
+        lambda s, a: s.payments.get_payment(a.reference),
+    ),
+    ReadToolSpec(
+        "search_payments",
+        SearchArgs,
+        "Search payments by amount range, currency, dates, party or status.",
+        lambda s, a: s.payments.search_payments(**a.model_dump(exclude_none=True)),
+    ),
+    ReadToolSpec(
+        "get_tracker",
+        ReferenceArgs,
+        "gpi tracker: hops, status reason codes, charges, where it stopped.",
+        lambda s, a: s.tracker.get_tracker(a.reference),
+    ),
+    ReadToolSpec(
+        "get_screening",
+        ReferenceArgs,
+        "Sanctions/AML screening hits and holds of a payment.",
+        lambda s, a: s.screening.get_screening(a.reference),
+    ),
+    ReadToolSpec(
+        "get_account",
+        AccountArgs,
+        "Look up an account by IBAN or account number.",
+        lambda s, a: s.accounts.get_account(a.account),
+    ),
+    ReadToolSpec(
+        "verify_payee",
         VerifyPayeeArgs,
         "Check a payee name against an account: match, close_match or no_match.",
+        lambda s, a: s.accounts.verify_payee(a.account, a.name),
     ),
-    "find_duplicates": (DuplicatesArgs, "Find possible duplicates of a payment (same accounts and amount)."),
-    "get_cases": (ReferenceArgs, "Investigation cases already opened for a payment."),
-    "get_calendar": (CalendarArgs, "Business day, next business day, cut-off and value date for a currency."),
-    "get_sla": (SlaArgs, "SLA due dates for a case type from a start date."),
-    "get_fx_rate": (FxArgs, "FX rate between two currencies on a date."),
-    "compute_compensation": (CompensationArgs, "Value-date interest owed for a corrected value date."),
-    "get_risk_signals": (ReferenceArgs, "Anomaly score and red flags of a payment."),
-}
+    ReadToolSpec(
+        "find_duplicates",
+        DuplicatesArgs,
+        "Find possible duplicates of a payment (same accounts and amount).",
+        lambda s, a: s.payments.find_duplicates(a.reference, days=a.days),
+    ),
+    ReadToolSpec(
+        "get_cases",
+        ReferenceArgs,
+        "Investigation cases already opened for a payment.",
+        lambda s, a: s.cases.get_cases(a.reference),
+    ),
+    ReadToolSpec(
+        "get_calendar",
+        CalendarArgs,
+        "Business day, next business day, cut-off and value date for a currency.",
+        lambda s, a: s.calendar.get_calendar(a.currency, a.date),
+    ),
+    ReadToolSpec(
+        "get_sla",
+        SlaArgs,
+        "SLA due dates for a case type from a start date.",
+        lambda s, a: s.calendar.get_sla(a.case_type.value, a.start, currency=a.currency),
+    ),
+    ReadToolSpec(
+        "get_fx_rate",
+        FxArgs,
+        "FX rate between two currencies on a date.",
+        lambda s, a: s.calendar.get_fx_rate(a.base, a.quote, a.date),
+    ),
+    ReadToolSpec(
+        "compute_compensation",
+        CompensationArgs,
+        "Value-date interest owed for a corrected value date.",
+        lambda s, a: s.calendar.compute_compensation(
+            a.reference, a.corrected_value_date, annual_rate=a.annual_rate
+        ),
+    ),
+    ReadToolSpec(
+        "get_risk_signals",
+        ReferenceArgs,
+        "Anomaly score and red flags of a payment.",
+        lambda s, a: s.payments.get_risk_signals(a.reference),
+    ),
+)
+READ_TOOL_SPECS: dict[str, ReadToolSpec] = {spec.name: spec for spec in READ_TOOLS}
+READ_TOOL_NAMES: tuple[str, ...] = tuple(READ_TOOL_SPECS)

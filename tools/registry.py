@@ -13,10 +13,10 @@ from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
 from tools.cases_client import CasesClient
-from tools.errors import InvalidInput, UnknownTool
+from tools.errors import InvalidInput, PaymentsApiNotConfigured, UnknownTool
 from tools.models import ACTION_ARG_MODELS
 from tools.payments_client import PaymentsClient
-from tools.read_args import READ_TOOL_SPECS
+from tools.read_args import READ_TOOL_NAMES, READ_TOOL_SPECS
 from tools.screening_client import ScreeningClient
 from tools.tracker_client import TrackerClient
 
@@ -32,8 +32,8 @@ __all__ = [
     "execute_action",
 ]
 
-READ_TOOL_NAMES: tuple[str, ...] = tuple(READ_TOOL_SPECS)
-SANDBOX_BASE_URL = "http://payments-sandbox"
+# The base URL of a payments API reached through an in-process transport (the host part is never resolved).
+IN_PROCESS_BASE_URL = "http://payments-api"
 
 
 @dataclass
@@ -77,14 +77,21 @@ class PaymentSystems:
         return cls.from_http(http)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PaymentSystems:
-        """The bank's API at ``settings.payments_api_url``, else the sandbox mounted in process (ASGI)."""
+    def from_settings(
+        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> PaymentSystems:
+        """The bank's API at ``settings.payments_api_url``, else the in-process API behind ``transport``.
+
+        The process that wires the app decides what runs in process (``app/server.py`` hands in an
+        ``httpx.ASGITransport`` over the payments sandbox it mounts); tools never build a server.
+        """
         if settings.payments_api_url:
             return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
-        from sandbox.api import create_app
-
-        transport = httpx.ASGITransport(app=create_app(settings))
-        return cls.connect(SANDBOX_BASE_URL, token=settings.payments_api_token, transport=transport)
+        if transport is None:
+            raise PaymentsApiNotConfigured(
+                "no payments API: set PAYINVEST_PAYMENTS_API_URL or run the payments sandbox in process"
+            )
+        return cls.connect(IN_PROCESS_BASE_URL, token=settings.payments_api_token, transport=transport)
 
     async def aclose(self) -> None:
         """Close the shared connection pool."""
@@ -100,41 +107,7 @@ def _validate(model: type[BaseModel], args: Any, what: str) -> BaseModel:
         details = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'args'}: {e['msg']}" for e in exc.errors()[:5]
         )
-        raise InvalidInput(f"{what}: {details}") from None
-
-
-async def _dispatch(systems: PaymentSystems, name: str, a: Any) -> BaseModel | dict[str, Any]:
-    s = systems
-    match name:
-        case "get_payment":
-            return await s.payments.get_payment(a.reference)
-        case "search_payments":
-            return await s.payments.search_payments(**a.model_dump(exclude_none=True))
-        case "get_tracker":
-            return await s.tracker.get_tracker(a.reference)
-        case "get_screening":
-            return await s.screening.get_screening(a.reference)
-        case "get_account":
-            return await s.accounts.get_account(a.account)
-        case "verify_payee":
-            return await s.accounts.verify_payee(a.account, a.name)
-        case "find_duplicates":
-            return await s.payments.find_duplicates(a.reference, days=a.days)
-        case "get_cases":
-            return await s.cases.get_cases(a.reference)
-        case "get_calendar":
-            return await s.calendar.get_calendar(a.currency, a.date)
-        case "get_sla":
-            return await s.calendar.get_sla(a.case_type.value, a.start, currency=a.currency)
-        case "get_fx_rate":
-            return await s.calendar.get_fx_rate(a.base, a.quote, a.date)
-        case "compute_compensation":
-            return await s.calendar.compute_compensation(
-                a.reference, a.corrected_value_date, annual_rate=a.annual_rate
-            )
-        case "get_risk_signals":
-            return await s.payments.get_risk_signals(a.reference)
-    raise UnknownTool(f"unknown read tool {name!r}")
+        raise InvalidInput(f"{what}: {details}") from exc
 
 
 async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -142,16 +115,16 @@ async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any
     spec = READ_TOOL_SPECS.get(name)
     if spec is None:
         raise UnknownTool(f"unknown read tool {str(name)[:60]!r}; known: {', '.join(READ_TOOL_NAMES)}")
-    parsed = _validate(spec[0], args, name)
-    result = await _dispatch(systems, name, parsed)
+    parsed = _validate(spec.args, args, name)
+    result = await spec.call(systems, parsed)
     return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
 
 
 def _action_args(kind: ActionKind | str, args: dict[str, Any]) -> tuple[ActionKind, dict[str, Any]]:
     try:
         kind = ActionKind(kind)
-    except ValueError:
-        raise InvalidInput(f"unknown action kind {str(kind)[:40]!r}") from None
+    except ValueError as exc:
+        raise InvalidInput(f"unknown action kind {str(kind)[:40]!r}") from exc
     parsed = _validate(ACTION_ARG_MODELS[kind], args, kind.value)
     return kind, parsed.model_dump(mode="json", exclude_none=True)
 

@@ -36,8 +36,6 @@ class DecideBody(BaseModel):
 async def queue(user: Supervisor, request: Request) -> dict:
     """Proposals waiting for a decision, with requester, amount, age and SLA as the agent reports them."""
     items = service_of(request).pending_approvals()
-    if hasattr(items, "__await__"):
-        items = await items
     return {"approvals": jsonable(items), "approver": user.to_dict()}
 
 

@@ -83,8 +83,6 @@ async def get_conversation(conversation_id: str, user: AnyUser, request: Request
     if service is not None:
         try:
             thread = service.thread(conversation_id)
-            if hasattr(thread, "__await__"):
-                thread = await thread
         except Exception as exc:
             mapped = as_api_error(exc)
             if mapped is None or mapped.status != 404:

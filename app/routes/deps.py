@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import Request
 
+from agent.approvals import Principal
 from app.conversations import Conversation, ConversationStore
 from app.errors import ApiError
 from core.audit import AuditLog
 from core.controls import Controls, read_controls
+from core.domain import ProposalStatus
 from core.users import User, UserStore
 
 
@@ -40,7 +42,8 @@ def service_of(request: Request) -> Any:
     return service
 
 
-_DECIDED_OR_WAITING = {"submitted", "edited", "approved", "rejected", "executed", "failed"}
+# Every status but "proposed": the analyst has submitted the thread.
+_DECIDED_OR_WAITING = frozenset(s.value for s in ProposalStatus) - {ProposalStatus.PROPOSED.value}
 
 
 def _agent_thread(request: Request, conversation_id: str) -> dict[str, Any] | None:
@@ -96,12 +99,8 @@ def owned_conversation(request: Request, conversation_id: str, user: User) -> Co
     return conv
 
 
-def principal_for(user: User) -> Any:
-    """The agent's Principal for this user (falls back to the User, which has the same three fields)."""
-    try:
-        from agent.approvals import Principal
-    except ImportError:
-        return user
+def principal_for(user: User) -> Principal:
+    """The agent's Principal for this user."""
     return Principal.from_user(user)
 
 

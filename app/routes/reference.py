@@ -14,6 +14,7 @@ from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
 from core.domain import CaseType
 from core.users import User
+from tools.registry import call_read_tool
 
 router = APIRouter(prefix="/api", tags=["reference"])
 
@@ -94,16 +95,9 @@ def _case_reader(request: Request) -> Any:
     state = request.app.state
     if getattr(state, "case_reader", None) is not None:
         return state.case_reader
-    try:
-        from tools.registry import PaymentSystems, call_read_tool
-
-        if getattr(state, "payment_systems", None) is None:
-            state.payment_systems = PaymentSystems.from_settings(state.settings)
-    except Exception as exc:
-        raise ApiError(
-            503, "payments_unavailable", f"payment systems not available ({type(exc).__name__})"
-        ) from exc
     systems = state.payment_systems
+    if systems is None:
+        raise ApiError(503, "payments_unavailable", "payment systems not available")
 
     async def reader(name: str, args: dict[str, Any]) -> dict[str, Any]:
         return await call_read_tool(systems, name, args)

@@ -14,8 +14,9 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import RunnableLambda
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.ports import CONTRACT_READ_TOOL_NAMES, ToolFailure
+from agent.ports import ToolFailure
 from core.domain import ActionKind
+from tools.read_args import READ_TOOL_NAMES
 
 Script = Callable[[str, list[BaseMessage]], Any]
 
@@ -176,7 +177,7 @@ class FakePaymentPort:
     def __init__(
         self, db_path: Path, payments: list[dict[str, Any]], *, tool_override: dict[str, Any] | None = None
     ) -> None:
-        self.read_tool_names = CONTRACT_READ_TOOL_NAMES
+        self.read_tool_names = READ_TOOL_NAMES
         self.payments = payments
         self.db_path = str(db_path)
         self.tool_override = tool_override or {}

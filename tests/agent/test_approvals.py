@@ -15,7 +15,7 @@ from agent.errors import (
     ThreadAwaitingApproval,
 )
 from core.controls import set_controls
-from core.db import get_engine
+from core.schema import open_app_db
 from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, UETR_STUCK
 from tests.agent.fakes import default_script
 
@@ -129,7 +129,7 @@ async def test_rejection_reason_reaches_the_model_and_nothing_runs(make_service,
 
 async def test_kill_switch_blocks_approval(service, settings, port):
     thread, pid = await _submitted(service)
-    set_controls(get_engine(settings.app_db_url), actor="admin1", actions_enabled=False)
+    set_controls(open_app_db(settings.app_db_url), actor="admin1", actions_enabled=False)
     with pytest.raises(ActionsDisabled):
         await service.decide(thread, [{"proposal_id": pid, "action": "approve"}], SUPERVISOR)
     assert port.action_rows() == []

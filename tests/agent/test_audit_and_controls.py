@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from core.audit import AuditLog
 from core.controls import set_controls
-from core.db import get_engine
+from core.schema import open_app_db
 from tests.agent.conftest import SUPERVISOR, UETR_STUCK
 from tests.agent.fakes import ScriptedChatModel, default_script
 
 
 async def test_turn_and_decision_are_audited(make_service, settings):
-    audit = AuditLog(get_engine(settings.app_db_url))
+    audit = AuditLog(open_app_db(settings.app_db_url))
     service = make_service(default_script(), audit=audit)
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
@@ -49,7 +49,7 @@ async def test_turn_and_decision_are_audited(make_service, settings):
 
 
 async def test_llm_kill_switch_answers_from_evidence_only(make_service, settings):
-    set_controls(get_engine(settings.app_db_url), actor="admin1", llm_enabled=False)
+    set_controls(open_app_db(settings.app_db_url), actor="admin1", llm_enabled=False)
     model = ScriptedChatModel(script=default_script())
     service = make_service(model=model)
     try:

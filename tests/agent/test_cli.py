@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from core.cli import app
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings, get_settings
 from core.users import UserStore
 
@@ -30,7 +30,7 @@ def test_unknown_user_is_a_one_line_error(cli_env):
 
 
 def test_unseeded_data_says_what_to_run(cli_env):
-    UserStore(get_engine(cli_env.app_db_url)).ensure_demo_users()
+    UserStore(open_app_db(cli_env.app_db_url)).ensure_demo_users()
     result = _run("ask", "Where is PAY-90000001?", "--user", "analyst1")
     assert result.exit_code == 2
     assert "payinvest seed" in result.output or "payinvest index build" in result.output
@@ -46,13 +46,13 @@ def test_unseeded_data_says_what_to_run(cli_env):
     ],
 )
 def test_approve_rejects_bad_options(cli_env, extra, needle):
-    UserStore(get_engine(cli_env.app_db_url)).ensure_demo_users()
+    UserStore(open_app_db(cli_env.app_db_url)).ensure_demo_users()
     result = _run("approve", "thread-1", "PR-000000000000", "--as", "supervisor1", *extra)
     assert result.exit_code == 2 and needle in result.output
 
 
 def test_analyst_cannot_approve(cli_env):
-    UserStore(get_engine(cli_env.app_db_url)).ensure_demo_users()
+    UserStore(open_app_db(cli_env.app_db_url)).ensure_demo_users()
     result = _run("approve", "thread-1", "PR-000000000000", "--as", "analyst1")
     assert result.exit_code == 2 and "error:" in result.output and "Traceback" not in result.output
 

@@ -15,7 +15,7 @@ from sandbox.scenarios import get_scenario
 from sandbox.schema import get_payments_engine
 from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, sample_hits
 from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
-from tools.registry import PaymentSystems
+from tests.sandbox_api.factories import sandbox_systems
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ async def test_scenario_proposals_follow_the_truth(settings_for, scenario_id, ki
     service = AgentService(
         settings,
         chat_model=ScriptedChatModel(script=default_script(case_type=scenario.case_type.value)),
-        systems=PaymentSystems.from_settings(settings),
+        systems=sandbox_systems(settings),
         retriever=ListRetriever(sample_hits()),
     )
     try:
@@ -79,7 +79,7 @@ async def test_approved_action_lands_once_in_the_payments_database(settings_for,
     service = AgentService(
         settings,
         chat_model=ScriptedChatModel(script=default_script(case_type="missing_cover")),
-        systems=PaymentSystems.from_settings(settings),
+        systems=sandbox_systems(settings),
         retriever=ListRetriever(sample_hits()),
     )
     try:

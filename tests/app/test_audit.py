@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from core.audit import AuditLog, verify_chain_of
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import Settings
 
 UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
@@ -16,7 +16,7 @@ UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
 
 @pytest.fixture
 def audit(settings: Settings) -> AuditLog:
-    log = AuditLog(get_engine(settings.app_db_url))
+    log = AuditLog(open_app_db(settings.app_db_url))
     for i in range(5):
         log.append(
             "tool_call",
@@ -91,12 +91,12 @@ def test_reordered_events_are_detected(audit: AuditLog) -> None:
 
 
 def test_concurrent_appends_keep_one_chain(settings: Settings) -> None:
-    log = AuditLog(get_engine(settings.app_db_url))
+    log = AuditLog(open_app_db(settings.app_db_url))
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:
         try:
-            other = AuditLog(get_engine(settings.app_db_url))
+            other = AuditLog(open_app_db(settings.app_db_url))
             for i in range(15):
                 other.append("message", actor=f"w{n}", conversation_id=f"t{n}", payload={"i": i})
         except BaseException as exc:  # surfaced below

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import create_engine
 
 from core.audit import AuditLog
-from core.db import get_engine
+from core.schema import open_app_db
 
 pytestmark = pytest.mark.postgres
 
 
 def test_postgres_concurrent_appends_and_tamper(postgres_url: str) -> None:
-    log = AuditLog(get_engine(postgres_url))
+    log = AuditLog(open_app_db(postgres_url))
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:

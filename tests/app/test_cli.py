@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from core.audit import AuditLog
 from core.cli import app
-from core.db import get_engine
+from core.schema import open_app_db
 from core.settings import get_settings
 from core.users import UserStore
 
@@ -21,7 +21,7 @@ from core.users import UserStore
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PAYINVEST_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
-    engine = get_engine(get_settings().app_db_url)
+    engine = open_app_db(get_settings().app_db_url)
     UserStore(engine).create(username="comp", role="compliance", password="compliance-pass-1")
     UserStore(engine).create(username="ana", role="analyst", password="analyst-pass-12")
     audit = AuditLog(engine)

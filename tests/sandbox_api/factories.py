@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, create_engine, insert
 
+from core.settings import Settings
 from sandbox import actions_schema  # noqa: F401
 from sandbox.schema import (
     accounts,
     banks,
     cases,
-    create_schema,
     customers,
     fx_rates,
     holds,
@@ -21,7 +21,9 @@ from sandbox.schema import (
     risk_scores,
     screening_hits,
     tracker_events,
+    upgrade_payments_db,
 )
+from tools.registry import PaymentSystems
 
 UETR_CREDITED = "0b2c5f0e-1234-4abc-8def-0123456789ab"
 UETR_STUCK = "6f1d2e3c-4b5a-4c6d-9e8f-a1b2c3d4e5f6"
@@ -72,7 +74,7 @@ def _payment(pid: str, uetr: str, e2e: str, **overrides: object) -> dict[str, ob
 
 def seed_small(engine: Engine) -> None:
     """Five payments covering credited, stuck (G002), rejected, duplicate and held (G003) cases."""
-    create_schema(engine)
+    upgrade_payments_db(engine)
     with engine.begin() as conn:
         conn.execute(
             insert(banks),
@@ -174,3 +176,12 @@ def small_engine(path: str) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     seed_small(engine)
     return engine
+
+
+def sandbox_systems(settings: Settings) -> PaymentSystems:
+    """PaymentSystems over a payments sandbox mounted in process (what ``serve`` wires without an API URL)."""
+    import httpx
+
+    from sandbox.api import create_app
+
+    return PaymentSystems.from_settings(settings, transport=httpx.ASGITransport(app=create_app(settings)))

@@ -22,20 +22,20 @@ def _service() -> Any:
     """The real AgentService on the scripted model, the sandbox payments database and a list retriever."""
     from agent.service import AgentService
     from core.audit import AuditLog
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.settings import Settings
     from tests.agent.conftest import sample_hits
     from tests.agent.fakes import ListRetriever, ScriptedChatModel, default_script
-    from tools.registry import PaymentSystems
+    from tests.sandbox_api.factories import sandbox_systems
 
     settings = Settings()
     model = ScriptedChatModel(script=default_script(summary="Executed after approval in another process."))
     return AgentService(
         settings,
         chat_model=model,
-        systems=PaymentSystems.from_settings(settings),
+        systems=sandbox_systems(settings),
         retriever=ListRetriever(sample_hits()),
-        audit=AuditLog(get_engine(settings.app_db_url)),
+        audit=AuditLog(open_app_db(settings.app_db_url)),
     )
 
 

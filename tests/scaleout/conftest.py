@@ -53,11 +53,11 @@ def seeded_payments_url(payments_postgres_url: str) -> str:
 @pytest.fixture
 def demo_users(postgres_url: str) -> str:
     """The demo users in the shared app database (cheap argon2 costs; workers verify any argon2 hash)."""
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.users import UserStore
     from tests.app.fakes import fast_hasher
 
-    store = UserStore(get_engine(postgres_url))
+    store = UserStore(open_app_db(postgres_url))
     store.hasher = fast_hasher()
     store.ensure_demo_users()
     return postgres_url

@@ -95,7 +95,7 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> No
     from sqlalchemy import text
 
     from core.audit import AuditLog
-    from core.db import get_engine
+    from core.schema import open_app_db
     from core.settings import Settings
     from retrieval.search import open_retriever
     from sandbox.schema import get_payments_engine
@@ -146,10 +146,10 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> No
     with get_payments_engine(payments_url).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM actions")).scalar_one() == 1
 
-    audit = AuditLog(get_engine(app_url))
+    audit = AuditLog(open_app_db(app_url))
     result = audit.verify()
     assert result.ok and result.first_broken_seq is None, result
-    with get_engine(app_url).connect() as conn:
+    with open_app_db(app_url).connect() as conn:
         seen = conn.execute(text("SELECT actor, event_type FROM audit_events ORDER BY seq")).all()
     assert result.checked == len(seen)
     assert ("analyst1", "login") in seen and ("supervisor1", "login") in seen  # one chain, both workers
@@ -172,7 +172,7 @@ def test_two_workers_start_together_on_an_empty_database(
 def test_simultaneous_approvals_on_both_workers_execute_once(api_workers) -> None:
     """Two supervisors press Approve at the same moment on different workers: one execution, clear refusal."""
     from core.audit import AuditLog
-    from core.db import get_engine
+    from core.schema import open_app_db
 
     a, b, app_url, payments_url = api_workers
     assert httpx.get(f"{b.url}/api/scaleout/whoami").json()["payments_api_url"]
@@ -203,4 +203,4 @@ def test_simultaneous_approvals_on_both_workers_execute_once(api_workers) -> Non
         thread = analyst.get(f"/api/conversations/{conv_id}").json()["thread"]
         assert [p["status"] for p in thread["proposals"]] == ["executed"]
     assert action_keys(payments_url) == [proposal["idempotency_key"]]
-    assert AuditLog(get_engine(app_url)).verify().ok
+    assert AuditLog(open_app_db(app_url)).verify().ok

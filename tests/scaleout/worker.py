@@ -26,12 +26,12 @@ def build_app(worker: str) -> Any:
     from tests.agent.fakes import ScriptedChatModel, default_script
     from tests.app.fakes import fast_hasher
     from tests.app.real_agent import SectionRetriever
-    from tools.registry import PaymentSystems
+    from tests.sandbox_api.factories import sandbox_systems
 
     settings = Settings()
     app = create_app(settings, mount_sandbox=False, start_agent=False)
     app.state.users.hasher = fast_hasher()
-    systems = PaymentSystems.from_settings(settings)
+    systems = sandbox_systems(settings)
     model = ScriptedChatModel(
         script=default_script(answer=f"Held at the intermediary with G002 [E2] per [SOP-002 §3] ({worker}).")
     )

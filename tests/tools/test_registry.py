@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from core.domain import ActionKind
 from core.settings import Settings
 from sandbox.schema import holds
+from tests.sandbox_api.factories import sandbox_systems
 from tools import errors
 from tools.langchain_tools import build_read_tools
 from tools.registry import (
@@ -108,7 +109,7 @@ async def test_from_settings_mounts_the_sandbox(tmp_path) -> None:  # type: igno
 
     settings = Settings(data_dir=tmp_path / "data")
     seed_small(get_payments_engine(settings.payments_db_url))
-    systems = PaymentSystems.from_settings(settings)
+    systems = sandbox_systems(settings)
     try:
         assert (await call_read_tool(systems, "get_payment", {"reference": "PAY-00000003"}))[
             "status"
