@@ -62,7 +62,7 @@ def _print_turn(result: Any) -> None:
     console = Console()
     console.print(
         f"[bold]thread[/] {result.thread_id}  turn {result.turn}  case {result.case_type}  "
-        f"status {result.status}"
+        f"({result.classification.get('source', '?')})  status {result.status}"
     )
     for call in result.tool_calls:
         mark = "ok" if call.ok else "ERROR"
@@ -74,9 +74,20 @@ def _print_turn(result: Any) -> None:
     for section in result.retrieved:
         console.print(f"  [{section.citation}] v{section.version} {section.title or ''}", markup=False)
     console.print()
+    for finding in result.findings:
+        sources = " ".join(f"[{e}]" for e in [*finding["evidence_ids"], *finding["citations"]])
+        console.print(f"  {finding['id']} {finding['text']} {sources}", markup=False, highlight=False)
+    if result.case_type_choices:
+        console.print(
+            f"case type unclear: ask again with --case-type one of {', '.join(result.case_type_choices)}"
+        )
+    console.print()
     console.print(result.answer, markup=False, highlight=False)
     console.print()
-    console.print(f"citations: {', '.join(result.citations) or 'none'} (removed: {result.invalid_citations})")
+    console.print(
+        f"citations: {', '.join(result.citations) or 'none'} (removed: {result.invalid_citations}); "
+        f"unsupported sentences removed: {result.unsupported_claims}"
+    )
     for p in result.proposals:
         console.print(
             f"proposal {p['id']} [{p['status']}] {p['kind']} {p['reason_code']} {json.dumps(p['args'])} "
@@ -96,12 +107,17 @@ def ask(
     thread: str = typer.Option(None, "--thread", help="Continue this conversation (thread id)."),
     user: str = typer.Option("analyst1", "--user", help="Username of the asking analyst."),
     as_json: bool = typer.Option(False, "--json", help="Print the TurnResult as JSON (docs/agent.md)."),
+    case_type: str = typer.Option(
+        None,
+        "--case-type",
+        help="The case type, when the agent asked you to pick one (stored as a labelled example).",
+    ),
 ) -> None:
     """One agent turn: answer, tool calls with arguments, citations, evidence and pending proposals."""
     principal = _principal(user)
     if principal.role not in ("analyst", "supervisor", "admin"):
         _fail(f"{user} ({principal.role}) cannot ask the agent")
-    result = _run(lambda s: s.ask(message, thread_id=thread, user=user))
+    result = _run(lambda s: s.ask(message, thread_id=thread, user=user, case_type=case_type))
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
     else:

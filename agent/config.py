@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
     "common": "v1",
     "intake": "v1",
     "plan": "v1",
-    "answer": "v1",
+    "answer": "v2",
+    "general": "v1",
     "summary": "v1",
 }
 
@@ -22,7 +25,19 @@ class AgentConfig(BaseModel):
     retrieval_k: int = Field(default=4, ge=1, le=20, description="Sections retrieved per query.")
     max_iterations: int = Field(default=2, ge=1, le=5, description="Plan/read rounds per turn.")
     max_queries: int = Field(default=3, ge=1, le=3, description="Retrieval queries per turn.")
-    answer_max_tokens: int = Field(default=220, ge=32, le=4096)
+    answer_max_tokens: int = Field(default=100, ge=16, le=4096, description="Tokens the answer may generate.")
+    answer_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        le=600,
+        description="A slower answer call is dropped: the findings are the answer.",
+    )
+    classifier: Literal["trained", "llm"] = Field(
+        default="trained", description="Text intent: the trained classifier, or the LLM (challenger)."
+    )
+    planner: Literal["playbook", "llm"] = Field(
+        default="playbook", description="Reads after triage: the playbook, or an LLM plan plus the playbook."
+    )
 
     def prompt_version(self, name: str) -> str:
         return self.prompt_versions.get(name) or DEFAULT_PROMPT_VERSIONS.get(name, "v1")

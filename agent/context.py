@@ -24,3 +24,4 @@ class AgentContext:
     model_name: str = "unknown"
     actions_enabled: Any = None  # callable () -> bool; None means enabled
     llm_enabled: Any = None  # callable () -> bool; None means enabled
+    classifier: Any = None  # agent.case_typing.TextClassifier; None: keywords give the text intent

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.approvals import Decision, Principal, check_decision, check_role
+from agent.approvals import Decision, Principal, Stage, check_decision, check_role
 from agent.errors import InvalidDecision, ProposalNotPending
 from agent.facts import pick
 from agent.playbooks import PLAYBOOKS
@@ -93,18 +93,20 @@ async def apply_decisions(
 ) -> list[dict[str, Any]]:
     """Check every decision, then apply them; returns the decision records (for the graph and the audit)."""
     check_role(approver)
-    prepared: list[tuple[Decision, dict[str, Any], dict[str, Any]]] = []
+    prepared: list[tuple[Decision, dict[str, Any], dict[str, Any], Stage]] = []
     for decision in decisions:
         proposal = store.get_proposal(decision.proposal_id)
         amount_eur = (
             await amount_in_eur(port, proposal) if decision.action == "approve" and proposal else None
         )
-        check_decision(
+        stage = check_decision(
             decision, proposal, approver, thread_id, actions_enabled=actions_enabled, amount_eur=amount_eur
         )
         assert proposal is not None
-        if decision.action == "approve":
-            fields: dict[str, Any] = {
+        if stage in ("compliance_signoff", "first_approval"):  # recorded; the proposal stays pending
+            fields: dict[str, Any] = {"status": proposal["status"]}
+        elif decision.action == "approve":
+            fields = {
                 "status": "approved",
                 "decided_by": approver.username,
                 "reason": decision.reason,
@@ -119,12 +121,13 @@ async def apply_decisions(
                 "decided_by": None,
                 "reason": decision.reason,
             }
-        prepared.append((decision, proposal, fields))
+        prepared.append((decision, proposal, fields, stage))
     records = []
-    for decision, proposal, fields in prepared:
+    for decision, proposal, fields, stage in prepared:
         event = {
-            "event": decision.action,
+            "event": stage if stage in ("compliance_signoff", "first_approval") else decision.action,
             "by": approver.username,
+            "role": approver.role,
             "reason": decision.reason,
             "args": fields.get("args"),
         }
@@ -134,6 +137,7 @@ async def apply_decisions(
             {
                 "proposal_id": proposal["id"],
                 "action": decision.action,
+                "stage": stage,  # approve | compliance_signoff | first_approval | edit | reject
                 "by": approver.username,
                 "role": approver.role,
                 "reason": decision.reason,

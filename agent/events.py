@@ -6,6 +6,9 @@ from typing import Any
 
 EVENT_TYPES = (
     "intake",
+    "triage",
+    "classification",
+    "case_type_choice",
     "plan",
     "tool_call",
     "tool_result",
@@ -14,6 +17,7 @@ EVENT_TYPES = (
     "token",
     "answer",
     "proposals",
+    "findings",
     "approval",
     "execution",
     "error",

@@ -1,4 +1,5 @@
-"""The LangGraph wiring: intake → plan → reads (bounded loop) → propose → answer → approval → writes → summary."""
+"""The LangGraph wiring: intake → triage → classify → plan → reads (bounded loop) → propose → findings → answer
+→ approval → writes → summary."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from langgraph.graph import END, START, StateGraph
 from agent.context import AgentContext
 from agent.nodes.answer import answer
 from agent.nodes.approval import approval
+from agent.nodes.classify import classify
+from agent.nodes.findings import findings
 from agent.nodes.intake import intake
 from agent.nodes.plan import plan
 from agent.nodes.propose import propose
 from agent.nodes.reads import execute_reads
 from agent.nodes.summary import summary
+from agent.nodes.triage import triage
 from agent.nodes.writes import execute_writes
 from agent.state import AgentState
 
@@ -40,18 +44,24 @@ def build_graph() -> StateGraph[Any, Any, Any, Any]:
     """The uncompiled graph (compile it with a checkpointer)."""
     graph = StateGraph(AgentState, context_schema=AgentContext)
     graph.add_node("intake", intake)
+    graph.add_node("triage", triage)
+    graph.add_node("classify", classify)
     graph.add_node("plan", plan)
     graph.add_node("execute_reads", execute_reads)
     graph.add_node("propose", propose)
+    graph.add_node("findings", findings)
     graph.add_node("answer", answer)
     graph.add_node("approval", approval)
     graph.add_node("execute_writes", execute_writes)
     graph.add_node("summary", summary)
     graph.add_edge(START, "intake")
-    graph.add_edge("intake", "plan")
+    graph.add_edge("intake", "triage")
+    graph.add_edge("triage", "classify")
+    graph.add_edge("classify", "plan")
     graph.add_edge("plan", "execute_reads")
     graph.add_conditional_edges("execute_reads", after_reads)
-    graph.add_edge("propose", "answer")
+    graph.add_edge("propose", "findings")
+    graph.add_edge("findings", "answer")
     graph.add_conditional_edges("answer", after_answer)
     graph.add_conditional_edges("approval", after_approval)
     graph.add_edge("execute_writes", "summary")

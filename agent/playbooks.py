@@ -61,15 +61,39 @@ def _payment_ev(evidence: list[dict[str, Any]]) -> list[str]:
     return [item["id"] for item in ok_items(evidence, "get_payment")][:1]
 
 
-def _mentions(evidence: list[dict[str, Any]], tool: str, *needles: str) -> list[str]:
-    """Evidence ids of ``tool`` results whose structured data contains one of the codes."""
-    return [i["id"] for i in ok_items(evidence, tool) if any(n in str(i.get("data")) for n in needles)]
+def _cases(evidence: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The case rows of the get_cases results (structured: type, status, resolution code) and their ids."""
+    rows: list[dict[str, Any]] = []
+    ids: list[str] = []
+    for item in ok_items(evidence, "get_cases"):
+        found = [c for c in (pick(item.get("data"), "cases") or []) if isinstance(c, dict)]
+        if found:
+            rows += found
+            ids.append(item["id"])
+    return rows, ids
+
+
+def _handled(evidence: list[dict[str, Any]]) -> bool:
+    """A case of the payment is closed with a resolution (returned, recalled, ...): nothing more to send."""
+    rows, _ = _cases(evidence)
+    return any(c.get("status") == "closed" and c.get("resolution_code") for c in rows)
+
+
+def _open_case(evidence: list[dict[str, Any]], *case_types: str) -> list[str]:
+    """Evidence ids of get_cases results with an open case of one of ``case_types``."""
+    return [
+        item["id"]
+        for item in ok_items(evidence, "get_cases")
+        for c in (pick(item.get("data"), "cases") or [])
+        if isinstance(c, dict) and c.get("status") == "open" and c.get("case_type") in case_types
+    ][:1]
 
 
 def _investigation(
     code: str, statuses: tuple[str, ...], reasons: tuple[str, ...] | None, reason_code: str | None = None
 ) -> Rule:
-    """camt.110 of type ``code`` to the agent holding the payment when the tracker matches."""
+    """camt.110 of type ``code`` (we are its requester) when the tracker matches; routed by the sandbox's
+    direction table (docs/iso20022.md), so the rule never picks the responder itself."""
 
     def rule(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
         tracker, ids = _tracker(evidence)
@@ -78,39 +102,90 @@ def _investigation(
         args: dict[str, Any] = {"reference": target, "investigation_type": code}
         if reason_code:
             args["reason_code"] = reason_code
-        if tracker.get("agent_bic"):
-            args["responder_bic"] = tracker["agent_bic"]
         why = f"tracker {tracker.get('status')}/{tracker.get('reason')} at {tracker.get('agent_bic') or 'unknown agent'}"
         return [Candidate(ActionKind.INVESTIGATION, args, code, _payment_ev(evidence) + ids, why)]
 
     return rule
 
 
+def _answer(investigation_type: str, reason: tuple[str, ...], status_reason: str) -> Rule:
+    """camt.111 PDNG to a camt.110 the other bank raised (CONR, UTAP, RQFI): answer it, never raise our own
+    camt.110 back to the bank that asked (SOP-002 §6, SOP-007 §6, SOP-011 §5, SOP-017 §7)."""
+
+    def rule(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
+        tracker, ids = _tracker(evidence)
+        payment, _ = _first(evidence, "get_payment")
+        if tracker.get("status") != "ACSP" or tracker.get("reason") not in reason:
+            return []
+        holder = tracker.get("agent_bic")
+        if investigation_type == "UTAP" and holder != pick(payment_of(payment or {}), "creditor_agent_bic"):
+            return []  # only the creditor agent raises "unable to apply"
+        args: dict[str, Any] = {
+            "reference": target,
+            "message": "camt.111",
+            "status": "PDNG",
+            "reason_code": status_reason,
+            "investigation_type": investigation_type,
+        }
+        if investigation_type == "RQFI" and holder:
+            args["requester_bic"] = holder  # the agent holding the payment asked
+        why = (
+            f"{holder or 'the other bank'} raised {investigation_type} (tracker ACSP/{tracker.get('reason')})"
+        )
+        return [
+            Candidate(ActionKind.INVESTIGATION_ANSWER, args, status_reason, _payment_ev(evidence) + ids, why)
+        ]
+
+    return rule
+
+
 def _claim(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
-    tracker, _ = _tracker(evidence)
-    if tracker.get("reason") == "G004":
-        return _investigation("CONR", ("ACSP",), ("G004",))(target, evidence)
+    # G004 (creditor agent waiting for cover) is the creditor agent's CONR to raise, not ours.
     return _investigation("CCNR", ("ACSP",), ("G001", "G002"))(target, evidence)
+
+
+def _status_request(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
+    """pacs.028 to the agent that has the payment: the non-gpi agent it was forwarded to (G001) or the
+    agent holding it (G002) (SOP-014, SOP-022)."""
+    data, ids = _first(evidence, "get_tracker")
+    tracker = tracker_summary(data) if ids else {}
+    if tracker.get("status") != "ACSP" or tracker.get("reason") not in ("G001", "G002"):
+        return []
+    hops = [e for e in (pick(data, "hops", "events", "tracker_events") or []) if isinstance(e, dict)]
+    forwarded = pick(hops[-1], "forwarded_to_bic") if hops else None
+    asked = forwarded if tracker.get("reason") == "G001" and forwarded else tracker.get("agent_bic")
+    args: dict[str, Any] = {"reference": target, "message": "pacs.028"}
+    if asked:
+        args["responder_bic"] = asked
+    why = f"tracker ACSP/{tracker.get('reason')}: status request to {asked or 'the next agent'}"
+    return [Candidate(ActionKind.INVESTIGATION, args, "pacs.028", _payment_ev(evidence) + ids, why)]
 
 
 def _recall_code(evidence: list[dict[str, Any]], default: str) -> tuple[str, list[str]]:
     dups = [i["id"] for i in ok_items(evidence, "find_duplicates") if duplicate_candidates(i.get("data"))]
     if dups:
         return "DUPL", dups
-    risky = [i["id"] for i in ok_items(evidence, "get_risk_signals") if pick(i.get("data"), "flags")]
+    risk = ok_items(evidence, "get_risk_signals")
+    # UAPA: not authorised by the debtor (account takeover); an authorised payment obtained by deception
+    # (APP scam, invoice redirection) is FRAD.
+    takeover = [i["id"] for i in risk if pick(i.get("data"), "fraud_type") == "account_takeover"]
+    if takeover:
+        return "UAPA", takeover
+    risky = [i["id"] for i in risk if pick(i.get("data"), "flags") or pick(i.get("data"), "fraud_type")]
     return (default if default in ("FRAD", "UAPA") or not risky else "FRAD"), risky
 
 
 def _recall(default: str, *, needs_duplicate: bool = False) -> Rule:
-    """camt.056: DUPL when a duplicate was found, FRAD on risk flags, else ``default``; never when rejected."""
+    """camt.056: DUPL when a duplicate was found, UAPA on a confirmed account takeover, FRAD on other fraud
+    signals, else ``default``; never when rejected, already handled, or a recall case is already open."""
 
     def rule(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
         tracker, ids = _tracker(evidence)
         payment, _ = _first(evidence, "get_payment")
         if tracker.get("status") == "RJCT" or pick(payment or {}, "status") == "RJCT":
             return []
-        if _mentions(evidence, "get_cases", "RJCR", "AM05", "pacs.004"):  # already answered or returned
-            return []
+        if _handled(evidence) or _open_case(evidence, "cancellation_recall"):
+            return []  # already resolved, or a recall was already sent and its answer is in the case
         code, extra = _recall_code(evidence, default)
         if needs_duplicate and code != "DUPL":
             return []
@@ -135,11 +210,14 @@ def _later_of_pair(target: str, payment: Any, evidence: list[dict[str, Any]]) ->
 
 
 def _return_funds(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
+    """pacs.004: AC04 / AC06 for received funds that cannot be applied (closed / blocked account), FOCR for
+    a credited payment with an open return-of-funds case (the sender's cancellation request, accepted)."""
     account, ids = _first(evidence, "get_account")
+    payment, _ = _first(evidence, "get_payment")
     status = str(pick(account or {}, "status") or "").lower()
     code = {"closed": "AC04", "blocked": "AC06"}.get(status)
-    if code is None:
-        ids = _mentions(evidence, "get_cases", "camt.056", "CNCL", "cancellation")
+    if code is None and pick(payment_of(payment or {}), "status") == "ACCC" and not _handled(evidence):
+        ids = _open_case(evidence, "return_of_funds")
         code = "FOCR" if ids else None
     if code is None:
         return []
@@ -161,60 +239,38 @@ def _wrong_beneficiary(target: str, evidence: list[dict[str, Any]]) -> list[Cand
     return _recall("AC03")(target, evidence)
 
 
-def _compliance_hold(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
-    tracker, ids = _tracker(evidence)
-    if tracker.get("status") != "ACSP" or tracker.get("reason") != "G003":
-        return []
-    sanctions = _mentions(evidence, "get_screening", "SANC", "OFAC", "sanction", "SDN")
-    sub_type = "SANC" if sanctions else "AMLI"
-    args = {
-        "reference": target,
-        "reason_code": "RQDO",
-        "sub_type": sub_type,
-        "questions": "Please tell us which documents or information you need to release this payment.",
-    }
-    return [
-        Candidate(
-            ActionKind.REQUEST_INFO,
-            args,
-            sub_type,
-            _payment_ev(evidence) + ids + sanctions,
-            f"held ACSP/G003 at {tracker.get('agent_bic')}: request for information ({sub_type})",
-        )
-    ]
-
-
 def _charges(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
+    """Charges taken on an OUR (DEBT) payment: camt.110 RQCH with CHIN (information on the charges taken),
+    routed to the next agent, which forwards it to the agent that deducted them."""
     payment, _ = _first(evidence, "get_payment")
     tracker, ids = _tracker(evidence)
     if pick(payment or {}, "charge_bearer") != "DEBT" or not tracker.get("charged_by"):
         return []
-    args = {
-        "reference": target,
-        "investigation_type": "RQCH",
-        "reason_code": "CHBE",
-        "responder_bic": tracker["charged_by"][-1],
-    }
+    args = {"reference": target, "investigation_type": "RQCH", "reason_code": "CHIN"}
     return [
         Candidate(
             ActionKind.INVESTIGATION,
             args,
             "RQCH",
             _payment_ev(evidence) + ids,
-            f"charge bearer OUR but {tracker['charged_by'][-1]} deducted charges",
+            f"charge bearer OUR but {', '.join(tracker['charged_by'])} deducted charges",
         )
     ]
 
 
 def _value_date(target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
+    """camt.110 RQVA with the compensation period and amount when compute_compensation shows interest."""
     data, ids = _first(evidence, "compute_compensation")
     try:
-        owed = float(pick(data or {}, "interest") or 0) > 0
+        interest = float(pick(data or {}, "interest") or 0)
     except (TypeError, ValueError):
-        owed = False
-    if not owed:
+        interest = 0.0
+    if interest <= 0:
         return []
-    args = {"reference": target, "investigation_type": "RQVA", "reason_code": "VADA"}
+    args: dict[str, Any] = {"reference": target, "investigation_type": "RQVA", "reason_code": "RQVA"}
+    if pick(data, "corrected_value_date"):
+        args["correct_value_date"] = pick(data, "corrected_value_date")
+        args["compensation_amount"] = pick(data, "interest")
     return [
         Candidate(
             ActionKind.INVESTIGATION,
@@ -241,20 +297,20 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.STATUS_CHASER,
             _READS,
-            "status enquiry where is the payment tracker",
-            {ActionKind.INVESTIGATION: ("CCNR",)},
-            _investigation("CCNR", ("ACSP",), ("G001", "G002")),
+            "status enquiry where is the payment tracker pacs.028",
+            {ActionKind.INVESTIGATION: ("pacs.028",)},
+            _status_request,
         ),
         Playbook(
             CaseType.MISSING_COVER,
             _READS,
-            "missing cover funds G004",
-            {ActionKind.INVESTIGATION: ("CONR",)},
-            _investigation("CONR", ("ACSP",), ("G004",)),
+            "missing cover funds G004 answer camt.111",
+            {ActionKind.INVESTIGATION_ANSWER: ("INPO",)},
+            _answer("CONR", ("G004",), "INPO"),
         ),
         Playbook(
             CaseType.CANCELLATION_RECALL,
-            (*_READS, "find_duplicates", "get_cases"),
+            (*_READS, "find_duplicates", "get_cases", "get_risk_signals"),
             "cancellation recall request camt.056",
             {ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA")},
             _recall("CUST"),
@@ -293,9 +349,9 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.UNABLE_TO_APPLY,
             _READS,
-            "unable to apply missing creditor details",
-            {ActionKind.INVESTIGATION: ("UTAP",)},
-            _investigation("UTAP", ("ACSP",), ("G002",)),
+            "unable to apply missing creditor details answer camt.111",
+            {ActionKind.INVESTIGATION_ANSWER: ("ARPL",)},
+            _answer("UTAP", ("G002",), "ARPL"),
             derived_reads=("get_account",),
         ),
         Playbook(
@@ -315,9 +371,9 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.COMPLIANCE_HOLD,
             (*_READS, "get_screening"),
-            "compliance hold request for information",
-            {ActionKind.REQUEST_INFO: ("SANC", "AMLI")},
-            _compliance_hold,
+            "compliance hold request for information answer camt.111",
+            {ActionKind.INVESTIGATION_ANSWER: ("ARPL",)},
+            _answer("RQFI", ("G003",), "ARPL"),
         ),
         Playbook(CaseType.GENERAL, (), "", {}),
     )

@@ -54,6 +54,11 @@ class TurnResult(BaseModel):
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     iterations: int = 0
     latency_ms: float | None = None
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    classification: dict[str, Any] = Field(default_factory=dict)
+    case_type_choices: list[str] = Field(default_factory=list)
+    unsupported_claims: int = 0
+    triage: dict[str, Any] = Field(default_factory=dict)
 
 
 def result_from_state(
@@ -101,4 +106,9 @@ def result_from_state(
         prompt_versions=prompt_versions,
         iterations=values.get("iteration", 0),
         latency_ms=latency_ms,
+        findings=values.get("findings") or [],
+        classification=values.get("classification") or {},
+        case_type_choices=values.get("case_type_choices") or [],
+        unsupported_claims=values.get("unsupported_claims", 0),
+        triage=values.get("triage") or {},
     )

@@ -11,7 +11,8 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
-from agent.approvals import Principal
+from agent.approvals import Principal, queue_view
+from agent.case_choice import check_case_type, record_choice
 from agent.config import AgentConfig
 from agent.context import AgentContext
 from agent.deciding import apply_decisions, parse_decisions
@@ -56,8 +57,10 @@ class AgentService:
         retriever: Any = None,
         audit: Any = None,
         config: AgentConfig | None = None,
+        classifier: Any = None,
     ) -> None:
         self.settings = settings
+        self._classifier = classifier  # agent.case_typing.TextClassifier; loaded on first use when None
         self.config = config or AgentConfig(max_iterations=settings.max_plan_iterations)
         self.deps = Dependencies(settings, chat_model=chat_model, systems=systems, retriever=retriever)
         self.audit = AuditSink(audit)
@@ -106,7 +109,16 @@ class AgentService:
             model_name=model,
             actions_enabled=self.deps.actions_enabled,
             llm_enabled=lambda: llm_on,
+            classifier=self.text_classifier(),
         )
+
+    def text_classifier(self) -> Any:
+        """The trained case-type classifier (loaded or trained once per service; None when not installed)."""
+        if self._classifier is None and self.config.classifier == "trained":
+            from agent.case_typing import load_text_classifier
+
+            self._classifier = load_text_classifier(self.settings) or False
+        return self._classifier or None
 
     @staticmethod
     def _cfg(thread_id: str) -> dict[str, Any]:
@@ -168,11 +180,17 @@ class AgentService:
         return result
 
     async def stream(
-        self, message: str, thread_id: str | None = None, user: str = "analyst1"
+        self,
+        message: str,
+        thread_id: str | None = None,
+        user: str = "analyst1",
+        case_type: str | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """One turn as events (intake, plan, tool_call, …, token, answer, proposals, approval); the last is ``turn``."""
+        """One turn as events (triage, classification, findings, proposals, token, answer, approval); the last is
+        ``turn``. ``case_type`` is the analyst's pick when the agent asked (stored as a labelled example)."""
         started = time.perf_counter()
         message = check_message(message)
+        chosen = check_case_type(case_type)
         thread_id = thread_id or uuid.uuid4().hex
         graph = await self._ready()
         snapshot = await graph.aget_state(self._cfg(thread_id))
@@ -194,7 +212,10 @@ class AgentService:
             "user": user,
             "thread_id": thread_id,
             "turn": turn,
+            "chosen_case_type": chosen,
         }
+        if chosen:
+            record_choice(self.settings, message, chosen, user, thread_id, self.audit)
         # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
         # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
         async for event in self._run(graph_input, thread_id, user, durability="exit"):
@@ -225,10 +246,16 @@ class AgentService:
                     history_event={"event": "superseded"},
                 )
 
-    async def ask(self, message: str, thread_id: str | None = None, user: str = "analyst1") -> TurnResult:
+    async def ask(
+        self,
+        message: str,
+        thread_id: str | None = None,
+        user: str = "analyst1",
+        case_type: str | None = None,
+    ) -> TurnResult:
         """One turn; returns its TurnResult."""
         last: dict[str, Any] = {}
-        async for event in self.stream(message, thread_id=thread_id, user=user):
+        async for event in self.stream(message, thread_id=thread_id, user=user, case_type=case_type):
             last = event
         return TurnResult.model_validate(last["data"])
 
@@ -301,8 +328,9 @@ class AgentService:
             yield event
 
     def pending_approvals(self) -> list[dict[str, Any]]:
-        """Every submitted or edited proposal waiting for a supervisor, across threads and workers."""
-        return self.store.list_proposals(statuses=PENDING_STATUSES)
+        """Every submitted or edited proposal waiting for a supervisor, across threads and workers, with the
+        compliance sign-off and first approval it has (agent.approvals.queue_view)."""
+        return [queue_view(p) for p in self.store.list_proposals(statuses=PENDING_STATUSES)]
 
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
         """Conversations, newest first (one user's when ``user`` is given)."""

@@ -45,3 +45,12 @@ class AgentState(TypedDict, total=False):
     pending_refs: list[str]  # payment references revealed by reads, not yet read (drives another round)
     pseudonyms: dict[str, str]  # token -> real value, stable for the thread
     status: str  # "answered" | "awaiting_approval" | "completed"
+    chosen_case_type: str | None  # the analyst's pick for this turn (--case-type), else None
+    classification: dict[str, Any]  # agent.case_typing.CaseDecision.to_dict() + the text intent
+    case_type_choices: list[str]  # non-empty: the case type is unclear and the analyst is asked to pick
+    triage: dict[str, Any]  # {"targets", "source", "candidates", "description", "reads"}
+    findings: list[
+        dict[str, Any]
+    ]  # agent.findings.Finding dicts: {"id", "kind", "text", "evidence_ids", ...}
+    unsupported_claims: int  # sentences of the model reply the verifier removed
+    thread_payment: str  # the payment the thread is about (kept across turns for follow-ups)

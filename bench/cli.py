@@ -68,12 +68,14 @@ def bench_agent(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     embedded: bool = typer.Option(False, "--embedded", help="Also measure turns with the embedded model."),
     turns: int = typer.Option(50, help="Scripted-model turns to time."),
+    questions: int = typer.Option(10, help="Embedded-model turns (catalogue questions) to time."),
 ) -> None:
-    """Agent orchestration overhead (zero-latency scripted model) and embedded-model turn latency."""
+    """Agent orchestration overhead (zero-latency scripted model) and embedded-model turn latency:
+    time to the findings, the whole turn, tokens per turn and the ratio to the token floor."""
     from bench.agent import run
     from core.settings import get_settings
 
-    _emit(run(get_settings(), embedded=embedded, turns=turns), as_json)
+    _emit(run(get_settings(), embedded=embedded, turns=turns, questions=questions), as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -60,6 +60,9 @@ class EvalConfig(BaseModel):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
+    classifier_variant: Literal["full", "lexical"] = Field(
+        default="full", description="The trained case-type classifier's variant (lexical = the weaker one)."
+    )
     requires: list[str] = Field(
         default_factory=list,
         description="AgentConfig fields this configuration needs (checked before a run).",

@@ -89,6 +89,17 @@ def section_checker(retriever: Any) -> Any:
     return exists
 
 
+def text_classifier(settings: Settings, config: EvalConfig) -> Any:
+    """The case-type classifier of a non-default variant (None: the service loads its default itself)."""
+    if config.classifier_variant == "full":
+        return None
+    try:
+        from agent.classifier import CaseClassifier
+    except ImportError as exc:
+        raise EvalSetupError(f"the case-type classifier is not available ({exc})") from None
+    return CaseClassifier.load_or_train(settings, variant=config.classifier_variant)
+
+
 def build_service(
     settings: Settings,
     config: EvalConfig,
@@ -96,6 +107,7 @@ def build_service(
     chat_model: Any = None,
     retriever: Any = None,
     systems: Any = None,
+    classifier: Any = None,
 ) -> Any:
     """The real AgentService for this configuration."""
     try:
@@ -107,8 +119,17 @@ def build_service(
     check_agent_features(config)
     if not config.retrieval.enabled and retriever is not None:
         retriever = RetrievalOff(retriever)
+    kwargs: dict[str, Any] = {}
+    chosen = classifier if classifier is not None else text_classifier(settings, config)
+    if chosen is not None:
+        kwargs["classifier"] = chosen
     return AgentService(
-        settings, chat_model=chat_model, systems=systems, retriever=retriever, config=agent_config(config)
+        settings,
+        chat_model=chat_model,
+        systems=systems,
+        retriever=retriever,
+        config=agent_config(config),
+        **kwargs,
     )
 
 

@@ -37,6 +37,9 @@ async def evaluate(
         environment.ensure_seeded(run_settings, config.eval_payments)
     retriever = environment.open_or_build_retriever(run_settings, config)
     service = environment.build_service(run_settings, config, chat_model=chat_model, retriever=retriever)
+    warm = getattr(service, "text_classifier", None)
+    if warm is not None:  # load (or train) the classifier before the first turn, outside its time budget
+        await asyncio.to_thread(warm)
     try:
         output = await run_dataset(
             service, cases, config, section_exists=environment.section_checker(retriever), on_case=on_case

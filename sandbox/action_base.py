@@ -35,7 +35,11 @@ def get_case(conn: Connection, case_id: str) -> RowMapping:
 
 
 def next_id(conn: Connection, column: Any, prefix: str, width: int) -> str:
-    """The next sequential id such as ``CASE-000124`` (a clash on insert rolls the write back)."""
-    last = conn.execute(select(func.max(column)).where(column.like(f"{prefix}%"))).scalar()
+    """The next sequential id such as ``CASE-000124`` (a clash on insert rolls the write back).
+
+    Only ids of exactly this width count: seeded ids of another width (``RET-900172``) would otherwise win
+    the string max forever and every later id would clash."""
+    pattern = f"{prefix}{'_' * width}"
+    last = conn.execute(select(func.max(column)).where(column.like(pattern))).scalar()
     number = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{number:0{width}d}"

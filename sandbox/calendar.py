@@ -1,5 +1,10 @@
 """Business calendar per settlement currency: holidays, weekends, cut-offs, value dates and SLA due dates.
 
+Holidays come from the ``holidays`` package: its *financial* calendars where one matches the settlement
+system (EUR: XECB = TARGET closing days; USD: XFED = Federal Reserve / Fedwire, which stays open on the
+Friday before a Saturday holiday; JPY: XJPX, which has the 31 December and 2-3 January bank holidays), and
+the national bank-holiday calendar of the system's country where the package has no financial calendar for
+it (GBP: England for CHAPS; CHF: Zurich for SIC; SGD: Singapore for MEPS+; AUD: New South Wales for RITS).
 Cut-off times other than TARGET (EUR, 17:00 CET customer payments) and Fedwire (USD, ~18:45 ET) are
 illustrative parameters, not market law: a bank replaces them with its own table.
 """
@@ -29,7 +34,7 @@ class CurrencyCalendar:
 
     currency: str
     system: str
-    holiday_calendar: str  # "XECB" (TARGET) or an ISO country code for the holidays package
+    holiday_calendar: str  # a holidays financial calendar (XECB, XFED, XJPX) or an ISO country code
     subdiv: str | None
     timezone: str
     cutoff: time
@@ -39,10 +44,10 @@ CALENDARS: dict[str, CurrencyCalendar] = {
     c.currency: c
     for c in (
         CurrencyCalendar("EUR", "TARGET2 (T2)", "XECB", None, "Europe/Berlin", time(17, 0)),
-        CurrencyCalendar("USD", "Fedwire Funds", "US", None, "America/New_York", time(18, 45)),
+        CurrencyCalendar("USD", "Fedwire Funds", "XFED", None, "America/New_York", time(18, 45)),
         CurrencyCalendar("GBP", "CHAPS", "GB", "ENG", "Europe/London", time(17, 40)),
         CurrencyCalendar("CHF", "SIC", "CH", "ZH", "Europe/Zurich", time(16, 0)),
-        CurrencyCalendar("JPY", "BOJ-NET", "JP", None, "Asia/Tokyo", time(15, 0)),
+        CurrencyCalendar("JPY", "BOJ-NET", "XJPX", None, "Asia/Tokyo", time(15, 0)),
         CurrencyCalendar("SGD", "MEPS+", "SG", None, "Asia/Singapore", time(16, 30)),
         CurrencyCalendar("AUD", "RITS", "AU", "NSW", "Australia/Sydney", time(16, 30)),
     )

@@ -234,5 +234,5 @@ def _insert_risk(writer: BulkWriter, result: RiskResult) -> int:
                 strict=True,
             )
         )
-        total += writer.insert(schema.risk_scores, rows)
+        total += writer.insert(schema.risk_scores, rows, ["payment_id", "score", "flags", "model_version"])
     return total

@@ -212,13 +212,21 @@ def risk(conn: Connection, pay: RowMapping) -> dict[str, Any]:
     """Anomaly score and red flags from ``risk_scores`` (``scored: false`` when the payment has none)."""
     row = conn.execute(select(risk_scores).where(risk_scores.c.payment_id == pay["id"])).mappings().first()
     if row is None:
-        return {"payment_id": pay["id"], "scored": False, "score": None, "flags": [], "model_version": None}
+        return {
+            "payment_id": pay["id"],
+            "scored": False,
+            "score": None,
+            "flags": [],
+            "model_version": None,
+            "fraud_type": None,
+        }
     return {
         "payment_id": pay["id"],
         "scored": True,
         "score": round(float(row["score"]), 4),
         "flags": json.loads(row["flags"] or "[]"),
         "model_version": row["model_version"],
+        "fraud_type": row["fraud_type"],
     }
 
 

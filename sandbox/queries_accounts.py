@@ -165,5 +165,6 @@ def compensation(pay: RowMapping, corrected_value_date: date, annual_rate: Decim
         "day_count_basis": basis,
         "convention": f"ACT/{basis}",
         "interest": f"{interest}",
-        "reason_code": "VADA",
+        # claimed with a camt.110 of type RQVA (reason RQVA) carrying this period and amount in ReqdCompstn
+        "reason_code": "RQVA",
     }

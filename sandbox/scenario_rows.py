@@ -282,7 +282,9 @@ def _payment(
         ),
     )
     risk = s.get("risk", {"score": 0.42, "flags": []})
-    rows.add("risk_scores", (pid, risk["score"], json.dumps(risk["flags"]), "scenario"))
+    rows.add(
+        "risk_scores", (pid, risk["score"], json.dumps(risk["flags"]), "scenario", risk.get("fraud_type"))
+    )
     return {"id": pid, "stop_time": stop_time}
 
 

@@ -102,6 +102,9 @@ def _references(number: int, raw: dict[str, Any]) -> dict[str, str]:
     return refs
 
 
+NEXT_ACTION_KEYS = {"kind", "message_type", "status", "reason_code", "investigation_type"}
+
+
 def _validate(raw: dict[str, Any]) -> None:
     truth = raw["truth"]
     CaseType(raw["case_type"])
@@ -109,6 +112,9 @@ def _validate(raw: dict[str, Any]) -> None:
         ActionKind(kind)
     if truth["next_action"] is not None:
         ActionKind(truth["next_action"]["kind"])
+        keys = set(truth["next_action"])
+        if keys != NEXT_ACTION_KEYS:
+            raise ValueError(f"{raw['id']}: next_action keys {sorted(keys)} != {sorted(NEXT_ACTION_KEYS)}")
 
 
 @cache

@@ -202,6 +202,9 @@ risk_scores = Table(
     Column("score", Float, nullable=False),  # 0 (normal) .. 1 (most anomalous)
     Column("flags", Text, nullable=False),  # JSON list of plain-language red flags
     Column("model_version", String(40), nullable=False),
+    # Confirmed fraud category (account_takeover | app_scam | invoice_redirection), set by the fraud team; the
+    # model never sets it. Structured, so the recall rules can choose UAPA (unauthorised) or FRAD from it.
+    Column("fraud_type", String(20), nullable=True),
 )
 
 seed_info = Table(

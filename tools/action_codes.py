@@ -1,4 +1,5 @@
-"""ISO 20022 code sets the write actions accept (DOMAIN.md), as enums so bad codes are refused early."""
+"""ISO 20022 codes the write actions accept, one enum per message element (checked against the ISO external
+code sets by tests/sandbox_api/test_codesets.py; sandbox/codesets.py maps each element to its ISO set)."""
 
 from __future__ import annotations
 
@@ -6,67 +7,94 @@ from enum import StrEnum
 
 
 class CancellationReason(StrEnum):
-    """camt.056 cancellation reasons."""
+    """camt.056 CxlRsnInf/Rsn/Cd (ExternalCancellationReason1Code)."""
 
     DUPL = "DUPL"  # duplicate payment
-    FRAD = "FRAD"  # fraudulent origin
-    CUST = "CUST"  # requested by the customer
-    AGNT = "AGNT"  # incorrect agent
-    AM09 = "AM09"  # wrong amount
+    FRAD = "FRAD"  # originated fraudulently, incl. authorised push payment (APP) scams
+    CUST = "CUST"  # requested by the debtor
+    AGNT = "AGNT"  # an agent in the payment workflow is incorrect
+    AM09 = "AM09"  # amount not the amount agreed
     AC03 = "AC03"  # wrong creditor account
     TECH = "TECH"  # technical problem
     CURR = "CURR"  # incorrect currency
-    UPAY = "UPAY"  # undue payment
-    UAPA = "UAPA"  # unauthorised / APP scam
+    UPAY = "UPAY"  # payment not justified
+    UAPA = "UAPA"  # not properly authorised by the debtor: account takeover / compromised credentials
 
 
 class InvestigationType(StrEnum):
-    """camt.110 investigation types."""
+    """camt.110 InvstgtnTp/Cd (ExternalInvestigationType1Code)."""
 
     ACCT = "ACCT"
-    CCNR = "CCNR"  # claim non-receipt
-    CONR = "CONR"  # cover not received
+    CCNR = "CCNR"  # creditor claims non-receipt (raised by the debtor side)
+    CONR = "CONR"  # creditor agent claims non-receipt of cover (raised by the creditor agent)
     OTHR = "OTHR"
     PINC = "PINC"
     RIMF = "RIMF"
     RQCH = "RQCH"  # charges
     RQDA = "RQDA"
-    RQFI = "RQFI"  # request for information (needs a sub-type)
+    RQFI = "RQFI"  # request for information (needs a sub-type; raised by the agent that needs it)
     RQUF = "RQUF"
-    RQVA = "RQVA"  # value date
-    UTAP = "UTAP"  # unable to apply
+    RQVA = "RQVA"  # value date / revaluation
+    UTAP = "UTAP"  # unable to apply (raised by the creditor agent)
 
 
 class RfiSubType(StrEnum):
-    """camt.110 RQFI sub-types."""
+    """camt.110 InvstgtnSubTp/Cd (ExternalInvestigationSubType1Code)."""
 
     SANC = "SANC"
     AMLI = "AMLI"
     FCCI = "FCCI"
     FRAD = "FRAD"
     FWTR = "FWTR"
+    UTEX = "UTEX"
 
 
 class InvestigationReason(StrEnum):
-    """Reasons that qualify a camt.110 request (charges, RFI, value date, unable to apply)."""
+    """camt.110 InvstgtnData/Rsn/Cd (ExternalInvestigationReason1Code); which ones a type takes is
+    ``sandbox.codesets.REASONS_BY_TYPE``."""
 
-    CHBE = "CHBE"
-    CHIN = "CHIN"
+    CCNR = "CCNR"
+    CONR = "CONR"
+    UTAP = "UTAP"
+    RQCH = "RQCH"
+    CHBE = "CHBE"  # information on the charge bearer is requested
+    CHIN = "CHIN"  # information on the charges taken is requested
+    RQVA = "RQVA"  # revaluation (value date) requested
+    ISDT = "ISDT"  # interbank settlement date incorrect
     CTOR = "CTOR"
     DTOR = "DTOR"
     PURP = "PURP"
     RQDO = "RQDO"
     RQPR = "RQPR"
     RQSG = "RQSG"
-    VADA = "VADA"
-    MS12 = "MS12"
-    MS13 = "MS13"
-    MM20 = "MM20"
-    MM34 = "MM34"
+    AMLI = "AMLI"
+    FCCI = "FCCI"
+    NARR = "NARR"
+
+
+class ReasonSubType(StrEnum):
+    """camt.110 InvstgtnData/RsnSubTp/Cd (ExternalInvestigationReasonSubType1Code), used with UTAP."""
+
+    MMNA = "MMNA"  # name and account do not match
+    RQAC = "RQAC"  # account is requested
+    RQNM = "RQNM"  # full name is requested
+
+
+# camt.110: the reasons each investigation type takes (InvstgtnData/Rsn is mandatory in the schema). Value-date
+# claims carry their dates in AddtlReqData/ReqdValtn or ReqdCompstn, not in a reason code.
+REASONS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "CCNR": ("CCNR",),
+    "CONR": ("CONR",),
+    "UTAP": ("UTAP",),
+    "RQCH": ("CHIN", "CHBE", "RQCH"),
+    "RQVA": ("RQVA", "ISDT"),
+    "RQFI": ("RQDO", "RQPR", "RQSG", "CTOR", "DTOR", "PURP", "AMLI", "FCCI", "NARR"),
+}
+DEFAULT_REASON = "NARR"  # the other types: see the narrative
 
 
 class RfiReason(StrEnum):
-    """Reasons of a request for information to the creditor side."""
+    """camt.110 RQFI InvstgtnData/Rsn/Cd of a request for information we raise."""
 
     CTOR = "CTOR"
     DTOR = "DTOR"
@@ -77,46 +105,72 @@ class RfiReason(StrEnum):
 
 
 class AnswerMessage(StrEnum):
-    """Message used to answer an investigation."""
+    """Message used to answer an investigation: camt.029 for a cancellation, camt.111 for a camt.110."""
 
     CAMT029 = "camt.029"
     CAMT111 = "camt.111"
 
 
-CAMT029_STATUSES = ("CNCL", "RJCR", "PDCR", "PECR", "IDUP", "ACNR", "RJNR", "ACVA", "RJVA", "MODI")
+class InvestigationMessage(StrEnum):
+    """Message of an investigation we raise: a camt.110 case or a pacs.028 status request (chaser)."""
+
+    CAMT110 = "camt.110"
+    PACS028 = "pacs.028"
+
+
+# camt.029 Sts/Conf (ExternalInvestigationExecutionConfirmation1Code): answers to a cancellation request.
+CAMT029_STATUSES = ("CNCL", "RJCR", "PDCR", "PECR")
+# camt.111 InvstgtnSts/Sts (ExternalInvestigationStatus1Code).
 CAMT111_STATUSES = ("CLSD", "PDNG", "RJCT")
 
 
-class AnswerReason(StrEnum):
-    """Rejection / status reasons of camt.029 and camt.111 answers."""
+class Camt029Reason(StrEnum):
+    """camt.029 CxlStsRsnInf/Rsn/Cd (ExternalPaymentCancellationRejection1Code)."""
 
     AC04 = "AC04"
-    ARDT = "ARDT"
+    ADAC = "ADAC"
+    AGNT = "AGNT"  # an agent refuses to cancel (not "our bank made an error")
     AM04 = "AM04"
+    ARDT = "ARDT"
+    ARPL = "ARPL"
     CUST = "CUST"
+    IDMN = "IDMN"
     LEGL = "LEGL"
+    NARR = "NARR"
     NOAS = "NOAS"
     NOOR = "NOOR"
-    IDMN = "IDMN"
     RQDA = "RQDA"
-    ARJT = "ARJT"
-    RNPR = "RNPR"
+    RR04 = "RR04"
+
+
+class Camt111Reason(StrEnum):
+    """camt.111 InvstgtnSts/StsRsn/Cd (ExternalInvestigationStatusReason1Code)."""
+
     ADAC = "ADAC"
-    AGNT = "AGNT"
+    AGNT = "AGNT"  # request directed at the wrong agent
+    ARDT = "ARDT"
+    ARJT = "ARJT"
     ARPL = "ARPL"
+    CACR = "CACR"
+    CAPR = "CAPR"
     ESCA = "ESCA"
     FTNA = "FTNA"
+    INPO = "INPO"
+    LEGL = "LEGL"
     NARR = "NARR"
+    NOAD = "NOAD"
+    NOAS = "NOAS"
+    NOOR = "NOOR"
     PARE = "PARE"
     RR04 = "RR04"
-    CHRG = "CHRG"
 
 
 class ReturnReason(StrEnum):
-    """pacs.004 return reasons."""
+    """pacs.004 RtrRsnInf/Rsn/Cd (ExternalReturnReason1Code)."""
 
     FOCR = "FOCR"
     AC01 = "AC01"
+    AC03 = "AC03"
     AC04 = "AC04"
     AC06 = "AC06"
     BE01 = "BE01"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,12 +20,17 @@ from core.domain import (
 from tools.action_codes import (
     CAMT029_STATUSES,
     CAMT111_STATUSES,
+    DEFAULT_REASON,
+    REASONS_BY_TYPE,
     AnswerMessage,
-    AnswerReason,
+    Camt029Reason,
+    Camt111Reason,
     CancellationReason,
     EscalationLevel,
+    InvestigationMessage,
     InvestigationReason,
     InvestigationType,
+    ReasonSubType,
     ResolutionCode,
     ReturnReason,
     RfiReason,
@@ -67,43 +73,92 @@ class RecallArgs(_Args):
 
 
 class InvestigationArgs(_Args):
-    """camt.110 investigation request (claim non-receipt, cover, charges, value date, RFI, ...)."""
+    """An investigation we raise: a camt.110 (claim non-receipt, charges, value date, ...) or, for a status
+    chaser, a pacs.028 status request. Requester and responder follow docs/iso20022.md unless given."""
 
     reference: Reference
-    investigation_type: InvestigationType = Field(description="camt.110 type, e.g. CCNR, CONR, RQCH, RQFI")
-    sub_type: RfiSubType | None = Field(
-        default=None, description="Required for RQFI: SANC, AMLI, FCCI, FRAD, FWTR"
+    message: InvestigationMessage = Field(
+        default=InvestigationMessage.CAMT110, description="camt.110 case or pacs.028 status request"
     )
-    reason_code: InvestigationReason | None = None
+    investigation_type: InvestigationType | None = Field(
+        default=None, description="camt.110 type, e.g. CCNR, RQCH, RQVA (none for pacs.028)"
+    )
+    sub_type: RfiSubType | None = Field(
+        default=None, description="Required for RQFI: SANC, AMLI, FCCI, FRAD, FWTR, UTEX"
+    )
+    reason_code: InvestigationReason | None = Field(
+        default=None, description="camt.110 reason; must fit the type (e.g. RQCH: CHIN/CHBE, RQVA: RQVA/ISDT)"
+    )
+    reason_sub_type: ReasonSubType | None = Field(default=None, description="UTAP only: MMNA, RQAC, RQNM")
     additional_info: Text500 | None = None
-    responder_bic: Bic | None = Field(default=None, description="Agent asked; default the creditor agent")
+    responder_bic: Bic | None = Field(default=None, description="Agent asked; default from the routing table")
+    correct_value_date: date | None = Field(default=None, description="RQVA: the value date that was due")
+    compensation_amount: Money | None = Field(default=None, description="RQVA: interest claimed")
 
     @model_validator(mode="after")
-    def _sub_type_rule(self) -> InvestigationArgs:
-        if self.investigation_type == InvestigationType.RQFI and self.sub_type is None:
+    def _type_rules(self) -> InvestigationArgs:
+        if self.message == InvestigationMessage.PACS028:
+            extra = (self.investigation_type, self.sub_type, self.reason_code, self.reason_sub_type)
+            if any(v is not None for v in extra) or self.correct_value_date or self.compensation_amount:
+                raise ValueError("a pacs.028 status request takes no investigation type, sub-type or reason")
+            return self
+        kind = self.investigation_type
+        if kind is None:
+            raise ValueError("investigation_type is required for a camt.110")
+        if kind == InvestigationType.RQFI and self.sub_type is None:
             raise ValueError("sub_type is required when investigation_type is RQFI")
-        if self.investigation_type != InvestigationType.RQFI and self.sub_type is not None:
+        if kind != InvestigationType.RQFI and self.sub_type is not None:
             raise ValueError("sub_type is only allowed when investigation_type is RQFI")
+        allowed = REASONS_BY_TYPE.get(kind.value, (DEFAULT_REASON,))
+        if self.reason_code is not None and self.reason_code.value not in allowed:
+            raise ValueError(f"reason_code of a {kind.value} must be one of {', '.join(allowed)}")
+        if self.reason_sub_type is not None and kind != InvestigationType.UTAP:
+            raise ValueError("reason_sub_type is only allowed when investigation_type is UTAP")
+        if kind != InvestigationType.RQVA and (self.correct_value_date or self.compensation_amount):
+            raise ValueError("correct_value_date and compensation_amount are only for RQVA")
+        if self.compensation_amount is not None and self.correct_value_date is None:
+            raise ValueError("compensation_amount needs correct_value_date (the start of the period)")
         return self
 
 
 class InvestigationAnswerArgs(_Args):
-    """Answer to an investigation or cancellation: camt.029 (CNCL/RJCR/PDCR/...) or camt.111 (CLSD/PDNG/RJCT)."""
+    """Answer to a cancellation request (camt.029: CNCL/RJCR/PDCR/PECR) or to a camt.110 case raised by
+    another bank (camt.111: CLSD/PDNG/RJCT, with the investigation type answered)."""
 
     reference: Reference
     message: AnswerMessage = AnswerMessage.CAMT029
     status: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{4}$")]
-    reason_code: AnswerReason | None = None
-    additional_info: Text105 | None = None
+    reason_code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{4}$")]
+        | None
+    ) = Field(default=None, description="camt.029: cancellation rejection reason; camt.111: status reason")
+    investigation_type: InvestigationType | None = Field(
+        default=None, description="camt.111: type of the camt.110 answered, e.g. CONR, UTAP, RQFI"
+    )
+    original_msg_id: Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=35)] | None = (
+        None
+    )
+    requester_bic: Bic | None = Field(default=None, description="camt.111: the agent that raised the case")
+    additional_info: Text500 | None = None
     case_id: CaseId | None = None
 
     @model_validator(mode="after")
     def _status_rule(self) -> InvestigationAnswerArgs:
-        allowed = CAMT029_STATUSES if self.message == AnswerMessage.CAMT029 else CAMT111_STATUSES
+        camt029 = self.message == AnswerMessage.CAMT029
+        allowed = CAMT029_STATUSES if camt029 else CAMT111_STATUSES
         if self.status not in allowed:
             raise ValueError(f"status must be one of {', '.join(allowed)} for {self.message.value}")
-        if self.status in ("RJCR", "RJCT", "RJNR", "RJVA") and self.reason_code is None:
+        reasons = {m.value for m in (Camt029Reason if camt029 else Camt111Reason)}
+        if self.reason_code is not None and self.reason_code not in reasons:
+            raise ValueError(
+                f"reason_code {self.reason_code} is not a {self.message.value} reason: {', '.join(sorted(reasons))}"
+            )
+        if self.status in ("RJCR", "RJCT") and self.reason_code is None:
             raise ValueError("a rejection needs a reason_code")
+        if camt029 and (self.investigation_type or self.requester_bic or self.original_msg_id):
+            raise ValueError("investigation_type, requester_bic and original_msg_id are camt.111 fields")
+        if not camt029 and self.investigation_type is None:
+            raise ValueError("a camt.111 needs the investigation_type it answers")
         return self
 
 
@@ -125,12 +180,16 @@ class ReleaseHoldArgs(_Args):
 
 
 class RequestInfoArgs(_Args):
-    """Request information from the creditor side (camt.110 RQFI with a reason)."""
+    """A request for information we raise as the agent holding the payment (camt.110 RQFI to the previous
+    agent). When another bank holds it and asks us, answer its RQFI with a camt.111 instead."""
 
     reference: Reference
     reason_code: RfiReason
     sub_type: RfiSubType = RfiSubType.FCCI
     questions: Text1To500
+    requester_bic: Bic | None = Field(
+        default=None, description="The holding agent; default the creditor agent"
+    )
 
 
 class OpenCaseArgs(_Args):
@@ -296,6 +355,7 @@ class RiskSignals(ApiModel):
     scored: bool
     score: float | None = None
     flags: list[str] = []
+    fraud_type: str | None = None  # confirmed by the fraud team: account_takeover | app_scam | ...
 
 
 class ActionResult(ApiModel):

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from agent.classifier.errors import CorpusError
 from agent.classifier.features import normalise_text
-from agent.classifier.templates import CLOSERS, GENERAL_OPENERS, OPENERS, TEMPLATES
+from agent.classifier.templates import CLOSERS, GENERAL_OPENERS, NARRATIVES, OPENERS, TEMPLATES
 from core.domain import CaseType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GENERATED_PATH = DATA_DIR / "generated.jsonl"
 HANDWRITTEN_PATH = DATA_DIR / "handwritten.jsonl"
 GENERATOR_SEED = 20261201
-PER_CLASS = 55
+PER_CLASS = 60
 
 _BENEFICIARIES = (
     "Halvorsen Marine AS", "Okafor Trading Ltd", "Brightwell Logistics", "Maison Dufresne SARL",
@@ -174,6 +174,9 @@ def _fill(template: str, case_type: CaseType, rng: random.Random) -> str:
     body = template.format_map(slots)
     if case_type is CaseType.GENERAL:
         return rng.choice(GENERAL_OPENERS) + body + rng.choice(("", "?", " thanks"))
+    if rng.random() < 0.12:
+        before, after = rng.choice(NARRATIVES)
+        return before.format_map(slots) + body + "." + after
     opener = rng.choice(OPENERS)
     if rng.random() < 0.1:
         opener = f"re CASE-{rng.randint(1, 999_999):06d}: " + opener

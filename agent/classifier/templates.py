@@ -31,6 +31,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "beneficiary says {ref} was never credited but gpi shows ACCC, how do we answer the claim",
         "supplier {bene} denies receiving {amt} from {cust} sent {date}, need to investigate non receipt",
         "bene still hasnt got the money for {ref} - customer furious. raise claim with {bank}?",
+        "{ref} not recd by bene",
+        "beneficiary's bank confirms no incoming funds for {ref}, customer has proof of debit from {date}",
     ),
     CaseType.MISSING_COVER: (
         "we received the MT103 for {ref} but no cover has arrived in our nostro",
@@ -46,6 +48,9 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "we are the creditor agent on {ref}, no funds in nostro, need CONR investigation",
         "serial message received, cover payment outstanding for {ref} ({amt})",
         "reconciliation flags {ref}: customer credit message in, cover not matched on the nostro",
+        "{ref} G004",
+        "creditor agent holding {ref} waiting for the MT202 cover from {bank}, please investigate",
+        "instructing agent says cover for {ref} went via {bank}, our nostro statement shows no such credit",
     ),
     CaseType.CANCELLATION_RECALL: (
         "customer wants to cancel {ref}, sent by mistake before the invoice was agreed",
@@ -63,6 +68,10 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "pending cancellation on {ref}: no answer from {bank} to the camt.056 after {days} days",
         "can we cancel {ref}? client instructed {amt} but meant a different invoice",
         "stop payment on {ref}!! customer says do not release",
+        "recall {ref}",
+        "{cust} asks us to pull back {ref}, it was sent in error this morning and may not have settled",
+        "unauthorised payment {ref} out of {cust}'s account after their login was compromised, recall it from {bank}",
+        "camt.056 for {ref} pls, reason DUPL, the repeat instruction is still pending at {bank}",
     ),
     CaseType.RETURN_OF_FUNDS: (
         "incoming {ref} for {bene}, but the account is closed. return the funds AC04",
@@ -78,6 +87,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "we must return {ref} to the sender, account frozen by court order",
         "{ref}: beneficiary confirms receipt and agrees to return it to {cust}, prepare the pacs.004",
         "incoming {amt} from {cust} landed on an account we closed on {date}, send it back",
+        "return {ref}, acct closed",
+        "our customer {bene} confirms {ref} was not meant for them and agrees we send it back to {bank}",
     ),
     CaseType.AMENDMENT: (
         "customer wants to change the currency of {ref} from EUR to USD",
@@ -92,6 +103,9 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "the invoice number in the remittance of {ref} is wrong, can we send a modify",
         "customer wants {ref} re-denominated in CHF, is a currency amendment possible",
         "change request for {ref}, update the beneficiary address before it is credited",
+        "amend ccy on {ref}",
+        "client wants to change the beneficiary account on {ref} instead of cancelling, is camt.087 ok",
+        "{ref} was sent in EUR, customer now says the invoice is in USD, can the currency be changed",
     ),
     CaseType.UNABLE_TO_APPLY: (
         "{bank} says they are unable to apply {ref}, creditor account missing (MS13)",
@@ -106,6 +120,9 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "cannot apply {ref}, missing creditor name, request information from {bank}",
         "name mismatch on incoming {ref}: payment says {bene} but the account is a different company",
         "beneficiary bank sent an investigation for {ref}, details insufficient to apply the funds",
+        "{ref} UTAP MS13",
+        "{bank} cannot credit {ref}, no account under that number, they ask us for correct creditor details",
+        "incoming {ref}: account holder name differs from the beneficiary name on the payment, we can't apply it",
     ),
     CaseType.DUPLICATE: (
         "{ref} looks like a duplicate, same amount {amt} and beneficiary {bene} on {date}, both credited",
@@ -120,6 +137,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "duplicate detection flagged {ref}, both copies credited at {bank}",
         "{cust} paid the same invoice twice ({amt}), second was {ref}",
         "camt.029 IDUP came back for {ref}, duplicate confirmed, what is left to do",
+        "{ref} dupl",
+        "we paid {bene} twice for the same invoice, {amt} each, both credited on {date}",
     ),
     CaseType.CHARGES: (
         "why were charges deducted from {ref}? beneficiary got less than {amt}",
@@ -134,6 +153,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "charge claim for {ref}: {bank} deducted wrongly, claim via camt.106?",
         "beneficiary received {amt} minus 35 on {ref}, is that normal under SHAR",
         "why did {bene} get a different amount than {cust} sent on {date}? fees or fx?",
+        "{ref} charges?",
+        "fees deducted on {ref} although {cust} paid OUR, who took {amt}",
     ),
     CaseType.VALUE_DATE: (
         "{ref} was credited {days} days late, customer wants interest compensation",
@@ -147,6 +168,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "{bene} says funds for {ref} arrived on time but value dated late, lost interest",
         "{ref} received after cut-off, customer argues value should be same day",
         "value dating dispute on {ref}: requested execution {date}, credited later",
+        "{ref} value date wrong",
+        "credit of {ref} was booked with value {days} days after we paid, beneficiary wants back value",
     ),
     CaseType.COMPLIANCE_HOLD: (
         "{ref} is held at {bank} with G003, they want information about the purpose",
@@ -162,6 +185,10 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "funds for {ref} frozen pending KYC checks at the beneficiary bank",
         "{ref} has been in the compliance queue for {days} days, customer lost the value date, what do we tell them",
         "{bank} asks for the debtor address and purpose code for {ref} before crediting (G003)",
+        "{ref} G003 RFI",
+        "{ref} not credited yet because the beneficiary bank is reviewing it for AML, customer blames the value date",
+        "sanctions team at {bank} wants the goods description and shipping docs for {ref}",
+        "screening hold on {ref}, compliance needs a decision before we release it",
     ),
     CaseType.WRONG_BENEFICIARY: (
         "customer paid the wrong beneficiary with {ref}, typed the wrong account number",
@@ -175,6 +202,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "paid the wrong person by mistake ({amt} on {date}), can we get it back",
         "{ref}: beneficiary name on the account does not match who the customer meant to pay",
         "account number keyed wrongly on {ref}, it went to another customer of {bank}",
+        "{ref} wrong acct",
+        "{cust} picked the wrong saved payee for {ref}, funds went to {bene} instead",
     ),
     CaseType.FRAUD_RECALL: (
         "customer fell for a scam, sent {ref} to a fraudster posing as {bene}",
@@ -189,6 +218,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "scam victim: safe account scam, customer moved {amt} to {bank}",
         "supplier email was hacked, {cust} paid {ref} to the criminals, urgent recall",
         "fraud case on {ref}: investment scam, customer authorised it, 5 business days to refund?",
+        "{ref} scam",
+        "{cust} was called by someone pretending to be from the police and sent {amt}, APP reimbursement claim",
     ),
     CaseType.STATUS_CHASER: (
         "where is {ref}? customer asking for an update",
@@ -205,6 +236,8 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "has {ref} landed yet? client needs proof of payment for {bene}",
         "following up on {ref}, any news from {bank}",
         "customer asks for an MT199 style update on where {ref} is",
+        "{ref} status?",
+        "please give me the gpi status and the last agent for {ref}, {cust} wants an update",
     ),
     CaseType.GENERAL: (
         "what is the cut-off for TARGET customer payments",
@@ -227,9 +260,28 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "when is a payment considered a duplicate under our SOP",
         "how many business days for the tracker confirmation",
         "what is the difference between a recall and a return",
+        "how do I know whether a payment is gpi",
+        "what is a camt.029 used for",
+        "when do we send a pacs.028",
+        "what does RJCT with AC04 mean",
     ),
 }
 
+# A long narrative around the request, as a branch or a relationship manager writes it.
+NARRATIVES: tuple[tuple[str, str], ...] = (
+    (
+        "Good morning team, I have {cust} on the phone about a payment. ",
+        " They would like an answer by end of day. Kind regards",
+    ),
+    (
+        "Hi all, forwarding a case from the branch. The customer explained the situation at length: ",
+        " Please let me know what we can do.",
+    ),
+    (
+        "Escalated by the relationship manager of {cust}. Background: ",
+        " The client is a key account, so please prioritise.",
+    ),
+)
 # Fragments that analysts put around a request; "" keeps the message bare.
 OPENERS: tuple[str, ...] = (
     "",

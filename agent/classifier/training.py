@@ -18,15 +18,22 @@ from threadpoolctl import threadpool_limits
 from agent.classifier.corpus import Example, corpus_hash, load_corpus, text_key
 from agent.classifier.features import EmbeddingCache, normalise_text
 from agent.classifier.metrics import CONFIDENCE_THRESHOLD, evaluate
-from agent.classifier.model import FittedModel, TrainConfig, fit_model, grouped_folds, out_of_fold_scores
+from agent.classifier.model import (
+    FittedModel,
+    TrainConfig,
+    cross_validate,
+    fit_pipeline,
+    grouped_folds,
+    temperature_for,
+    validation_temperature,
+)
 from agent.classifier.store import embedding_cache_path, labels_path, read_labels, save_model
 from core.settings import Settings
 
 if TYPE_CHECKING:
     from retrieval.embedder import Embedder
 
-HOLDOUT_FOLDS = 5  # the held-out part is one fold of five: ~20 %
-CV_FOLDS = 5
+CV_FOLDS = 5  # the held-out part is the first of the five folds: ~20 %
 
 Row = tuple[str, Any]
 
@@ -64,18 +71,14 @@ def make_rows(texts: list[str], embedder: Embedder | None, cache: EmbeddingCache
 
 def holdout_split(y: list[str], groups: list[str], seed: int) -> tuple[list[int], list[int]]:
     """Stratified ~80/20 indices (the first of 5 grouped folds): no template is on both sides."""
-    train, test = grouped_folds(y, groups, HOLDOUT_FOLDS, seed)[0]
+    train, test = grouped_folds(y, groups, CV_FOLDS, seed)[0]
     return sorted(train.tolist()), sorted(test.tolist())
 
 
 def heldout_metrics(
-    rows: list[Row], y: list[str], groups: list[str], sources: list[str], config: TrainConfig
+    model: FittedModel, rows: list[Row], y: list[str], sources: list[str], test_idx: list[int]
 ) -> dict[str, Any]:
-    """Fit (and calibrate) on the 80 % part, measure on the 20 % part (overall and per corpus source)."""
-    train_idx, test_idx = holdout_split(y, groups, config.seed)
-    model = fit_model(
-        [rows[i] for i in train_idx], [y[i] for i in train_idx], [groups[i] for i in train_idx], config
-    )
+    """The report's numbers for ``model`` on the held-out rows, overall and per corpus source."""
     probabilities = model.probabilities([rows[i] for i in test_idx])
     y_test = [y[i] for i in test_idx]
     metrics = evaluate(probabilities, model.labels, y_test, CONFIDENCE_THRESHOLD)
@@ -87,6 +90,27 @@ def heldout_metrics(
     metrics["accuracy_by_source"] = by_source
     metrics["temperature"] = model.temperature
     return metrics
+
+
+def evaluate_and_fit(
+    rows: list[Row], y: list[str], groups: list[str], sources: list[str], config: TrainConfig
+) -> tuple[FittedModel, dict[str, Any], float]:
+    """Held-out metrics, 5-fold CV accuracy and the released model, in 7 fits.
+
+    The held-out part is the first of the 5 CV folds, so that fold's model is the held-out model; its
+    temperature comes from a validation fold inside its own training part. The released model is fitted
+    on everything and calibrated on the out-of-fold scores of all 5 folds.
+    """
+    labels = sorted(set(y))
+    oof, pipelines = cross_validate(rows, y, groups, config, CV_FOLDS)
+    cv_accuracy = float(np.mean(np.array(labels)[oof.argmax(axis=1)] == np.array(y)))
+    train_idx, test_idx = holdout_split(y, groups, config.seed)
+    temperature = validation_temperature(
+        [rows[i] for i in train_idx], [y[i] for i in train_idx], [groups[i] for i in train_idx], config
+    )
+    heldout = heldout_metrics(FittedModel(pipelines[0], temperature, labels), rows, y, sources, test_idx)
+    released = FittedModel(fit_pipeline(rows, y, config), temperature_for(oof, y, labels), labels)
+    return released, heldout, cv_accuracy
 
 
 def train_and_save(
@@ -104,11 +128,7 @@ def train_and_save(
     sources = [e.source for e in examples]
     # One BLAS thread: on 2 shared cores more threads only contend (measured ~5x slower under load).
     with threadpool_limits(limits=1):
-        heldout = heldout_metrics(rows, y, groups, sources, config)
-        # The 5-fold out-of-fold scores give the CV accuracy and calibrate the released model.
-        oof = out_of_fold_scores(rows, y, groups, config, CV_FOLDS)
-        cv_accuracy = float(np.mean(np.array(sorted(set(y)))[oof.argmax(axis=1)] == np.array(y)))
-        model = fit_model(rows, y, groups, config, oof_scores=oof)
+        model, heldout, cv_accuracy = evaluate_and_fit(rows, y, groups, sources, config)
     corpus = data_hash(settings, include_labels)
     manifest: dict[str, Any] = {
         "version": model_version(config, corpus),

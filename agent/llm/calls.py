@@ -17,7 +17,7 @@ M = TypeVar("M", bound=BaseModel)
 
 # The embedded llama.cpp server runs one slot per prompt family, so each keeps its own static prefix in the
 # KV cache (intake, plan and answer prompts alternate within a turn and would evict each other in one slot).
-EMBEDDED_SLOTS = {"intake": 0, "plan": 1, "answer": 2, "summary": 2}
+EMBEDDED_SLOTS = {"intake": 0, "plan": 1, "answer": 2, "summary": 2, "general": 3}
 # Upper bounds on generated tokens: generation runs at ~20 tok/s on 2 cores.
 MAX_TOKENS = {"intake": 48, "plan": 200}
 
@@ -45,10 +45,15 @@ def _preamble(ctx: AgentContext) -> str:
     )[0]
 
 
-def _messages(ctx: AgentContext, name: str, variables: dict[str, Any]) -> tuple[list[Any], str]:
+def _messages(
+    ctx: AgentContext, name: str, variables: dict[str, Any], preamble: bool = True
+) -> tuple[list[Any], str]:
+    """The call's messages; ``preamble=False`` leaves out the shared prefix (a short answer prompt is its own
+    static prefix, so the server's cache still reuses it)."""
     version = ctx.config.prompt_version(name)
     system, user = load_prompt(name, version).render(**variables)
-    return [SystemMessage(content=f"{_preamble(ctx)}\n\n{system}"), HumanMessage(content=user)], version
+    head = f"{_preamble(ctx)}\n\n{system}" if preamble else system
+    return [SystemMessage(content=head), HumanMessage(content=user)], version
 
 
 def _usage(message: Any) -> tuple[int, int]:
@@ -100,10 +105,11 @@ async def text_call(
     variables: dict[str, Any],
     on_token: Callable[[str], None] | None = None,
     max_tokens: int | None = None,
+    preamble: bool = True,
 ) -> tuple[str | None, dict[str, Any]]:
     """A plain completion with no tools bound, streamed token by token to ``on_token``."""
     assert ctx.chat_model is not None
-    messages, version = _messages(ctx, name, variables)
+    messages, version = _messages(ctx, name, variables, preamble)
     started = time.perf_counter()
     model: Any = _model_for(ctx, name)
     if max_tokens and ctx.provider != "scripted":
@@ -127,8 +133,12 @@ def _short(error: Any) -> str | None:
     return f"{type(error).__name__}: {error}"[:300]
 
 
+# Prompts sent without the shared preamble: each is a short static prefix of its own.
+SHORT_PROMPTS = frozenset({"answer", "general"})
+
+
 async def warm_prompt_cache(
-    ctx: AgentContext, names: tuple[str, ...] = ("intake", "plan", "answer")
+    ctx: AgentContext, names: tuple[str, ...] = ("answer", "general")
 ) -> dict[str, float]:
     """Pre-fill each embedded slot with its prompt's static prefix, so the first real turn skips that work."""
     if ctx.provider != "embedded" or ctx.chat_model is None:
@@ -137,11 +147,12 @@ async def warm_prompt_cache(
     for name in names:
         prompt = load_prompt(name, ctx.config.prompt_version(name))
         system = prompt.render(**{variable: "" for variable in prompt.variables})[0]
+        head = system if name in SHORT_PROMPTS else f"{_preamble(ctx)}\n\n{system}"
         started = time.perf_counter()
         await (
             _model_for(ctx, name)
             .bind(max_tokens=1)
-            .ainvoke([SystemMessage(content=f"{_preamble(ctx)}\n\n{system}"), HumanMessage(content="ready")])
+            .ainvoke([SystemMessage(content=head), HumanMessage(content="ready")])
         )
         timings[name] = round(time.perf_counter() - started, 2)
     return timings

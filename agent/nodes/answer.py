@@ -1,7 +1,14 @@
-"""Answer: an LLM call with no tools bound writes the reply from compact evidence and retrieved sections."""
+"""Answer: one short LLM call (no tools bound) phrases the findings; the verifier checks every sentence.
+
+Sentences are streamed to the analyst only after they pass the verifier. With the model off, slow
+(``AgentConfig.answer_timeout_s``) or failing, or when nothing it wrote survives the check, the findings
+are the answer. A ``general`` question (no payment) is answered from the retrieved sections, checked the same
+way against their text.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -10,103 +17,207 @@ from langgraph.runtime import Runtime
 from agent.citations import validate_citations
 from agent.context import AgentContext
 from agent.events import emit
+from agent.evidence import EvidenceView, tracker_status
+from agent.findings import findings_text
 from agent.llm.calls import text_call
-from agent.nodes.intake import _llm_on
+from agent.nodes.classify import llm_on
 from agent.pseudonymise import Pseudonymiser, StreamRestorer
 from agent.state import AgentState
+from agent.verifier import Sources, known_codes, sentence_problems, split_sentences, verify
+from core.domain import CaseType
 
-_SECTION_CHARS = 240
+_SECTION_CHARS = 320
 _MAX_SECTIONS = 3  # ~65 prompt tok/s on 2 cores: every section costs seconds
 
 
-def evidence_lines(evidence: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:
-    """One line per evidence item: id, tool, arguments and a compact, pseudonymised result."""
+def payment_states(state: AgentState) -> set[str]:
+    """The states that are true of the payment (what "credited", "rejected", "held" … may claim)."""
+    refs = (state.get("references") or {}).get("payment_refs") or []
+    view = EvidenceView(state.get("evidence") or [], refs[0] if refs else None)
+    if view.payment is None:
+        return set()
+    tracker = view.tracker()
+    status, reason, _ = tracker_status(tracker[0]) if tracker else (view.payment.status, None, None)
+    states = {"credited"} if status == "ACCC" else {"rejected"} if status == "RJCT" else set()
+    screening = view.screening()
+    if reason in ("G003", "G004") or (screening and screening[0].summary.get("held")):
+        states.add("held")
+    return states
+
+
+# Findings the model does not need to phrase a short reply (the analyst sees them in the findings panel).
+_NOT_FOR_MODEL = {"deadline", "procedure", "case", "case_note", "unseen", "question"}
+_MODEL_LINES = 6
+
+
+def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> list[str]:
+    """The findings without quoted free text; ``brief``: the short set and wording sent to the model."""
     lines = []
-    for item in evidence:
-        args = ",".join(f"{k}={v}" for k, v in (item.get("args") or {}).items())
-        state = "ok" if item.get("ok") else "ERROR"
-        if item.get("ok"):
-            pseudo.learn(item.get("data"))
-        lines.append(pseudo.mask(f"[{item['id']}] {item['tool']}({args}) {state}: {item.get('summary', '')}"))
-    return "\n".join(lines) or "none"
+    for f in findings:
+        if f.get("untrusted") or (brief and f.get("kind") in _NOT_FOR_MODEL):
+            continue
+        ids = " ".join(f"[{e}]" for e in f.get("evidence_ids") or [])
+        text = (f.get("brief") or f["text"]) if brief else f["text"]
+        lines.append(f"{text} {ids}".strip())
+    return lines[:_MODEL_LINES] if brief else lines
 
 
-def section_lines(hits: list[dict[str, Any]], pseudo: Pseudonymiser) -> str:
-    """One short block per retrieved section, labelled with its citation."""
-    blocks = []
-    for hit in hits[:_MAX_SECTIONS]:
-        text = " ".join((hit.get("text") or "").split())[:_SECTION_CHARS]
-        blocks.append(
-            pseudo.mask(f"[{hit['citation']}] {hit.get('section_title') or hit.get('title') or ''}: {text}")
-        )
-    return "\n".join(blocks) or "none"
+def section_lines(hits: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"[{h['citation']}] {h.get('section_title') or h.get('title') or ''}: "
+        + " ".join((h.get("text") or "").split())[:_SECTION_CHARS]
+        for h in hits[:_MAX_SECTIONS]
+    ]
 
 
-def proposal_lines(proposals: list[dict[str, Any]]) -> str:
-    return (
-        "; ".join(
-            f"{p['kind']} {p['reason_code']} ({p.get('message_type') or 'draft'}) on "
-            f"{p['args'].get('reference', '?')}"
-            for p in proposals
-        )
-        or "none"
+def _general(state: AgentState) -> bool:
+    return state.get("case_type") == CaseType.GENERAL.value and not (state.get("references") or {}).get(
+        "payment_refs"
     )
 
 
-def fallback_answer(state: AgentState, reason: str) -> str:
-    """Evidence-only reply when the model is switched off or failed."""
-    lines = [f"(No model reply: {reason}.) What the lookups showed:"]
-    lines += [f"- [{i['id']}] {i['summary']}" for i in state.get("evidence") or []]
-    lines += [
-        f"- procedure [{h['citation']}] {h.get('section_title') or h.get('title') or ''}"
-        for h in state.get("hits") or []
-    ]
-    if state.get("proposals"):
-        lines.append(f"Proposed (awaiting approval): {proposal_lines(state['proposals'])}.")
-    return "\n".join(lines)
+def fallback_answer(state: AgentState, reason: str | None) -> str:
+    """The findings themselves (for a general question: the retrieved sections with their citations)."""
+    if _general(state) and state.get("hits"):
+        body = "\n".join(f"- {line}" for line in section_lines(state.get("hits") or []))
+    else:
+        body = findings_text(state.get("findings") or []) or "- Nothing could be looked up."
+    head = f"(No model reply: {reason}.) " if reason else ""
+    return f"{head}What the lookups show:\n{body}"
+
+
+class SentenceGate:
+    """Streams a reply sentence by sentence, each one only after it passed the verifier."""
+
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+        self.buffer = ""
+        self.sent: set[str] = set()
+
+    def feed(self, text: str) -> None:
+        """Emit every complete sentence (the last part may still grow)."""
+        self.buffer += text
+        parts = split_sentences(self.buffer)
+        if len(parts) > 1:
+            for sentence in parts[:-1]:
+                self._emit(sentence)
+            self.buffer = parts[-1]
+
+    def close(self) -> None:
+        if self.buffer.strip():
+            self._emit(self.buffer.strip())
+        self.buffer = ""
+
+    def _emit(self, sentence: str) -> None:
+        if sentence.lower() not in self.sent and not sentence_problems(sentence, self.sources):
+            self.sent.add(sentence.lower())
+            _token(sentence + " ")
+
+
+async def _phrase(
+    ctx: AgentContext, state: AgentState, sources: Sources
+) -> tuple[str | None, dict[str, Any]]:
+    pseudo = Pseudonymiser(state.get("pseudonyms"))
+    for item in state.get("evidence") or []:
+        if item.get("ok"):
+            pseudo.learn(item.get("data"))
+    general = _general(state)
+    hits, found = state.get("hits") or [], state.get("findings") or []
+    lines = section_lines(hits) if general else trusted_lines(found, brief=True)
+    block = pseudo.mask("\n".join(lines) or "none")
+    # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
+    # versions pinned by an eval configuration still render.
+    variables = {
+        "message": pseudo.mask(state.get("message", "")),
+        "findings": block,
+        "sections": block,
+        "evidence": block,
+        "case_type": state.get("case_type", ""),
+        "proposals": "see the findings",
+    }
+    restorer, gate = StreamRestorer(pseudo), SentenceGate(sources)
+    text, record = await asyncio.wait_for(
+        text_call(
+            ctx,
+            "general" if general else "answer",
+            variables,
+            on_token=lambda t: gate.feed(restorer.feed(t)),
+            max_tokens=ctx.config.answer_max_tokens,
+            preamble=False,
+        ),
+        timeout=ctx.config.answer_timeout_s,
+    )
+    gate.feed(restorer.flush())
+    gate.close()
+    return (pseudo.unmask(text) if text and text.strip() else None), record
+
+
+def _timeout_record(ctx: AgentContext, name: str) -> dict[str, Any]:
+    record = {
+        "prompt": name,
+        "version": ctx.config.prompt_version(name),
+        "provider": ctx.provider,
+        "model": ctx.model_name,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+        "latency_ms": ctx.config.answer_timeout_s * 1000,
+        "ok": False,
+        "error": f"timeout after {ctx.config.answer_timeout_s} s",
+    }
+    emit("llm_call", record)
+    return record
 
 
 async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Write the reply, stream it with real values restored, then validate its citations."""
+    """Phrase the findings (one call), keep only verified sentences, validate citations."""
     ctx = runtime.context
-    pseudo = Pseudonymiser(state.get("pseudonyms"))
-    evidence = state.get("evidence") or []
-    hits = state.get("hits") or []
+    general = _general(state)
+    source_text = "\n".join(
+        section_lines(state.get("hits") or []) if general else trusted_lines(state.get("findings") or [])
+    )
+    sources = Sources(source_text, known_codes(), None if general else payment_states(state))
     llm_calls = list(state.get("llm_calls") or [])
     text: str | None = None
-    if _llm_on(ctx):
-        variables = {
-            "case_type": state.get("case_type", ""),
-            "message": pseudo.mask(state.get("message", "")),
-            "evidence": evidence_lines(evidence, pseudo),
-            "sections": section_lines(hits, pseudo),
-            "proposals": proposal_lines(state.get("proposals") or []),
-        }
-        restorer = StreamRestorer(pseudo)
-        text, record = await text_call(
-            ctx,
-            "answer",
-            variables,
-            on_token=lambda t: _token(restorer.feed(t)),
-            max_tokens=ctx.config.answer_max_tokens,
-        )
-        _token(restorer.flush())
+    reason: str | None = "the language model is switched off"
+    removed: list[str] = []
+    repetitions = 0
+    if llm_on(ctx) and not state.get("case_type_choices") and (state.get("findings") or general):
+        try:
+            raw, record = await _phrase(ctx, state, sources)
+        except TimeoutError:
+            raw, record = None, _timeout_record(ctx, "general" if general else "answer")
         llm_calls.append(record)
-        text = pseudo.unmask(text) if text and text.strip() else None
+        reason = "the model call failed" if not record.get("ok") else "nothing the model wrote was supported"
+        if raw:
+            verdict = verify(raw, sources)
+            removed, repetitions = verdict.removed, verdict.repetitions
+            text = verdict.text or None
+    elif state.get("case_type_choices"):
+        reason = None
     if text is None:
-        text = fallback_answer(
-            state, "the language model is switched off" if not _llm_on(ctx) else "the model call failed"
-        )
-    cleaned, citations, removed = validate_citations(
-        text, {i["id"] for i in evidence}, {h["citation"] for h in hits if h.get("citation")}
+        text = fallback_answer(state, reason)
+    cleaned, citations, invalid = validate_citations(
+        text,
+        {i["id"] for i in state.get("evidence") or []},
+        {h["citation"] for h in state.get("hits") or [] if h.get("citation")},
     )
-    emit("answer", {"text": cleaned, "citations": citations, "invalid_citations": removed})
+    emit(
+        "answer",
+        {
+            "text": cleaned,
+            "citations": citations,
+            "invalid_citations": invalid,
+            "unsupported_claims": len(removed),
+            "removed_sentences": removed,
+            "repetitions_cut": repetitions,
+        },
+    )
     return {
         "answer": cleaned,
         "citations": citations,
-        "invalid_citations": removed,
+        "invalid_citations": invalid,
+        "unsupported_claims": len(removed),
         "llm_calls": llm_calls,
-        "pseudonyms": pseudo.mapping,
         "messages": [AIMessage(content=cleaned)],
     }
 

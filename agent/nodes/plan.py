@@ -1,4 +1,6 @@
-"""Plan: a structured JSON plan from the LLM, completed by the case type's playbook (mandatory checks)."""
+"""Plan: the case type's playbook (the default planner), or a structured JSON plan from the LLM completed by
+the playbook (``AgentConfig.planner = "llm"``, for capable hosted models). Reads the triage already made are
+not repeated."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pydantic import BaseModel, Field, create_model
 from agent.context import AgentContext
 from agent.events import emit
 from agent.llm.calls import structured_call
-from agent.nodes.intake import _llm_on
+from agent.nodes.classify import llm_on
 from agent.playbooks import playbook_for
 from agent.pseudonymise import Pseudonymiser
 from agent.references import compact_references
@@ -56,6 +58,12 @@ def _add(steps: list[dict[str, Any]], step: dict[str, Any] | None) -> None:
         steps.append(step)
 
 
+def _not_done(steps: list[dict[str, Any]], evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop the reads the evidence already holds (the triage bundle), successful or not."""
+    done = {(i.get("tool"), str(sorted((i.get("args") or {}).items()))) for i in evidence}
+    return [s for s in steps if (s["tool"], str(sorted(s["args"].items()))) not in done]
+
+
 async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """First round: LLM plan + playbook; later rounds: the playbook's reads of newly revealed references."""
     ctx = runtime.context
@@ -72,7 +80,7 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
 
     if iteration == 0:
         targets = (refs.get("payment_refs") or [])[:2]
-        if _llm_on(ctx):
+        if ctx.config.planner == "llm" and llm_on(ctx):
             pseudo = Pseudonymiser(state.get("pseudonyms"))
             masked = pseudo.mask(state.get("message", ""))
             parsed: Any
@@ -109,6 +117,7 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
             mandatory = [state.get("message", "")[:200]]
         queries = list(dict.fromkeys([*mandatory, *queries]))[: ctx.config.max_queries]
 
+    steps = _not_done(steps, state.get("evidence") or [])
     result = {"steps": steps, "queries": queries, "source": source, "iteration": iteration + 1}
     emit("plan", result)
     return {"plan": result, "llm_calls": llm_calls, "seen_refs": list(dict.fromkeys([*seen, *targets]))}

@@ -8,7 +8,8 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.events import emit
-from agent.facts import found_payments, payment_id_of, payment_keys, pick
+from agent.evidence import EvidenceView
+from agent.facts import found_payments, payment_id_of, payment_keys
 from agent.playbooks import missing_checks, playbook_for
 from agent.ports import ToolFailure
 from agent.proposals import Proposal, idempotency_key, proposal_id
@@ -36,6 +37,10 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     proposals: list[dict[str, Any]] = []
     if not playbook.allowed:
         return {"proposals": [], "blocked": []}
+    if state.get("case_type_choices"):  # an unconfirmed case type never puts an action before an approver
+        blocked.append({"reason": "the case type is not confirmed: pick one", "missing": ["case_type"]})
+        emit("proposals", {"proposals": [], "blocked": blocked})
+        return {"proposals": [], "blocked": blocked}
     target, payment = _target(state)
     if target is None or payment is None:
         blocked.append(
@@ -50,6 +55,7 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         return {"proposals": [], "blocked": blocked}
 
     thread_id, turn, user = state.get("thread_id", ""), state.get("turn", 1), state.get("user", "")
+    typed = EvidenceView(evidence, target).payment
     for index, cand in enumerate(playbook.decide(target, evidence)):
         try:
             args = ctx.port.validate_args(cand.kind, cand.args)
@@ -74,8 +80,8 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
             iso_xml=draft.get("xml"),
             evidence_ids=cand.evidence_ids,
             explanation=cand.explanation,
-            amount=_float(pick(payment, "amount", "instructed_amount")),
-            currency=pick(payment, "currency", "instructed_currency"),
+            amount=float(typed.instructed_amount) if typed else None,
+            currency=typed.instructed_currency if typed else None,
             requested_by=user,
             idempotency_key=idempotency_key(pid, cand.kind.value, args),
         )
@@ -86,13 +92,6 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         {"proposals": [_public(p) for p in proposals], "blocked": blocked, "target": payment_id_of(payment)},
     )
     return {"proposals": proposals, "blocked": blocked}
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _public(proposal: dict[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.derived import phase_one, phase_two
 from agent.events import emit
 from agent.facts import found_payments, new_references, payment_keys
-from agent.playbooks import derived_args, playbook_for
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
 from core.domain import CaseType
@@ -61,7 +61,7 @@ def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def _run_tool(ctx: AgentContext, step: dict[str, Any]) -> dict[str, Any]:
+async def run_tool(ctx: AgentContext, step: dict[str, Any]) -> dict[str, Any]:
     emit("tool_call", {"tool": step["tool"], "args": step["args"]})
     started = time.perf_counter()
     item: dict[str, Any] = {"tool": step["tool"], "args": step["args"], "reference": step.get("reference")}
@@ -82,6 +82,14 @@ async def _run_tool(ctx: AgentContext, step: dict[str, Any]) -> dict[str, Any]:
         )
     item["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return item
+
+
+def add_evidence(evidence: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
+    """Number the new items E<n> after the existing evidence, append them and announce each result."""
+    for item in items:
+        item["id"] = f"E{len(evidence) + 1}"
+        evidence.append(item)
+        emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
 
 
 async def _run_query(
@@ -110,17 +118,20 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     steps = plan.get("steps", [])
     queries = plan.get("queries", [])
     results = await asyncio.gather(
-        *(_run_tool(ctx, s) for s in steps),
+        *(run_tool(ctx, s) for s in steps),
         *(_run_query(ctx, q, state.get("case_type", "")) for q in queries),
     )
     tool_items = list(results[: len(steps)])
-    tool_items += await asyncio.gather(
-        *(_run_tool(ctx, s) for s in _derived_steps(state, [*evidence, *tool_items]))
-    )
-    for item in tool_items:
-        item["id"] = f"E{len(evidence) + 1}"
-        evidence.append(item)
-        emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
+    add_evidence(evidence, tool_items)
+    attach_refs(evidence)
+    for phase in (1, 2):
+        derived = list(
+            await asyncio.gather(
+                *(run_tool(ctx, s) for s in _derived_steps(state, evidence, phase, ctx.port.read_tool_names))
+            )
+        )
+        add_evidence(evidence, derived)
+        tool_items += derived
     seen_chunks = {h["chunk_id"] for h in hits}
     for query, found, error in results[len(steps) :]:
         if error:
@@ -147,12 +158,10 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
                 ],
             },
         )
-    _attach_refs(evidence)
-    known = set(state.get("seen_refs") or []) | {r for i in evidence for r in i.get("refs", [])}
-    pending = []
-    for item in tool_items:
-        if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
-            pending.extend(new_references(item.get("data"), known))
+    attach_refs(evidence)
+    seen = set(state.get("seen_refs") or [])
+    pending = [r for r in state.get("pending_refs") or [] if r not in seen]
+    pending += revealed(tool_items, evidence, seen)
     return {
         "evidence": evidence,
         "hits": hits,
@@ -161,26 +170,28 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     }
 
 
-def _derived_steps(state: AgentState, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The playbook's reads whose arguments come from the payment just found (account, payee check)."""
-    playbook = playbook_for(state.get("case_type", ""))
+def revealed(items: list[dict[str, Any]], evidence: list[dict[str, Any]], seen: set[str]) -> list[str]:
+    """Payment references that duplicates, cases or a search revealed and that nobody read yet."""
+    known = seen | {r for i in evidence for r in i.get("refs", [])}
+    found: list[str] = []
+    for item in items:
+        if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
+            found.extend(new_references(item.get("data"), known))
+    return found
+
+
+def _derived_steps(
+    state: AgentState, evidence: list[dict[str, Any]], phase: int, available: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Reads whose arguments come from the payment found (agent.derived), for the turn's first payment."""
     refs = (state.get("references") or {}).get("payment_refs") or []
-    payments = found_payments(evidence)
-    if not playbook.derived_reads or not refs or not payments:
+    if not refs:
         return []
-    payment = next(
-        (p for p in payments.values() if refs[0] in payment_keys(p) or refs[0].lower() in payment_keys(p)),
-        None,
-    )
-    steps = []
-    for tool in playbook.derived_reads:
-        args = derived_args(tool, payment) if payment else None
-        if args and not any(i.get("tool") == tool for i in evidence):
-            steps.append({"tool": tool, "args": args, "source": "playbook", "reference": refs[0]})
-    return steps
+    build = phase_one if phase == 1 else phase_two
+    return [s for s in build(state.get("case_type", ""), refs[0], evidence) if s["tool"] in available]
 
 
-def _attach_refs(evidence: list[dict[str, Any]]) -> None:
+def attach_refs(evidence: list[dict[str, Any]]) -> None:
     """Every evidence item lists all references of the payment it is about (UETR, id, E2E)."""
     aliases: dict[str, set[str]] = {}
     for payment in found_payments(evidence).values():

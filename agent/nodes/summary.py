@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.events import emit
 from agent.llm.calls import text_call
-from agent.nodes.intake import _llm_on
+from agent.nodes.classify import llm_on as _llm_on
 from agent.pseudonymise import Pseudonymiser
 from agent.state import AgentState
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from app.auth import Supervisor
+from app.auth import require_roles
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import (
     controls_of,
@@ -17,8 +17,11 @@ from app.routes.deps import (
     principal_for,
     service_of,
 )
+from core.users import User
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
+# Compliance signs off hold releases and FRAD / UAPA recalls here (agent.approvals enforces who may do what).
+Approver = Annotated[User, Depends(require_roles("supervisor", "compliance"))]
 
 
 class Decision(BaseModel):
@@ -33,14 +36,14 @@ class DecideBody(BaseModel):
 
 
 @router.get("")
-async def queue(user: Supervisor, request: Request) -> dict:
+async def queue(user: Approver, request: Request) -> dict:
     """Proposals waiting for a decision, with requester, amount, age and SLA as the agent reports them."""
     items = service_of(request).pending_approvals()
     return {"approvals": jsonable(items), "approver": user.to_dict()}
 
 
 @router.post("/{thread_id}/decide")
-async def decide(thread_id: str, body: DecideBody, user: Supervisor, request: Request) -> dict:
+async def decide(thread_id: str, body: DecideBody, user: Approver, request: Request) -> dict:
     """Approve, edit or reject; four-eyes and amount tiers are enforced by the agent service."""
     if find_conversation(request, thread_id) is None:
         raise ApiError(404, "conversation_not_found", "no such conversation")

@@ -13,6 +13,7 @@ from agent.config import AgentConfig
 from agent.service import AgentService
 from core.settings import Settings
 from tests.agent.fakes import (
+    FakeClassifier,
     FakePaymentPort,
     ListRetriever,
     ScriptedChatModel,
@@ -77,6 +78,7 @@ def make_service(
         audit: Any = None,
         config: AgentConfig | None = None,
         model: ScriptedChatModel | None = None,
+        classifier: Any = None,
         **kw: Any,
     ) -> AgentService:
         chat = model or ScriptedChatModel(script=script or default_script())
@@ -87,6 +89,7 @@ def make_service(
             retriever=kw.get("retriever", retriever),
             audit=audit,
             config=config,
+            classifier=classifier or FakeClassifier(),
         )
         services.append(service)
         return service

@@ -140,8 +140,10 @@ def payment(
     creditor: str = "Jane Marlowe",
     iban: str = "DE89370400440532013000",
     duplicates: list[str] | None = None,
+    account_status: str = "active",
+    held: bool = False,
 ) -> dict[str, Any]:
-    """A payment in the sandbox API's shape, plus private tracker and duplicate data."""
+    """A payment in the sandbox API's shape (tools.models.Payment), plus private tracker and duplicate data."""
     return {
         "id": pid,
         "uetr": uetr,
@@ -153,12 +155,29 @@ def payment(
         "creditor_name": creditor,
         "creditor_account": iban,
         "debtor_name": "Alpine Textiles GmbH",
+        "debtor_agent_bic": "DEUTDEFFXXX",
+        "creditor_agent_bic": agent,
+        "intermediary_bics": [],
+        "charge_bearer": "SHAR",
+        "value_date": "2026-11-10" if status == "ACCC" else None,
         "remittance_info": remittance,
         "created_at": "2026-11-10T10:00:00",
         "_tracker": {
             "hops": [
-                {"agent_bic": "DEUTDEFFXXX", "status": "ACSP", "status_reason": "G000"},
-                {"agent_bic": agent, "status": status, "status_reason": reason},
+                {
+                    "agent_bic": "DEUTDEFFXXX",
+                    "status": "ACSP",
+                    "reason": "G000",
+                    "received_at": "2026-11-10T10:00:00",
+                    "forwarded_at": "2026-11-10T10:05:00",
+                },
+                {
+                    "agent_bic": agent,
+                    "status": status,
+                    "reason": reason,
+                    "received_at": "2026-11-10T10:05:00",
+                    "forwarded_at": None,
+                },
             ],
             "summary": {
                 "current_status": status,
@@ -168,6 +187,8 @@ def payment(
             },
         },
         "_duplicates": duplicates or [],
+        "_account_status": account_status,
+        "_held": held,
     }
 
 
@@ -228,8 +249,43 @@ class FakePaymentPort:
                 "quote": args["quote"],
                 "rate": 0.9 if args["base"] == "USD" else 1.1,
             }
-        if name in ("get_screening", "get_cases", "get_risk_signals"):
-            return {"payment_id": self._find(args["reference"])["id"], "items": []}
+        if name == "get_screening":
+            p = self._find(args["reference"])
+            holds = [{"id": "HOLD-0000001", "kind": "sanctions", "status": "active"}] if p["_held"] else []
+            return {"payment_id": p["id"], "hits": [], "holds": holds, "summary": {"held": p["_held"]}}
+        if name == "get_cases":
+            return {"payment_id": self._find(args["reference"])["id"], "cases": []}
+        if name == "get_risk_signals":
+            return {
+                "payment_id": self._find(args["reference"])["id"],
+                "scored": True,
+                "score": 0.1,
+                "flags": [],
+            }
+        if name == "get_account":
+            for p in self.payments:
+                if p["creditor_account"] == args["account"]:
+                    return {
+                        "id": "ACC-00000001",
+                        "account_number": p["creditor_account"],
+                        "holder_name": p["creditor_name"],
+                        "status": p["_account_status"],
+                        "currency": p["instructed_currency"],
+                        "bank_bic": p["creditor_agent_bic"],
+                    }
+            raise ToolFailure("account_not_found", f"no account {args['account']}")
+        if name == "search_payments":
+            found = [
+                {k: v for k, v in p.items() if not k.startswith("_")}
+                for p in self.payments
+                if (not args.get("currency") or p["instructed_currency"] == args["currency"])
+                and (not args.get("amount_min") or float(p["instructed_amount"]) == float(args["amount_min"]))
+                and (
+                    not args.get("party")
+                    or args["party"].lower() in (p["debtor_name"] + " " + p["creditor_name"]).lower()
+                )
+            ]
+            return {"count": len(found), "payments": found}
         raise ToolFailure("not_supported", f"{name} is not available")
 
     def validate_args(self, kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:
@@ -297,3 +353,36 @@ def sop_hit(sop: str, section: str, text: str, case_types: list[str]) -> dict[st
         "text": text,
         "case_types": case_types,
     }
+
+
+# --- classifier -----------------------------------------------------------------------------------------------
+
+
+class FakePrediction(BaseModel):
+    case_type: str
+    confidence: float
+    probabilities: dict[str, float] = Field(default_factory=dict)
+    version: str = "fake"
+    margin: float = 0.0
+
+
+class FakeClassifier:
+    """Stands in for agent.classifier.CaseClassifier: a fixed case type (or the keyword guess) and confidence."""
+
+    def __init__(self, case_type: str | None = None, confidence: float = 0.99) -> None:
+        self.case_type = case_type
+        self.confidence = confidence
+        self.texts: list[str] = []
+
+    def predict(self, text: str) -> FakePrediction:
+        from agent.nodes.intake import keyword_case_type
+        from agent.references import extract_references
+
+        self.texts.append(text)
+        case_type = self.case_type or keyword_case_type(text, extract_references(text)).value
+        rest = (1 - self.confidence) / 2
+        return FakePrediction(
+            case_type=case_type,
+            confidence=self.confidence,
+            probabilities={case_type: self.confidence, "status_chaser": rest, "general": rest},
+        )

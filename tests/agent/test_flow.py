@@ -15,7 +15,7 @@ async def test_claim_non_receipt_proposes_ccnr_and_executes_once_after_approval(
         assert result.status == "awaiting_approval"
         [proposal] = result.proposals
         assert proposal["kind"] == "investigation" and proposal["reason_code"] == "CCNR"
-        assert proposal["args"]["responder_bic"] == "BNPAFRPPXXX"
+        assert "responder_bic" not in proposal["args"]  # routed by the payments API (docs/iso20022.md)
         assert proposal["status"] == "proposed"
         assert result.citations == ["E2", "SOP-002 §3"]
         assert port.action_rows() == []

@@ -111,7 +111,7 @@ async def test_plan_uses_only_given_references_and_the_degraded_prompt_is_record
             {"tool": "get_risk_signals", "reference": None},
         ]
     )
-    service = make_service(script, config=AgentConfig(prompt_versions={"plan": "v0-noplan"}))
+    service = make_service(script, config=AgentConfig(prompt_versions={"plan": "v0-noplan"}, planner="llm"))
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
         # PAY-00000004 was not in the message: the step is redirected to the analyst's reference
@@ -130,7 +130,7 @@ async def test_invalid_structured_output_falls_back_without_crashing(make_servic
             return '{"case_type": "not-a-type", "steps": [{"tool": "drop_tables"}]}'
         return "Short answer."
 
-    service = make_service(broken)
+    service = make_service(broken, config=AgentConfig(classifier="llm", planner="llm"))
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
         assert result.case_type == "claim_non_receipt"  # keyword fallback

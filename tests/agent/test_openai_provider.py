@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from agent.config import AgentConfig
 from agent.llm.factory import make_chat_model
 from agent.service import AgentService
 from core.settings import Settings
@@ -101,7 +102,9 @@ async def test_openai_compatible_provider_runs_a_turn(tmp_path, fake_openai_url,
         openai_api_key="sk-test",
         openai_model="gpt-test",
     )
-    service = AgentService(settings, systems=port, retriever=retriever)
+    # The LLM classifier and planner are the challenger configurations a capable hosted model can run.
+    config = AgentConfig(classifier="llm", planner="llm")
+    service = AgentService(settings, systems=port, retriever=retriever, config=config)
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
     finally:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ApprovalLimitExceeded
+from agent.approvals import Principal, SignOffRequired
+from agent.errors import ApprovalLimitExceeded, FourEyesViolation
 from agent.service import AgentService
 from core.settings import Settings
 from sandbox.generator import seed_database
@@ -42,10 +43,17 @@ def settings_for(seeded, tmp_path):
     ("scenario_id", "kind", "code"),
     [
         ("cnr-g002-intermediary", "investigation", "CCNR"),
-        ("mc-g004-creditor-agent", "investigation", "CONR"),
+        ("mc-g004-creditor-agent", "investigation_answer", "INPO"),  # the creditor agent raised CONR
         ("dup-sent-twice-dupl", "recall", "DUPL"),
-        ("ch-g003-sanctions-rfi", "request_info", "SANC"),
-        ("ch-g003-aml-rfi", "request_info", "AMLI"),
+        ("ch-g003-sanctions-rfi", "investigation_answer", "ARPL"),  # answer the RQFI, do not raise one
+        ("ch-g003-aml-rfi", "investigation_answer", "ARPL"),
+        ("uta-mm20-name-mismatch", "investigation_answer", "ARPL"),  # the creditor agent raised UTAP
+        ("chaser-non-gpi-g001", "investigation", "pacs.028"),
+        ("recall-fraud-after-settlement", "recall", "UAPA"),  # account takeover: unauthorised
+        ("fraud-app-scam-uk", "recall", "FRAD"),  # APP scam: authorised under deception
+        ("rof-ac04-closed-account", "return_funds", "AC04"),
+        ("chg-our-deducted-wrongly", "investigation", "RQCH"),
+        ("recall-beneficiary-refuses", None, None),  # recall already answered: a person closes the case
         ("cnr-accc-disputed", None, None),
         ("chaser-gpi-g000-in-flight", None, None),
     ],
@@ -98,3 +106,40 @@ async def test_approved_action_lands_once_in_the_payments_database(settings_for,
     with sqlite3.connect(seeded / "payments.db") as conn:
         rows = conn.execute("SELECT count(*) FROM actions WHERE idempotency_key = ?", (key,)).fetchone()
     assert rows == (1,)
+
+
+COMPLIANCE = Principal(username="compliance1", role="compliance")
+
+
+async def test_fraud_recall_needs_compliance_sign_off_before_the_supervisor(settings_for, seeded):
+    settings = settings_for()
+    scenario = get_scenario("fraud-invoice-redirection-frad")
+    service = AgentService(
+        settings,
+        chat_model=ScriptedChatModel(script=default_script(case_type="fraud_recall")),
+        systems=sandbox_systems(settings),
+        retriever=ListRetriever(sample_hits()),
+    )
+    try:
+        result = await service.ask(scenario.analyst_message)
+        [proposal] = result.proposals
+        assert (proposal["kind"], proposal["reason_code"]) == ("recall", "FRAD")
+        await service.submit(result.thread_id, user="analyst1")
+        approve = [{"proposal_id": proposal["id"], "action": "approve"}]
+        with pytest.raises(SignOffRequired):  # a supervisor alone cannot approve a FRAD recall
+            await service.decide(result.thread_id, approve, SUPERVISOR2)
+        await service.decide(result.thread_id, approve, COMPLIANCE)
+        [queued] = service.pending_approvals()  # signed off, still waiting for the operational approver
+        assert queued["compliance_signoff_required"] and queued["compliance_signoff_by"] == "compliance1"
+        with pytest.raises(FourEyesViolation):  # the compliance officer cannot also be the checker
+            await service.decide(
+                result.thread_id,
+                approve,
+                Principal(username="compliance1", role="supervisor", approval_limit_eur=1e9),
+            )
+        done = await service.decide(result.thread_id, approve, SUPERVISOR2)
+    finally:
+        await service.aclose()
+    assert done.status == "completed" and done.executions[0]["status"] == "executed"
+    stages = [h["event"] for h in done.proposals[0]["history"]]
+    assert stages[-3:] == ["compliance_signoff", "approve", "executed"]

@@ -48,7 +48,7 @@ def build_real_service(
     )
     model = ScriptedChatModel(
         script=default_script(
-            answer="The payment is held at the intermediary with G002 [E2]; per [SOP-002 §3] send a claim."
+            answer="The payment is at BNPAFRPPXXX with ACSP/G002 [E2]; per [SOP-002 §3] send a claim."
         )
     )
     service = AgentService(settings, chat_model=model, systems=port, retriever=retriever, audit=audit)

@@ -19,12 +19,12 @@ ROUTES = [
     ("post", "/api/conversations/{other}/submit", None, {"analyst2"}),
     ("post", "/api/conversations/{own}/feedback", {"rating": "up"}, {"analyst1"}),
     ("post", "/api/conversations/{other}/feedback", {"rating": "down"}, {"analyst2"}),
-    ("get", "/api/approvals", None, {"supervisor1"}),
+    ("get", "/api/approvals", None, {"supervisor1", "compliance1"}),  # compliance signs off (SOP-015 §4.4)
     (
         "post",
         "/api/approvals/{own}/decide",
         {"decisions": [{"proposal_id": "nope", "action": "reject", "reason": "x"}]},
-        {"supervisor1"},
+        {"supervisor1", "compliance1"},
     ),
     ("get", "/api/sop/SOP-001/3", None, {"analyst1", "analyst2", "supervisor1", "compliance1"}),
     ("get", "/api/case/PAY-00000042", None, {"analyst1", "analyst2", "supervisor1", "compliance1"}),

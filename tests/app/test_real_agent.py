@@ -35,7 +35,7 @@ def test_real_agent_flow_through_the_api(settings: Settings, tmp_path: Path) -> 
         turn = json.loads(blocks[-2].split("\n", 1)[1].removeprefix("data: "))
         [proposal] = turn["proposals"]
         thread = analyst.get(f"/api/conversations/{conv}").json()["thread"]
-        assert thread["turns"][0]["result"]["answer"].startswith("The payment is held")
+        assert thread["turns"][0]["result"]["answer"].startswith("The payment is at BNPAFRPPXXX")
         assert analyst.get("/api/sop/SOP-002/3").json()["section"]["citation"] == "SOP-002 §3"
         case = analyst.get(f"/api/case/{UETR_STUCK}").json()
         tracker = case["tracker"]["data"]

@@ -12,7 +12,12 @@ PROJECT_PACKAGES = ("core", "tools", "sandbox", "retrieval", "prompts", "agent",
 ALLOWED: dict[str, tuple[str, ...]] = {
     "core": (),
     "tools": ("core",),
-    "sandbox": ("core", "tools.models", "tools.errors"),  # the contract, never the clients
+    "sandbox": (
+        "core",
+        "tools.models",
+        "tools.errors",
+        "tools.action_codes",
+    ),  # the contract, never the clients
     "prompts": (),
     "retrieval": ("core", "tools"),
     "agent": ("core", "tools", "retrieval", "prompts"),

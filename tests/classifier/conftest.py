@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.classifier import CaseClassifier
+from agent.classifier import CaseClassifier, training
+from agent.classifier.corpus import Example, load_corpus
+from core.domain import CaseType
 from core.settings import Settings
 
 
@@ -38,16 +40,32 @@ class HashingEmbedder:
         return self._vector(text)
 
 
-@pytest.fixture
-def fake_embedder() -> HashingEmbedder:
-    return HashingEmbedder()
+def small_corpus() -> list[Example]:
+    """A slice of the committed corpus (every template once, a few hand-written) so API tests train fast."""
+    examples = load_corpus()
+    keep: list[Example] = []
+    for case_type in CaseType:
+        of_type = [e for e in examples if e.case_type is case_type]
+        keep += [e for e in of_type if e.source == "generated"][:12] + [
+            e for e in of_type if e.source == "handwritten"
+        ][:3]
+    return keep
+
+
+@pytest.fixture(autouse=True)
+def _small_training_corpus(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test but the ``slow`` ones trains on ``small_corpus``; the slow test uses the whole corpus."""
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(training, "load_corpus", small_corpus)
 
 
 @pytest.fixture(scope="module")
 def trained_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding a model trained once per test module with the fake embedder."""
     data_dir = tmp_path_factory.mktemp("clf") / "data"
-    CaseClassifier.train(Settings(data_dir=data_dir), embedder=HashingEmbedder())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(training, "load_corpus", small_corpus)
+        CaseClassifier.train(Settings(data_dir=data_dir), embedder=HashingEmbedder())
     return data_dir
 
 

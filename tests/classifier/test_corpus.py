@@ -19,7 +19,7 @@ from agent.classifier.corpus import (
 from agent.classifier.errors import CorpusError
 from agent.classifier.features import normalise_text
 from agent.classifier.model import grouped_folds
-from agent.classifier.training import HOLDOUT_FOLDS, holdout_split
+from agent.classifier.training import CV_FOLDS, holdout_split
 from core.domain import CaseType
 
 
@@ -62,7 +62,7 @@ def test_heldout_split_shares_no_text_and_no_template_with_training() -> None:
     assert {groups[i] for i in train}.isdisjoint({groups[i] for i in test})
     assert {y[i] for i in test} == set(y)  # stratified: every case type is measured
     assert holdout_split(y, groups, seed=20261201) == (train, test)
-    assert len(grouped_folds(y, groups, HOLDOUT_FOLDS, 1)) == HOLDOUT_FOLDS
+    assert len(grouped_folds(y, groups, CV_FOLDS, 1)) == CV_FOLDS
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,14 @@ from evals.config import CONFIG_DIR, load_config
 from evals.dataset import EvalCase
 from evals.environment import build_service
 from evals.runner import RunOutput, run_dataset
-from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel, payment, sop_hit
+from tests.agent.fakes import (
+    FakeClassifier,
+    FakePaymentPort,
+    ListRetriever,
+    ScriptedChatModel,
+    payment,
+    sop_hit,
+)
 
 UETR_STUCK = "97ed4827-7b6f-4491-a06f-b548d5a7512d"
 UETR_DUP = "3c1f2a9e-5b7d-4e2a-9c4b-1d2e3f4a5b6c"
@@ -66,10 +73,17 @@ def cases() -> list[EvalCase]:
                 "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor2"},
             },
         ],
+        # the agent's triage reads the whole cheap bundle of the payment first (docs/agent.md)
         "expected_tool_calls": [
-            {"name": "get_payment", "args": {"reference": UETR_STUCK}},
-            {"name": "get_tracker", "args": {"reference": UETR_STUCK}},
-            {"name": "get_screening", "args": {"reference": UETR_STUCK}},
+            {"name": name, "args": {"reference": UETR_STUCK}}
+            for name in (
+                "get_payment",
+                "get_tracker",
+                "get_cases",
+                "get_screening",
+                "get_risk_signals",
+                "find_duplicates",
+            )
         ],
         "expected_sop_sections": ["SOP-001 §4"],
         "required_facts": ["G002", "BNPAFRPPXXX"],
@@ -82,9 +96,15 @@ def cases() -> list[EvalCase]:
         "case_type": "duplicate",
         "turns": [{"role": "analyst", "content": "PAY-00000002 was sent twice by mistake"}],
         "expected_tool_calls": [
-            {"name": "get_payment", "args": {"reference": "PAY-00000002"}},
-            {"name": "find_duplicates", "args": {"reference": "PAY-00000002"}},
-            {"name": "get_risk_signals", "args": {"reference": "PAY-00000002"}},
+            {"name": name, "args": {"reference": "PAY-00000002"}}
+            for name in (
+                "get_payment",
+                "get_tracker",
+                "get_cases",
+                "get_screening",
+                "get_risk_signals",
+                "find_duplicates",
+            )
         ],
         "expected_sop_sections": ["SOP-008 §5.2"],
         "required_facts": ["PAY-00000009"],
@@ -113,7 +133,9 @@ async def run_config(
         ]
     )
     model = ScriptedChatModel(script=script)
-    service = build_service(settings, config, chat_model=model, retriever=retriever, systems=port)
+    service = build_service(
+        settings, config, chat_model=model, retriever=retriever, systems=port, classifier=FakeClassifier()
+    )
     try:
         output = await run_dataset(service, cases(), config)
     finally:

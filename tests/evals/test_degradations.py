@@ -16,8 +16,13 @@ from tests.evals.scripted_agent import SPECULATE_RE, run_config
 
 DEGRADED = sorted(p.stem for p in CONFIG_DIR.glob("degraded-*.yaml"))
 # Configurations that need agent features this build may not have yet (checked below, not assumed).
-NEEDS_FEATURE = {"degraded-no-verifier": "verifier", "degraded-lexical-classifier": "classifier_variant"}
-RUNNABLE_HERE = {"degraded-noplan", "degraded-no-retrieval", "degraded-speculate"}
+NEEDS_FEATURE = {"degraded-no-verifier": "verifier"}
+RUNNABLE_HERE = {
+    "degraded-noplan",
+    "degraded-no-retrieval",
+    "degraded-speculate",
+    "degraded-lexical-classifier",
+}
 
 
 def test_every_degraded_configuration_is_covered_here() -> None:
@@ -40,23 +45,26 @@ async def test_retrieval_off_is_worse_and_fails_the_gate(settings: Settings, tmp
 
 
 @pytest.mark.slow
-async def test_speculation_is_found_by_the_claim_check(settings: Settings, tmp_path: Path) -> None:
+async def test_speculation_is_removed_by_the_verifier_and_counted(settings: Settings, tmp_path: Path) -> None:
     champion, _, _ = await run_config(settings, tmp_path, "champion")
     degraded, model, _ = await run_config(settings, tmp_path, "degraded-speculate")
     assert SPECULATE_RE.search(model.prompts_text()), "answer@v0-speculate no longer invites speculation"
-    assert [r.score.values["unsupported_claims"] for r in champion.runs] == [0.0, 0.0]
-    claims = [r.score.values["unsupported_claims"] for r in degraded.runs]
-    assert all(c is not None and c >= 1 for c in claims)
-    assert any("reason G004" in n for n in degraded.runs[0].score.notes)
-    # Gated at the standard (0), a significantly worse challenger fails even with the floor loosened.
+    # The verifier removed the speculation, so nothing unsupported reached the analyst (the claim check agrees) ...
+    assert [r.score.values["unsupported_claims"] for r in (*champion.runs, *degraded.runs)] == [0.0] * 4
+    assert [r.score.values["verifier_removed_claims"] for r in champion.runs] == [0.0, 0.0]
+    removed = [r.score.values["verifier_removed_claims"] for r in degraded.runs]
+    assert all(v is not None and v >= 1 for v in removed)
+    # ... and the count shows the degradation: gated at its standard, it is a regression above the floor.
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
-    thresholds.metrics["unsupported_claims"] = Threshold(standard=0, max=5, gated=True)
+    thresholds.metrics["verifier_removed_claims"] = Threshold(standard=0, max=5, gated=True)
     document = compare_outputs(champion, degraded, thresholds)
-    test = next(t for t in document["tests"] if t["metric"] == "unsupported_claims")
+    test = next(t for t in document["tests"] if t["metric"] == "verifier_removed_claims")
     assert test["verdict"] == "worse" and test["difference"] > 0
     gate = apply_gate(aggregate([r.score for r in degraded.runs]), thresholds)
-    assert next(r for r in gate.rows if r.metric == "unsupported_claims").status == "pass"  # above the floor
-    assert "unsupported_claims" in document["gated_regressions"]
+    assert (
+        next(r for r in gate.rows if r.metric == "verifier_removed_claims").status == "pass"
+    )  # above the floor
+    assert "verifier_removed_claims" in document["gated_regressions"]
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS_FEATURE))
@@ -69,3 +77,15 @@ def test_configurations_needing_a_missing_agent_feature_are_refused(settings: Se
         pytest.skip(f"the agent has {feature!r}: this configuration now runs (see docs/evals.md)")
     with pytest.raises(EvalSetupError, match=f"needs agent feature\\(s\\) {feature}"):
         build_service(settings, config)
+
+
+@pytest.mark.slow
+def test_the_lexical_configuration_gives_the_agent_the_lexical_classifier(settings: Settings) -> None:
+    from evals.environment import text_classifier
+
+    config = load_config(CONFIG_DIR / "degraded-lexical-classifier.yaml")
+    classifier = text_classifier(settings, config)
+    assert classifier.variant == "lexical"
+    service = build_service(settings, config)
+    assert service.text_classifier().variant == "lexical"
+    assert text_classifier(settings, load_config(CONFIG_DIR / "champion.yaml")) is None  # the agent's default

@@ -1,4 +1,4 @@
-"""Through the real AgentService with a scripted model: the gate passes the champion and fails plan@v0-noplan."""
+"""Through the real AgentService with a scripted model: the gate passes the champion; four-eyes holds."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from tests.evals.scripted_agent import NO_PLAN_RE, run_config
 
 
 @pytest.mark.slow
-async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_path: Path) -> None:
+async def test_gate_passes_champion_and_noplan_is_not_distinguishable(
+    settings: Settings, tmp_path: Path
+) -> None:
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
     champion, _, _ = await run_config(settings, tmp_path, "champion")
     degraded, degraded_model, _ = await run_config(settings, tmp_path, "degraded-noplan")
@@ -35,13 +37,9 @@ async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_p
     assert [p.status for p in claim.proposals()] == ["executed"]
     assert apply_gate(champ_metrics, thresholds).passed
 
+    # The evidence-first agent reads the whole triage bundle and the playbook before any plan: a planner that
+    # plans nothing changes no read, so plan@v0-noplan is no longer a degradation (docs/evals.md).
     degraded_metrics = aggregate([r.score for r in degraded.runs])
-    assert degraded_metrics["tool_call_accuracy"] == 0.0  # the planned extra reads are missing
-    # Exact values depend on the agent's playbooks (tested with hand-made trajectories in test_metrics.py).
-    assert degraded_metrics["tool_call_f1"] < champ_metrics["tool_call_f1"]
-    gate = apply_gate(degraded_metrics, thresholds)
-    assert not gate.passed
-    assert "tool_call_accuracy" in [r.metric for r in gate.rows if r.status == "fail"]
-
+    assert degraded_metrics["tool_call_accuracy"] == champ_metrics["tool_call_accuracy"]
     comparison = compare_outputs(champion, degraded, thresholds)
-    assert comparison["challenger_losses"] == 2 and comparison["challenger_wins"] == 0
+    assert comparison["verdict"] == "not distinguishable" and comparison["gated_regressions"] == []

@@ -104,7 +104,8 @@ def test_write_without_approval_is_refused(
         ),
         ("investigation_answer", {"reference": "PAY-00000001", "status": "CLSD"}, 422, "validation_error"),
         ("investigation_answer", {"reference": "PAY-00000001", "status": "RJCR"}, 422, "validation_error"),
-        ("return_funds", {"reference": "PAY-00000002", "reason_code": "AC04"}, 409, "payment_not_settled"),
+        ("return_funds", {"reference": "PAY-00000002", "reason_code": "AC04"}, 409, "payment_not_received"),
+        ("return_funds", {"reference": "PAY-00000003", "reason_code": "AC04"}, 409, "payment_rejected"),
         (
             "return_funds",
             {"reference": "PAY-00000001", "reason_code": "AM05", "amount": "-1"},
@@ -177,7 +178,7 @@ def test_return_creates_a_return_and_blocks_a_second(client: TestClient, engine:
     effects = res.json()["effects"]
     assert effects["amount"] == "1500.00" and effects["return_id"].startswith("RET-")
     assert res.json()["message"]["message_type"] == "pacs.004.001.11"
-    assert res.json()["message"]["xsd_validated"] is False
+    assert res.json()["message"]["xsd_validated"] is True
     with engine.connect() as conn:
         assert (
             conn.execute(select(returns.c.reason_code).where(returns.c.payment_id == "PAY-00000004")).scalar()
@@ -258,29 +259,34 @@ def test_second_recall_pending_until_answered(client: TestClient) -> None:
         ("investigation_answer", {"reference": "PAY-00000001", "status": "CNCL"}, "camt.029.001.14", True),
         (
             "investigation_answer",
-            {"reference": "PAY-00000001", "message": "camt.111", "status": "CLSD"},
+            {
+                "reference": "PAY-00000001",
+                "message": "camt.111",
+                "status": "CLSD",
+                "investigation_type": "CCNR",
+            },
             "camt.111.001.01",
-            False,
+            True,
         ),
         (
             "investigation",
             {"reference": "PAY-00000002", "investigation_type": "RQFI", "sub_type": "SANC"},
             "camt.110.001.01",
-            False,
+            True,
         ),
         (
             "investigation",
             {"reference": "PAY-00000002", "investigation_type": "CCNR"},
             "camt.110.001.01",
-            False,
+            True,
         ),
         (
             "request_info",
             {"reference": "PAY-00000005", "reason_code": "PURP", "questions": "Purpose?"},
             "camt.110.001.01",
-            False,
+            True,
         ),
-        ("return_funds", {"reference": "PAY-00000001", "reason_code": "FOCR"}, "pacs.004.001.11", False),
+        ("return_funds", {"reference": "PAY-00000001", "reason_code": "FOCR"}, "pacs.004.001.11", True),
     ],
 )
 def test_drafts_change_nothing(

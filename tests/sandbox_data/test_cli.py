@@ -23,7 +23,13 @@ def test_scenarios_json_matches_the_contract() -> None:
         assert set(item) == {"id", "case_type", "title", "analyst_message", "references", "truth"}
         assert {"payment_id", "uetr", "end_to_end_id"} <= set(item["references"])
         action = item["truth"]["next_action"]
-        assert action is None or set(action) == {"kind", "message_type", "reason_code", "investigation_type"}
+        assert action is None or set(action) == {
+            "kind",
+            "message_type",
+            "status",
+            "reason_code",
+            "investigation_type",
+        }
 
 
 def test_scenarios_filter_and_bad_case_type() -> None:

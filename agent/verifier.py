@@ -1,0 +1,170 @@
+"""Check every sentence of a model reply against what the model was given; drop what is not supported.
+
+A sentence is kept only when each claim in it agrees with the sources (the findings for a payment case, the
+retrieved sections for a ``general`` question):
+- codes (ISO reason/status codes such as G002, AC04, RJCT, CCNR), BICs and references (PAY-, UETR, E2E-,
+  CASE-) must appear in the sources;
+- amounts (any number with decimals or of three digits or more) and dates (ISO, "12 November") must equal
+  one in the sources;
+- status words ("credited", "rejected", "returned", "held", "cancelled", "forwarded") must agree with the
+  payment's state: "credited" needs ACCC, "not credited" needs anything else, and so on.
+Repeated sentences and repetition loops inside a sentence are cut. Removed sentences are counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import lru_cache
+
+from agent.description import parse_dates
+from agent.references import _valid_bic
+from core.domain import CASE_ID_RE, E2E_ID_RE, PAYMENT_ID_RE, UETR_RE
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\[\"'(])|\n+")
+_CODE = re.compile(r"\b(?:[A-Z]{2}\d{2}|G00\d|[A-Z]{4})\b")
+_BIC = re.compile(r"\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b")
+_NUMBER = re.compile(
+    r"(?<![\w.-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])|(?<![\w.-])\d+\.\d+(?![\w-])|(?<![\w.,-])\d{3,}(?![\w,-])"
+)
+_NEGATION = re.compile(r"\b(not|never|no|yet to|n't|neither|nor|without)\b[^.]{0,30}$", re.I)
+# Status words and the payment state each one asserts.
+STATUS_WORDS: dict[str, str] = {
+    "credited": "credited",
+    "rejected": "rejected",
+    "returned": "returned",
+    "held": "held",
+    "on hold": "held",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "forwarded": "forwarded",
+}
+_STATUS_RE = re.compile(r"\b(" + "|".join(sorted(STATUS_WORDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+@dataclass
+class Sources:
+    """What a reply may state: the source texts and, for a payment, the states that are true."""
+
+    text: str
+    known_codes: frozenset[str]
+    states: set[str] | None = None  # None: status words must simply appear in the text (general answers)
+    today: date | None = None
+    _amounts: set[Decimal] = field(default_factory=set)
+    _dates: set[date] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._amounts = {a for a in (_amount(m) for m in _NUMBER.findall(self.text)) if a is not None}
+        self._dates = set(parse_dates(self.text, self.today or date.today()))
+
+
+@dataclass
+class Verdict:
+    text: str
+    removed: list[str]
+    repetitions: int
+
+    @property
+    def unsupported(self) -> int:
+        return len(self.removed)
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every ISO code the project knows (status, reason, investigation and cancellation codes)."""
+    from agent.findings.codes import REASON_MEANING, STATUS_MEANING
+    from tools import action_codes
+
+    codes = set(REASON_MEANING) | set(STATUS_MEANING)
+    for value in vars(action_codes).values():
+        if isinstance(value, type) and issubclass(value, Enum):
+            codes.update(str(m.value) for m in value if re.fullmatch(r"[A-Z0-9]{4}", str(m.value)))
+    return frozenset(codes)
+
+
+def _amount(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _references(text: str) -> list[str]:
+    return [
+        *PAYMENT_ID_RE.findall(text),
+        *(u.lower() for u in UETR_RE.findall(text)),
+        *E2E_ID_RE.findall(text),
+        *CASE_ID_RE.findall(text),
+    ]
+
+
+def sentence_problems(sentence: str, src: Sources) -> list[str]:
+    """The claims of one sentence the sources do not support (empty: the sentence is supported)."""
+    problems = []
+    plain = re.sub(r"\[[^\]]*\]", " ", sentence)  # citations are checked separately
+    lowered_src = src.text.lower()
+    for code in _CODE.findall(plain):
+        if code in src.known_codes and code not in src.text:
+            problems.append(f"code {code}")
+    for bic in _BIC.findall(plain):
+        if bic not in src.text and bic[:8] not in src.text and _valid_bic(bic):
+            problems.append(f"BIC {bic}")
+    for ref in _references(plain):
+        if ref.lower() not in lowered_src:
+            problems.append(f"reference {ref}")
+    for raw in _NUMBER.findall(plain):
+        value = _amount(raw)
+        if value is not None and value not in src._amounts:
+            problems.append(f"amount {raw}")
+    for day in parse_dates(plain, src.today or date.today()):
+        if day not in src._dates:
+            problems.append(f"date {day.isoformat()}")
+    for match in _STATUS_RE.finditer(plain):
+        state = STATUS_WORDS[match.group(1).lower()]
+        negated = bool(_NEGATION.search(plain[: match.start()]))
+        if src.states is None:
+            if match.group(1).lower() not in lowered_src:
+                problems.append(f"status {match.group(1)}")
+        elif negated == (state in src.states):
+            problems.append(f"status {'not ' if negated else ''}{state}")
+    return problems
+
+
+def _loop_cut(sentence: str, window: int = 4) -> tuple[str, bool]:
+    """Cut a sentence at the second repeat of any ``window``-word sequence (a generation loop)."""
+    words = sentence.split()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - window + 1):
+        key = tuple(w.lower() for w in words[i : i + window])
+        if key in seen and i - seen[key] >= window:
+            return " ".join(words[:i]).rstrip(",;: ") + ".", True
+        seen.setdefault(key, i)
+    return sentence, False
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s and s.strip()]
+
+
+def verify(text: str, src: Sources) -> Verdict:
+    """Keep the supported sentences, drop repeats and cut loops; count what was removed."""
+    kept: list[str] = []
+    removed: list[str] = []
+    repetitions = 0
+    seen: set[str] = set()
+    for sentence in split_sentences(text):
+        sentence, looped = _loop_cut(sentence)
+        repetitions += int(looped)
+        key = re.sub(r"\W+", " ", sentence.lower()).strip()
+        if not key or key in seen:
+            repetitions += int(bool(key))
+            continue
+        seen.add(key)
+        if sentence_problems(sentence, src):
+            removed.append(sentence)
+        else:
+            kept.append(sentence)
+    return Verdict(" ".join(kept), removed, repetitions)
