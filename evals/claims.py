@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from evals.dataset import CaseTruth
 
+# A JSON key with a false/null/empty value (raw evidence pasted into a reply) asserts nothing; other keys are names.
+_JSON_KEY_RE = re.compile(r'"[\w ]+(?:"\s*:\s*(?:false|null|\[\]|\{\}|"")?|…)')  # … = a truncated key
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_RE = re.compile(r"[,;:()]|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 _STATUS_RE = re.compile(r"\b(ACSP|ACCC|ACSC|RJCT|PDNG|ACTC|ACWC)\b")
@@ -90,6 +92,7 @@ def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") ->
         v for raw in re.findall(r"\d[\d,]*\.\d+|\d{2,}", evidence_text) if (v := amount_value(raw))
     }
     notes: list[str] = []
+    reply = _JSON_KEY_RE.sub(" ", reply)
     for sentence in (s.strip() for s in _SENTENCE_RE.split(reply)):
         if not sentence:
             continue

@@ -34,6 +34,8 @@ CREDITED = CaseTruth(payment_status="ACCC", statuses=["ACCC"], amounts=["12400.0
             [],
         ),  # about a recall, not the payment
         ("It was credited (ACCC) to Orchid Furniture, EUR 12,400.00.", CREDITED, []),
+        ('- [E2] {"current_status":"ACSP","status_reason":"G002","credited":false}', IN_FLIGHT, []),
+        ('- [E2] {"current_status":"ACSP","gpi":true,"credited… hops=', IN_FLIGHT, []),
         ("The payment was rejected.", CREDITED, ["says 'rejected' (truth: ACCC/None)"]),
     ],
 )
