@@ -23,6 +23,9 @@ from agent.errors import (
     ProposalNotPending,
 )
 from agent.proposals import PENDING_STATUSES
+from core.identity import Principal
+
+__all__ = ["APPROVER_ROLES", "Decision", "Principal", "check_decision", "check_role"]
 
 APPROVER_ROLES = ("supervisor", "admin")
 SIGNOFF_ROLE = "compliance"
@@ -35,20 +38,6 @@ class SignOffRequired(ApprovalError):
     """An approval the procedure requires first (compliance sign-off) is missing."""
 
     code = "signoff_required"
-
-
-class Principal(BaseModel):
-    """Who is acting: the same three fields as core.users.User."""
-
-    username: str
-    role: Literal["analyst", "supervisor", "compliance", "admin"]
-    approval_limit_eur: float = 0.0
-
-    @classmethod
-    def from_user(cls, user: Any) -> Principal:
-        return cls(
-            username=user.username, role=user.role, approval_limit_eur=float(user.approval_limit_eur or 0)
-        )
 
 
 class Decision(BaseModel):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
 ASK_HELP = "One agent turn: answer, tool calls with arguments, citations, evidence and pending proposals."
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 
 
 def _principal(username: str) -> Any:
     """The user as an agent Principal (role and approval limit from the users store)."""
-    from agent.approvals import Principal
+    from core.identity import Principal
     from core.schema import open_app_db
     from core.settings import get_settings
     from core.users import UserError, UserStore
@@ -31,17 +31,33 @@ def _principal(username: str) -> Any:
         )
 
 
+def _logged_in(as_user: str | None) -> Any:
+    """The Principal of the command-line login; ``--as`` must name that same logged-in user."""
+    from agent.approvals import Principal
+    from core.cli_session import NotLoggedIn, logged_in_session, session_store
+    from core.schema import open_app_db
+    from core.settings import get_settings
+
+    settings = get_settings()
+    try:
+        session = logged_in_session(
+            settings.resolved_data_dir, session_store(open_app_db(settings.app_db_url)), as_user
+        )
+    except NotLoggedIn as exc:
+        _fail(f"{exc.code}: {exc.message}")
+    return Principal.from_user(session.user)
+
+
 def _run(coro_factory: Any) -> Any:
     """Run one service call with a fresh service; typed errors become one line and exit code 2."""
     from agent.errors import AgentError
     from agent.service import AgentService
-    from core.audit import AuditLog
-    from core.schema import open_app_db
+    from core.audit_anchor import open_audit_log
     from core.settings import get_settings
 
     async def main() -> Any:
         settings = get_settings()
-        audit = AuditLog(open_app_db(settings.app_db_url))
+        audit = open_audit_log(settings)
         service = AgentService(settings, audit=audit)
         try:
             return await coro_factory(service)
@@ -126,12 +142,14 @@ def ask(
 
 def submit(
     thread: str = typer.Argument(..., help="Thread id whose proposals to submit."),
-    as_user: str = typer.Option(..., "--as", help="The analyst who asked (the requester)."),
+    as_user: str = typer.Option(
+        None, "--as", help="Must be the logged-in user (default: the current `payinvest login`)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the submitted proposals as JSON."),
 ) -> None:
-    """Submit a thread's proposals for four-eyes approval."""
-    _principal(as_user)
-    rows = _run(lambda s: s.submit(thread, user=as_user))
+    """Submit a thread's proposals for four-eyes approval, as the logged-in analyst."""
+    principal = _logged_in(as_user)
+    rows = _run(lambda s: s.submit(thread, user=principal.username))
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
     else:
@@ -142,14 +160,16 @@ def submit(
 def approve(
     thread: str = typer.Argument(..., help="Thread id."),
     proposal: str = typer.Argument(..., help="Proposal id (PR-...)."),
-    as_user: str = typer.Option(..., "--as", help="The supervisor or admin deciding."),
+    as_user: str = typer.Option(
+        None, "--as", help="Must be the logged-in user (default: the current `payinvest login`)."
+    ),
     edit: str = typer.Option(
         None, "--edit", help="JSON object of edited arguments (needs a fresh approval)."
     ),
     reject: str = typer.Option(None, "--reject", help="Reject with this reason."),
     as_json: bool = typer.Option(False, "--json", help="Print the TurnResult as JSON."),
 ) -> None:
-    """Approve a proposal (or edit it, or reject it with a reason); enforces roles, limits and four-eyes."""
+    """Approve a proposal (or edit it, or reject it with a reason) as the logged-in supervisor or admin."""
     if edit and reject:
         _fail("use either --edit or --reject, not both")
     decision: dict[str, Any] = {"proposal_id": proposal, "action": "approve"}
@@ -163,7 +183,14 @@ def approve(
         decision = {"proposal_id": proposal, "action": "edit", "args": args}
     elif reject:
         decision = {"proposal_id": proposal, "action": "reject", "reason": reject}
-    principal = _principal(as_user)
+    principal = _logged_in(as_user)
+    from agent.approvals import check_role
+    from agent.errors import NotAuthorised
+
+    try:  # before any data is opened: the role alone decides this
+        check_role(principal)
+    except NotAuthorised as exc:
+        _fail(f"{exc.code}: {exc.message}")
     result = _run(lambda s: s.decide(thread, [decision], principal))
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))

@@ -25,3 +25,4 @@ class AgentContext:
     actions_enabled: Any = None  # callable () -> bool; None means enabled
     llm_enabled: Any = None  # callable () -> bool; None means enabled
     classifier: Any = None  # agent.case_typing.TextClassifier; None: keywords give the text intent
+    approvals: Any = None  # core.approval_tokens.ApprovalSigner: signs the X-Approval-Ref of each write

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.approvals import Decision, Principal, Stage, check_decision, check_role
+from agent.approvals import Decision, Stage, check_decision, check_role
 from agent.errors import InvalidDecision, ProposalNotPending
 from agent.facts import pick
 from agent.playbooks import PLAYBOOKS
@@ -15,6 +15,7 @@ from agent.ports import PaymentPort, ToolFailure
 from agent.proposals import PENDING_STATUSES, idempotency_key
 from agent.store import AgentStore
 from core.domain import ActionKind
+from core.identity import Principal
 
 
 async def amount_in_eur(port: PaymentPort, proposal: dict[str, Any]) -> float | None:

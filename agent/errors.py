@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from core.errors import PayinvestError
 
-class AgentError(Exception):
+
+class AgentError(PayinvestError):
     """Base class: a clear, user-facing failure of the agent service."""
 
     code = "agent_error"
     http_status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
 
 
 class ApprovalError(AgentError):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
 from core.domain import ActionKind
+from core.identity import Principal
 from core.settings import Settings
 from tools import registry
 from tools.errors import ToolError
@@ -21,6 +23,25 @@ class ToolFailure(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+@runtime_checkable
+class AgentServiceProtocol(Protocol):
+    """What the web app needs from the agent: ``agent.service.AgentService`` and the tests' fake satisfy it."""
+
+    def stream(self, message: str, *, thread_id: str, user: str) -> AsyncIterator[dict[str, Any]]: ...
+
+    async def submit(self, thread_id: str, *, user: str) -> Any: ...
+
+    async def decide(self, thread_id: str, decisions: list[Any], approver: Principal) -> Any: ...
+
+    def pending_approvals(self) -> list[dict[str, Any]]: ...
+
+    def conversations(self, user: str | None = None) -> list[dict[str, Any]]: ...
+
+    def thread(self, thread_id: str) -> dict[str, Any]: ...
+
+    async def aclose(self) -> None: ...
 
 
 @runtime_checkable

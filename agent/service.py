@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
-from agent.approvals import Principal, queue_view
+from agent.approvals import queue_view
 from agent.case_choice import check_case_type, record_choice
 from agent.config import AgentConfig
 from agent.context import AgentContext
@@ -29,6 +29,8 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
+from core.conversations import ConversationRepository
+from core.identity import Principal
 from core.settings import Settings
 
 _PROPOSAL_FIELDS = (
@@ -65,6 +67,10 @@ class AgentService:
         self.deps = Dependencies(settings, chat_model=chat_model, systems=systems, retriever=retriever)
         self.audit = AuditSink(audit)
         self.store = AgentStore(self.deps.app_engine)
+        self.conversation_store = ConversationRepository(self.deps.app_engine)
+        from core.approval_tokens import signer_from_settings
+
+        self._approvals = signer_from_settings(settings)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -110,6 +116,7 @@ class AgentService:
             actions_enabled=self.deps.actions_enabled,
             llm_enabled=lambda: llm_on,
             classifier=self.text_classifier(),
+            approvals=self._approvals,
         )
 
     def text_classifier(self) -> Any:
@@ -194,13 +201,13 @@ class AgentService:
         thread_id = thread_id or uuid.uuid4().hex
         graph = await self._ready()
         snapshot = await graph.aget_state(self._cfg(thread_id))
-        conversation = self.store.get_conversation(thread_id)
-        if conversation and conversation["owner"] != user:
-            raise NotAuthorised(f"thread {thread_id} belongs to {conversation['owner']}")
+        conversation = self.conversation_store.get(thread_id)
+        if conversation and conversation.owner != user:
+            raise NotAuthorised(f"thread {thread_id} belongs to {conversation.owner}")
         if snapshot.interrupts or snapshot.next:
             self._supersede(thread_id)  # approved-but-unexecuted work also blocks a new turn (resume() first)
         turn = int((snapshot.values or {}).get("turn") or 0) + 1
-        self.store.touch_conversation(
+        self.conversation_store.record_turn(
             thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
         )
         self.audit.record(
@@ -221,7 +228,7 @@ class AgentService:
         async for event in self._run(graph_input, thread_id, user, durability="exit"):
             yield event
         result = await self._result(thread_id, started)
-        self.store.touch_conversation(
+        self.conversation_store.record_turn(
             thread_id=thread_id,
             owner=user,
             title=message[:80],
@@ -275,6 +282,8 @@ class AgentService:
                 history_event={"event": "submitted", "by": user},
             ):
                 submitted.append(self.store.get_proposal(row["id"]) or row)
+        if submitted:
+            self.conversation_store.mark_submitted(thread_id)
         self.audit.record(
             {"type": "submission", "data": {"proposal_ids": [r["id"] for r in submitted]}},
             actor=user,
@@ -289,14 +298,26 @@ class AgentService:
         started = time.perf_counter()
         approver = approver if isinstance(approver, Principal) else Principal.model_validate(approver)
         await self._ready()
-        records = await apply_decisions(
-            self.store,
-            self.deps.port(),
-            thread_id,
-            parse_decisions(decisions),
-            approver,
-            actions_enabled=self.deps.actions_enabled(),
-        )
+        try:
+            records = await apply_decisions(
+                self.store,
+                self.deps.port(),
+                thread_id,
+                parse_decisions(decisions),
+                approver,
+                actions_enabled=self.deps.actions_enabled(),
+            )
+        except AgentError as exc:  # four-eyes, limit, role, kill switch: the refusal is evidence too
+            refused = {
+                "code": exc.code,
+                "message": exc.message,
+                "role": approver.role,
+                "decisions": decisions,
+            }
+            self.audit.record(
+                {"type": "decision_refused", "data": refused}, actor=approver.username, thread_id=thread_id
+            )
+            raise
         for record in records:
             self.audit.record(
                 {"type": "decision", "data": record}, actor=approver.username, thread_id=thread_id
@@ -334,15 +355,15 @@ class AgentService:
 
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
         """Conversations, newest first (one user's when ``user`` is given)."""
-        return self.store.list_conversations(owner=user)
+        return [c.as_thread() for c in self.conversation_store.list(owner=user, limit=200)]
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         """A conversation with its turns (TurnResults) and all its proposals."""
-        conversation = self.store.get_conversation(thread_id)
+        conversation = self.conversation_store.get(thread_id)
         if conversation is None:
             raise ThreadNotFound(f"no conversation {thread_id}")
         return {
-            "conversation": conversation,
+            "conversation": conversation.as_thread(),
             "turns": self.store.list_turns(thread_id),
             "proposals": self.store.list_proposals(thread_id=thread_id),
         }

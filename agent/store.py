@@ -1,9 +1,10 @@
-"""Conversations and proposals in the application database (SQLAlchemy Core), shared by all workers."""
+"""Proposals and turns in the application database (SQLAlchemy Core), shared by all workers.
+
+Conversations live in ``core.conversations``."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,20 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.schema import metadata
-
-conversations = Table(
-    "agent_conversations",
-    metadata,
-    Column("thread_id", String(64), primary_key=True),
-    Column("owner", String(64), nullable=False, index=True),
-    Column("title", String(200), nullable=False),
-    Column("case_type", String(40)),
-    Column("references", JSON, nullable=False, default=dict),
-    Column("turns", Integer, nullable=False, default=0),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+from core.schema import iso, metadata, utcnow
 
 proposals = Table(
     "agent_proposals",
@@ -77,15 +65,10 @@ turns = Table(
 )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _row(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
     for key in ("created_at", "updated_at"):
-        if isinstance(data.get(key), datetime):
-            data[key] = data[key].isoformat()
+        data[key] = iso(data.get(key))
     return data
 
 
@@ -95,54 +78,11 @@ class AgentStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    # conversations
-    def touch_conversation(
-        self, *, thread_id: str, owner: str, title: str, case_type: str | None, references: dict[str, Any]
-    ) -> None:
-        now = _now()
-        with self.engine.begin() as conn:
-            existing = conn.execute(
-                select(conversations.c.turns).where(conversations.c.thread_id == thread_id)
-            ).first()
-            if existing is None:
-                conn.execute(
-                    insert(conversations).values(
-                        thread_id=thread_id,
-                        owner=owner,
-                        title=title[:200],
-                        case_type=case_type,
-                        references=references,
-                        turns=1,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            else:
-                conn.execute(
-                    update(conversations)
-                    .where(conversations.c.thread_id == thread_id)
-                    .values(
-                        case_type=case_type, references=references, turns=existing.turns + 1, updated_at=now
-                    )
-                )
-
-    def get_conversation(self, thread_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(conversations).where(conversations.c.thread_id == thread_id)).first()
-        return _row(row) if row else None
-
-    def list_conversations(self, *, owner: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        stmt = select(conversations).order_by(conversations.c.updated_at.desc()).limit(limit)
-        if owner:
-            stmt = stmt.where(conversations.c.owner == owner)
-        with self.engine.connect() as conn:
-            return [_row(r) for r in conn.execute(stmt)]
-
     # turns (what the analyst saw, so any worker can show a thread without the checkpointer)
     def save_turn(
         self, *, thread_id: str, turn: int, user: str, message: str, result: dict[str, Any] | None
     ) -> None:
-        now = _now()
+        now = utcnow()
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(turns)
@@ -170,7 +110,7 @@ class AgentStore:
     # proposals
     def add_proposal(self, proposal: dict[str, Any]) -> bool:
         """Insert a proposal; False when it already exists (the propose node re-ran)."""
-        now = _now()
+        now = utcnow()
         values = {c.name: proposal[c.name] for c in proposals.columns if c.name in proposal}
         values.update(created_at=now, updated_at=now, history=[], revision=0)
         try:
@@ -217,11 +157,11 @@ class AgentStore:
                 return False
             history = list(row.history or [])
             if history_event:
-                history.append({**history_event, "at": _now().isoformat()})
+                history.append({**history_event, "at": utcnow().isoformat()})
             result = conn.execute(
                 update(proposals)
                 .where(proposals.c.id == proposal_id, proposals.c.status.in_(expected))
-                .values(updated_at=_now(), history=history, **fields)
+                .values(updated_at=utcnow(), history=history, **fields)
             )
             return result.rowcount == 1
 

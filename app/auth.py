@@ -1,96 +1,22 @@
-"""Server-side sessions in an HttpOnly SameSite=Strict cookie, CSRF double-submit, role checks."""
+"""Browser sessions (``core.sessions``) in an HttpOnly SameSite=Strict cookie, CSRF double-submit, role checks."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Column, Engine, String, Table, delete, insert, select
 
 from app.errors import ApiError
-from core.schema import metadata
-from core.users import User, UserNotFound, UserStore
+from core.sessions import SESSION_TTL, Session, SessionStore, sessions_table
+from core.users import User
 
 SESSION_COOKIE = "payinvest_session"
 CSRF_COOKIE = "payinvest_csrf"
 CSRF_HEADER = "x-csrf-token"
-SESSION_TTL = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-
-sessions_table = Table(
-    "sessions",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("username", String(32), nullable=False, index=True),
-    Column("csrf_token", String(64), nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("expires_at", String(40), nullable=False),
-)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Session:
-    """An authenticated browser session: who, and the CSRF token its writes must echo."""
-
-    user: User
-    csrf_token: str
-    token_hash: str
-
-
-class SessionStore:
-    """Sessions live in the database (only the token's SHA-256), so any worker can check them."""
-
-    def __init__(self, engine: Engine, users: UserStore) -> None:
-        self.engine = engine
-        self.users = users
-
-    def create(self, username: str) -> tuple[str, str]:
-        """Open a session; returns the raw token (cookie value) and its CSRF token."""
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        now = datetime.now(UTC)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(sessions_table).values(
-                    token_hash=_digest(token),
-                    username=username,
-                    csrf_token=csrf,
-                    created_at=now.isoformat(),
-                    expires_at=(now + SESSION_TTL).isoformat(),
-                )
-            )
-        return token, csrf
-
-    def lookup(self, token: str | None) -> Session | None:
-        """The live session for a cookie value, or None (expired, unknown, or user disabled)."""
-        if not token or len(token) > 128:
-            return None
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(sessions_table).where(sessions_table.c.token_hash == _digest(token))
-            ).first()
-        if row is None or datetime.fromisoformat(row.expires_at) < datetime.now(UTC):
-            return None
-        try:
-            user = self.users.get(row.username)
-        except UserNotFound:
-            return None
-        if not user.active:
-            return None
-        return Session(user, row.csrf_token, row.token_hash)
-
-    def delete(self, token_hash: str) -> None:
-        """End one session (logout)."""
-        with self.engine.begin() as conn:
-            conn.execute(delete(sessions_table).where(sessions_table.c.token_hash == token_hash))
+__all__ = ["SESSION_TTL", "Session", "SessionStore", "sessions_table"]
 
 
 def current_session(request: Request) -> Session:
@@ -112,8 +38,20 @@ SessionDep = Annotated[Session, Depends(current_session)]
 def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     """A dependency that lets only these roles through (403 otherwise)."""
 
-    def _check(session: SessionDep) -> User:
+    def _check(session: SessionDep, request: Request) -> User:
         if session.user.role not in roles:
+            # A refused attempt is evidence (e.g. an analyst trying to decide an approval).
+            audit = getattr(request.app.state, "audit", None)
+            if audit is not None:
+                audit.append(
+                    "access_refused",
+                    actor=session.user.username,
+                    payload={
+                        "role": session.user.role,
+                        "method": request.method,
+                        "path": request.url.path[:200],
+                    },
+                )
             raise ApiError(403, "forbidden", f"role {session.user.role} may not do this")
         return session.user
 

@@ -9,20 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.errors import ApiError, as_api_error, error_body
 
-class ApiError(Exception):
-    """A user-facing failure with an HTTP status and a stable code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+__all__ = ["ApiError", "as_api_error", "error_response", "install_error_handlers", "raise_mapped"]
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
     """The one JSON error shape of the API."""
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    return JSONResponse(error_body(code, message), status_code=status)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -31,16 +25,6 @@ def _validation_message(exc: RequestValidationError) -> str:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
         parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
     return "; ".join(parts) or "invalid request"
-
-
-def as_api_error(exc: Exception) -> ApiError | None:
-    """Map another area's typed error (anything with ``code``/``message``/``http_status``) to an ApiError."""
-    code = getattr(exc, "code", None)
-    if not isinstance(code, str):
-        return None
-    status = getattr(exc, "http_status", None) or getattr(exc, "status_code", None) or 400
-    message = getattr(exc, "message", None) or str(exc) or code
-    return ApiError(int(status), code, str(message))
 
 
 def install_error_handlers(app: FastAPI) -> None:

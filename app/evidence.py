@@ -10,7 +10,9 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
+from agent.pseudonymise import Pseudonymiser
 from core.audit import AuditLog, canonical_json, verify_chain_of
+from core.errors import PayinvestError
 from core.users import User
 
 IBAN_RE = re.compile(r"\b([A-Z]{2})[0-9]{2}[A-Z0-9]{7,26}([A-Z0-9]{4})\b")
@@ -29,36 +31,59 @@ NOT_PERSONAL_KEYS = {
 UNMASK_ROLES = {"compliance", "admin"}
 
 
-class ExportRefused(Exception):
+class ExportRefused(PayinvestError):
     """The export cannot be produced (unknown conversation, unmasking not allowed)."""
 
     code, http_status = "export_refused", 403
 
     def __init__(self, message: str, code: str = "export_refused", http_status: int = 403) -> None:
-        super().__init__(message)
-        self.message, self.code, self.http_status = message, code, http_status
+        super().__init__(message, code=code, http_status=http_status)
 
 
-def mask_text(text: str) -> str:
-    """Mask IBANs (country + last four kept) and long account numbers in free text."""
+def mask_text(text: str, pseudo: Pseudonymiser | None = None) -> str:
+    """Mask IBANs (country + last four kept) and long account numbers, then everything the agent's
+    pseudonymiser detects (spaced IBANs, e-mails, phones, cards, dates of birth, tax ids, addresses,
+    the conversation's party names in any case) as ``<KIND_n>`` tokens, consistent across the pack."""
     text = IBAN_RE.sub(lambda m: f"{m.group(1)}**…{m.group(2)}", text)
-    return LONG_NUMBER_RE.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], text)
+    text = LONG_NUMBER_RE.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], text)
+    return (pseudo or Pseudonymiser()).mask(text)
 
 
-def mask_value(value: Any, key: str = "") -> Any:
-    """Mask personal data in a JSON value: names and accounts by key, IBANs and numbers in any text."""
+def mask_value(value: Any, key: str = "", pseudo: Pseudonymiser | None = None) -> Any:
+    """Mask personal data in a JSON value: names and accounts by key, personal data in any text."""
+    pseudo = pseudo or Pseudonymiser()
     if isinstance(value, dict):
-        return {k: mask_value(v, k) for k, v in value.items()}
+        return {k: mask_value(v, k, pseudo) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask_value(v, key) for v in value]
+        return [mask_value(v, key, pseudo) for v in value]
     if isinstance(value, str):
         lowered = key.lower()
         if lowered not in NOT_PERSONAL_KEYS and NAME_KEY_RE.search(lowered):
             return "[name masked]"
         if ACCOUNT_KEY_RE.search(lowered) and len(value) > 4:
             return "*" * (len(value) - 4) + value[-4:]
-        return mask_text(value)
+        return mask_text(value, pseudo)
     return value
+
+
+def pack_pseudonymiser(events: list[dict[str, Any]]) -> Pseudonymiser:
+    """One pseudonymiser for a pack, knowing every party name its events carry (by key or in the text)."""
+    pseudo = Pseudonymiser()
+    for event in events:
+        pseudo.learn(event["payload"])
+        for text in _strings(event["payload"]):
+            pseudo.learn_text(text)
+    return pseudo
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def may_unmask(user: User) -> bool:
@@ -93,7 +118,8 @@ def build_evidence_pack(
     subset = verify_chain_of(events)
     chain = audit.verify()
     masked = not unmask
-    shown = [dict(e, payload=mask_value(e["payload"])) if masked else e for e in events]
+    pseudo = pack_pseudonymiser(events) if masked else None
+    shown = [dict(e, payload=mask_value(e["payload"], "", pseudo)) if masked else e for e in events]
     events_jsonl = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in shown)
     transcript = _transcript(conversation_id, shown, masked)
     manifest = {

@@ -13,11 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from agent.ports import AgentServiceProtocol
 from app.auth import SessionStore
-from app.conversations import ConversationStore
 from app.errors import install_error_handlers
+from app.limits import BodySizeLimitMiddleware
 from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
 from core.audit import AuditLog
+from core.audit_anchor import AnchorWriter
+from core.conversations import ConversationRepository
 from core.schema import open_app_db
 from core.settings import Settings
 from core.users import UserStore
@@ -45,7 +48,8 @@ async def _build_agent_service(app: FastAPI, settings: Settings) -> None:
 
         service = AgentService(settings, systems=app.state.payment_systems, audit=app.state.audit)
         await service.start()
-        app.state.agent_service = service
+        web_view: AgentServiceProtocol = service  # the routes rely on this protocol only (mypy checks it)
+        app.state.agent_service = web_view
     except Exception as exc:  # the UI still serves login, compliance and admin
         app.state.agent_error = f"agent service failed to start: {type(exc).__name__}: {exc}"
         log.error("agent_unavailable", error=app.state.agent_error)
@@ -55,7 +59,7 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> None:
     """The process's one payments sandbox: served at /payments-api and, without a payments_api_url, the API the
     agent and the case panel read through an in-process transport."""
     try:
-        sandbox = create_sandbox_app(settings)
+        sandbox = create_sandbox_app(settings, audit=app.state.audit)
     except Exception as exc:  # the web app still serves login, compliance and admin
         log.warning("sandbox_not_mounted", error=f"{type(exc).__name__}: {exc}")
         return
@@ -93,10 +97,10 @@ def create_app(
     engine = open_app_db(settings.app_db_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.audit = AuditLog(engine)
+    app.state.audit = AuditLog(engine, anchor=AnchorWriter.from_settings(settings))
     app.state.users = UserStore(engine)
     app.state.sessions = SessionStore(engine, app.state.users)
-    app.state.conversations = ConversationStore(engine)
+    app.state.conversations = ConversationRepository(engine)
     app.state.agent_service = agent_service
     app.state.agent_error = None if start_agent else "the agent service is disabled in this process"
     app.state.retriever = retriever
@@ -106,6 +110,7 @@ def create_app(
     )
 
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
     for module in (auth, conversations, proposals, approvals, reference, compliance, admin):
         app.include_router(module.router)
 

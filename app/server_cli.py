@@ -1,22 +1,19 @@
-"""Commands of the web area: ``serve``, ``audit verify|export`` and ``users``."""
+"""Commands of the web area: ``serve`` and ``audit verify|export`` (users and logins: ``app.users_cli``)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
 audit_app = typer.Typer(
     help="Compliance tooling: verify the audit chain, export evidence packs.", no_args_is_help=True
 )
-users_app = typer.Typer(
-    help="Users and roles (list, create, disable, enable, seed-demo).", no_args_is_help=True
-)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     """One-line error on stderr and a non-zero exit."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -55,11 +52,27 @@ def serve(
 @audit_app.command("verify")
 def audit_verify(
     json_out: bool = typer.Option(False, "--json", help="Print the VerifyResult as JSON."),
+    anchor: Path = typer.Option(
+        None, "--anchor", help="Signed checkpoint file (e.g. a copy of <data_dir>/audit-anchor.json)."
+    ),
 ) -> None:
-    """Walk the whole hash chain; exit 1 and print the first broken link when it was tampered with."""
-    from core.audit import AuditLog
+    """Walk the whole hash chain; exit 1 and print the first broken link when it was tampered with.
 
-    result = AuditLog(_engine()).verify()
+    With ``--anchor`` the chain must also still contain the checkpointed event with its hash: a chain
+    rewritten (and its head row updated) or shortened since the checkpoint is detected."""
+    from core.audit import AuditLog
+    from core.audit_anchor import AnchorError, AnchorWriter, verify_with_anchor
+    from core.settings import get_settings
+
+    log = AuditLog(_engine())
+    if anchor is None:
+        result = log.verify()
+    else:
+        try:
+            checkpoint = AnchorWriter.from_settings(get_settings()).read(anchor)
+        except AnchorError as exc:
+            _fail(exc.message, code=1)
+        result = verify_with_anchor(log, checkpoint)
     if json_out:
         typer.echo(json.dumps(result.to_dict()))
     elif result.ok:
@@ -74,24 +87,26 @@ def audit_verify(
 def audit_export(
     conversation: str = typer.Option(..., "--conversation", help="Conversation (thread) id."),
     out: Path = typer.Option(..., "--out", help="Zip file to write."),
-    as_user: str = typer.Option(None, "--as", help="Export as this user (their role decides masking)."),
+    as_user: str = typer.Option(
+        None, "--as", help="Must be the logged-in user, whose role decides masking (default: current login)."
+    ),
     unmask: bool = typer.Option(False, "--unmask", help="Unmasked personal data (compliance/admin only)."),
 ) -> None:
     """Write the evidence pack of one conversation (events.jsonl, manifest.json, transcript.md)."""
     from app.evidence import ExportRefused, build_evidence_pack
     from core.audit import AuditLog
-    from core.users import User, UserNotFound, UserStore
+    from core.cli_session import NotLoggedIn, current_username, logged_in_session, session_store
+    from core.settings import get_settings
+    from core.users import User
 
     engine = _engine()
-    if as_user:
+    data_dir = get_settings().resolved_data_dir
+    viewer = User("cli", "cli")  # nobody logged in: a masked pack only
+    if as_user or unmask or current_username(data_dir):
         try:
-            viewer = UserStore(engine).get(as_user)
-        except UserNotFound as exc:
-            _fail(exc.message)
-    else:
-        viewer = User("cli", "cli")
-    if unmask and not as_user:
-        _fail("--unmask needs --as USER with the compliance or admin role")
+            viewer = logged_in_session(data_dir, session_store(engine), as_user).user
+        except NotLoggedIn as exc:
+            _fail(f"{exc.message} (--unmask needs a login with the compliance or admin role)")
     if out.suffix != ".zip":
         _fail("--out must name a .zip file")
     try:
@@ -103,84 +118,10 @@ def audit_export(
     typer.echo(f"wrote {out} ({len(data)} bytes, personal data {'unmasked' if unmask else 'masked'})")
 
 
-@users_app.command("list")
-def users_list(json_out: bool = typer.Option(False, "--json", help="Print users as a JSON list.")) -> None:
-    """List users with role, approval limit and status."""
-    from core.users import UserStore
-
-    users = UserStore(_engine()).list_users()
-    if json_out:
-        typer.echo(json.dumps([u.to_dict() for u in users]))
-        return
-    for u in users:
-        typer.echo(
-            f"{u.username:<16} {u.role:<11} {u.approval_limit_eur or '-'!s:<12} {'active' if u.active else 'disabled'}"
-        )
-
-
-@users_app.command("create")
-def users_create(
-    username: str = typer.Argument(..., help="3-32 characters: lowercase letters, digits, . _ -"),
-    role: str = typer.Option(..., "--role", help="analyst, supervisor, compliance or admin."),
-    limit: float = typer.Option(None, "--limit", help="Approval limit in EUR (supervisors)."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-) -> None:
-    """Create a user (password prompted, or read from stdin)."""
-    from core.audit import AuditLog
-    from core.users import UserError, UserStore
-
-    password = (
-        sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True)
-    )
-    engine = _engine()
-    try:
-        user = UserStore(engine).create(
-            username=username, role=role, password=password, approval_limit_eur=limit
-        )
-    except UserError as exc:
-        _fail(exc.message)
-    AuditLog(engine).append("user_created", actor="cli", payload=user.to_dict())
-    typer.echo(f"created {user.username} ({user.role})")
-
-
-def _set_active(username: str, active: bool) -> None:
-    from core.audit import AuditLog
-    from core.users import UserError, UserStore
-
-    engine = _engine()
-    try:
-        UserStore(engine).set_active(username, active)
-    except UserError as exc:
-        _fail(exc.message)
-    AuditLog(engine).append(
-        "user_enabled" if active else "user_disabled", actor="cli", payload={"username": username}
-    )
-    typer.echo(f"{username} {'enabled' if active else 'disabled'}")
-
-
-@users_app.command("disable")
-def users_disable(username: str = typer.Argument(..., help="User to disable.")) -> None:
-    """Disable a user; their sessions stop working at once."""
-    _set_active(username, False)
-
-
-@users_app.command("enable")
-def users_enable(username: str = typer.Argument(..., help="User to enable.")) -> None:
-    """Re-enable a user."""
-    _set_active(username, True)
-
-
-@users_app.command("seed-demo")
-def users_seed_demo() -> None:
-    """Create the demo users (password 'payinvest-demo'; local demo only)."""
-    from core.users import UserStore
-
-    for u in UserStore(_engine()).ensure_demo_users():
-        typer.echo(f"{u.username} ({u.role})")
-
-
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``payinvest`` command line."""
     app.command("serve")(serve)
     app.add_typer(audit_app, name="audit")
-    app.add_typer(users_app, name="users")
+    from app import users_cli
+
+    users_cli.register(app)

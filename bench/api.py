@@ -11,17 +11,16 @@ import asyncio
 import logging
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from core.processes import free_port, serve_process
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -79,40 +78,17 @@ def sample_references(url: str, count: int, seed: int) -> list[str]:
     return refs
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _server(kind: str, url: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"PAYINVEST_BENCH_DB": url, "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "bench.api", kind, str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"{kind} server exited: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}"
-                )
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"{kind} server did not start on {base}")
+    with (
+        tempfile.TemporaryDirectory(prefix="payinvest-bench-") as tmp,
+        serve_process(cmd, f"{base}/healthz", Path(tmp) / f"{kind}.log", timeout=60, env=env),
+    ):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs
+from core.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs, normalise_actor
 from core.schema import metadata
 
 __all__ = [
@@ -119,8 +120,9 @@ def _now() -> str:
 class AuditLog:
     """Append, query and verify the hash-chained audit record in the application database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, anchor: Any | None = None) -> None:
         self.engine = engine
+        self.anchor = anchor  # core.audit_anchor.AnchorWriter: signed head checkpoint outside the DB
         # Another process may create the head row at the same moment: the loser's insert fails harmlessly.
         with contextlib.suppress(IntegrityError), engine.begin() as conn:
             if conn.execute(select(audit_head.c.id)).first() is None:
@@ -146,6 +148,7 @@ class AuditLog:
     ) -> AuditEvent:
         """Add one event at the end of the chain and return it as stored."""
         payload = json.loads(canonical_json(payload or {}))
+        actor = normalise_actor(actor)
         with self.engine.connect() as conn:
             try:
                 self._lock(conn)
@@ -181,6 +184,11 @@ class AuditLog:
             except BaseException:
                 conn.rollback()
                 raise
+        if self.anchor is not None:
+            try:  # the event is stored; a failed checkpoint shows as a stale anchor, never a lost event
+                self.anchor.write(seq, digest)
+            except OSError:
+                logging.getLogger(__name__).exception("could not write the audit anchor")
         return AuditEvent(seq, ts, event_type, actor, conversation_id, payload, prev_hash, digest)
 
     def _rows(self, stmt: Any) -> Iterator[AuditEvent]:

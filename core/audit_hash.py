@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from typing import Any
 
 from core.domain import CASE_ID_RE, E2E_ID_RE, PAYMENT_ID_RE, UETR_RE, ActionKind
@@ -59,3 +60,15 @@ def extract_refs(payload: Any) -> str:
 
     walk(payload)
     return " " + " ".join(sorted(found)) + " "
+
+
+MAX_ACTOR_LENGTH = 64
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control, format (bidi marks, zero-width), line/paragraph separators
+
+
+def normalise_actor(actor: str) -> str:
+    """An actor name as stored: NFKC, no control / bidi / zero-width characters, spaces collapsed, capped."""
+    text = unicodedata.normalize("NFKC", str(actor))
+    text = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in text)
+    text = " ".join(text.split())[:MAX_ACTOR_LENGTH]
+    return text or "unknown"

@@ -6,6 +6,8 @@ created only by the migrations under ``core/migrations`` (see :mod:`core.migrate
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine, MetaData
 
 from core.db import get_engine
@@ -25,3 +27,15 @@ def upgrade_app_db(engine: Engine) -> Engine:
 def open_app_db(url: str) -> Engine:
     """The shared engine of the application database at ``url``, migrated to head."""
     return upgrade_app_db(get_engine(url))
+
+
+def utcnow() -> datetime:
+    """The time stores stamp rows with (timezone-aware UTC)."""
+    return datetime.now(UTC)
+
+
+def iso(value: datetime | str | None) -> str | None:
+    """A stored timestamp as ISO 8601 with its UTC offset (SQLite hands ``DateTime`` columns back naive)."""
+    if value is None or isinstance(value, str):
+        return value
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()

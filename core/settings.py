@@ -30,7 +30,20 @@ class Settings(BaseSettings):
 
     # The payments API the tools call. None means the sandbox mounted in process.
     payments_api_url: str | None = None
-    payments_api_token: str | None = None
+    payments_api_token: str | None = Field(
+        default=None, description="Bearer token of the payments API; generated into data_dir if unset."
+    )
+    approval_key: str | None = Field(
+        default=None,
+        description="Signs approval references (shared with the payments API); generated if unset.",
+    )
+    approval_ttl_seconds: int = Field(
+        default=900, ge=10, description="Lifetime of a signed approval reference."
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host headers served besides host, 127.0.0.1, localhost and ::1 (DNS-rebinding guard).",
+    )
 
     # Retrieval. None means Chroma's embedded PersistentClient under data_dir/chroma.
     chroma_url: str | None = None
@@ -39,7 +52,6 @@ class Settings(BaseSettings):
 
     # LLM provider.
     llm_provider: Literal["embedded", "openai"] = "embedded"
-    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
     llm_threads: int = 2
     llm_ctx_size: int = Field(
         default=12288, description="Context of the embedded model, shared by its 3 slots."
@@ -51,9 +63,6 @@ class Settings(BaseSettings):
     # Web app.
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str | None = Field(
-        default=None, description="Signs sessions; generated into data_dir if unset."
-    )
 
     # Agent limits.
     max_plan_iterations: int = 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pwdlib import PasswordHash
@@ -21,10 +21,9 @@ from sqlalchemy import (
     update,
 )
 
+from core.errors import PayinvestError
 from core.schema import metadata
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 DEMO_PASSWORD = "payinvest-demo"  # demo-only: documented in docs/web.md, never for a real deployment
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 
@@ -77,10 +76,11 @@ DEMO_USERS: tuple[User, ...] = (
     User("supervisor2", Role.SUPERVISOR, 5_000_000.0),
     User("compliance1", Role.COMPLIANCE),
     User("admin1", Role.ADMIN, 1_000_000.0),
+    User("admin2", Role.ADMIN, 1_000_000.0),  # a second admin confirms user changes (four-eyes)
 )
 
 
-class UserError(Exception):
+class UserError(PayinvestError):
     """A user operation was refused; ``code`` is stable for APIs and the CLI."""
 
     code = "user_error"
@@ -105,10 +105,21 @@ class InvalidUser(UserError):
 
 class InvalidCredentials(UserError):
     code, http_status = "invalid_credentials", 401
+    reason = "invalid_credentials"
 
 
-class AccountLocked(UserError):
-    code, http_status = "account_locked", 423
+class AccountLocked(InvalidCredentials):
+    """Answered exactly like a wrong password (no lockout oracle); only the audit event says ``locked``."""
+
+    reason = "locked"
+
+
+def validate_role_and_limit(role: str, approval_limit_eur: float | None) -> None:
+    """Raise ``InvalidUser`` for an unknown role or an absurd approval limit."""
+    if role not in {r.value for r in Role}:
+        raise InvalidUser(f"role must be one of {', '.join(r.value for r in Role)}")
+    if approval_limit_eur is not None and not 0 <= approval_limit_eur <= 1e12:
+        raise InvalidUser("approval_limit_eur must be between 0 and 1e12")
 
 
 def _now() -> datetime:
@@ -121,6 +132,7 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.hasher = PasswordHash.recommended()
+        self._dummy_hash: str | None = None
 
     def _row_to_user(self, row: object) -> User:
         return User(row.username, row.role, row.approval_limit_eur, bool(row.active))  # type: ignore[attr-defined]
@@ -139,18 +151,37 @@ class UserStore:
             rows = conn.execute(select(users_table).order_by(users_table.c.username)).all()
         return [self._row_to_user(r) for r in rows]
 
-    def create(
-        self, *, username: str, role: str, password: str, approval_limit_eur: float | None = None
-    ) -> User:
-        """Add a user after validating name, role, password length and limit."""
+    def validate_new(
+        self, *, username: str, role: str, password: str | None, approval_limit_eur: float | None = None
+    ) -> None:
+        """Raise the typed error that forbids creating this user (``password=None``: already hashed)."""
         if not USERNAME_RE.match(username or ""):
             raise InvalidUser("username must be 3-32 characters: lowercase letters, digits, . _ -")
-        if role not in {r.value for r in Role}:
-            raise InvalidUser(f"role must be one of {', '.join(r.value for r in Role)}")
-        if not isinstance(password, str) or not 12 <= len(password) <= 256:
+        validate_role_and_limit(role, approval_limit_eur)
+        if password is not None and (not isinstance(password, str) or not 12 <= len(password) <= 256):
             raise InvalidUser("password must be 12-256 characters")
-        if approval_limit_eur is not None and not 0 <= approval_limit_eur <= 1e12:
-            raise InvalidUser("approval_limit_eur must be between 0 and 1e12")
+        with self.engine.connect() as conn:
+            if conn.execute(select(users_table.c.username).where(users_table.c.username == username)).first():
+                raise UserExists(f"user {username!r} already exists")
+
+    def create(
+        self,
+        *,
+        username: str,
+        role: str,
+        password: str | None = None,
+        approval_limit_eur: float | None = None,
+        password_hash: str | None = None,
+    ) -> User:
+        """Add a user after validating name, role, password length and limit (or a ready argon2 hash)."""
+        self.validate_new(
+            username=username,
+            role=role,
+            password=None if password_hash else password,
+            approval_limit_eur=approval_limit_eur,
+        )
+        if password_hash is None:
+            password_hash = self.hasher.hash(password or "")
         with self.engine.begin() as conn:
             if conn.execute(select(users_table.c.username).where(users_table.c.username == username)).first():
                 raise UserExists(f"user {username!r} already exists")
@@ -160,10 +191,22 @@ class UserStore:
                     role=role,
                     approval_limit_eur=approval_limit_eur,
                     active=True,
-                    password_hash=self.hasher.hash(password),
+                    password_hash=password_hash,
                     failed_logins=0,
                     created_at=_now().isoformat(),
                 )
+            )
+        return self.get(username)
+
+    def set_role_and_limit(self, username: str, role: str, approval_limit_eur: float | None) -> User:
+        """Change a user's role and approval limit (callers go through ``core.user_changes``: four-eyes)."""
+        self.get(username)
+        validate_role_and_limit(role, approval_limit_eur)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(users_table)
+                .where(users_table.c.username == username)
+                .values(role=role, approval_limit_eur=approval_limit_eur)
             )
         return self.get(username)
 
@@ -172,6 +215,10 @@ class UserStore:
         self.get(username)
         with self.engine.begin() as conn:
             conn.execute(update(users_table).where(users_table.c.username == username).values(active=active))
+        if not active:  # ended, not suspended: re-enabling must not revive an old (possibly stolen) session
+            from core.sessions import SessionStore
+
+            SessionStore(self.engine, self).revoke_user(username)
         return self.get(username)
 
     def ensure_demo_users(self) -> list[User]:
@@ -187,34 +234,24 @@ class UserStore:
                 )
         return [self.get(u.username) for u in DEMO_USERS]
 
-    def authenticate(self, username: str, password: str) -> User:
-        """Check a password; counts failures and locks the account for 15 minutes after 5 of them."""
+    def authenticate(self, username: str, password: str, *, client: str = "local") -> User:
+        """Check a password. Locked, unknown, disabled and wrong all answer the same, after the same
+        argon2 work; five failures from one client lock that client out of that account for 15 minutes."""
+        from core.login_throttle import LoginThrottle
+
+        throttle = LoginThrottle(self.engine)
         with self.engine.connect() as conn:
             row = conn.execute(select(users_table).where(users_table.c.username == username)).first()
-        if row is None:
-            self.hasher.hash(password or "x")  # same cost as a real check: no user enumeration by timing
+        locked = throttle.is_locked(client, username)
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("no-such-user-dummy-password")
+        # Always one verification, so the answer time does not tell which names exist or are locked.
+        ok = self.hasher.verify(password or "", row.password_hash if row is not None else self._dummy_hash)
+        if locked:
+            raise AccountLocked("wrong username or password")
+        if row is None or not ok or not row.active:
+            if throttle.failed(client, username):
+                raise AccountLocked("wrong username or password")
             raise InvalidCredentials("wrong username or password")
-        now = _now()
-        if row.locked_until and datetime.fromisoformat(row.locked_until) > now:
-            raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
-        if not self.hasher.verify(password, row.password_hash):
-            failed = row.failed_logins + 1
-            locked = (now + LOCKOUT).isoformat() if failed >= MAX_FAILED_LOGINS else None
-            with self.engine.begin() as conn:
-                conn.execute(
-                    update(users_table)
-                    .where(users_table.c.username == username)
-                    .values(failed_logins=0 if locked else failed, locked_until=locked)
-                )
-            if locked:
-                raise AccountLocked("too many failed logins: the account is locked for 15 minutes")
-            raise InvalidCredentials("wrong username or password")
-        if not row.active:
-            raise InvalidCredentials("this account is disabled")
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(users_table)
-                .where(users_table.c.username == username)
-                .values(failed_logins=0, locked_until=None)
-            )
+        throttle.succeeded(client, username)
         return self._row_to_user(row)

@@ -18,16 +18,17 @@ def judge_llm(settings: Settings, config: JudgeConfig) -> tuple[Any, str, str]:
     from openai import AsyncOpenAI
     from ragas.llms import llm_factory
 
-    base_url: str | None
-    if config.provider == "embedded":
-        from agent.llm.embedded import start_embedded_server
+    from agent.llm.factory import llm_endpoint
 
-        server = start_embedded_server(settings)
-        base_url, api_key, model = server.base_url, server.api_key, config.model or server.model
-    else:
-        base_url = config.base_url or settings.openai_base_url
-        api_key = settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "unused"
-        model = config.model or settings.openai_model
+    if config.provider == "openai":  # the judge may use its own endpoint and key
+        settings = settings.model_copy(
+            update={
+                "openai_base_url": config.base_url or settings.openai_base_url,
+                "openai_api_key": settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "unused",
+            }
+        )
+    endpoint = llm_endpoint(settings, config.provider)
+    base_url, api_key, model = endpoint.base_url, endpoint.api_key, config.model or endpoint.model
     client = AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=config.timeout_s, max_retries=0)
     return llm_factory(model, client=client, max_tokens=700, temperature=0.0), model, str(base_url)
 

@@ -109,6 +109,4 @@ def eval_settings(settings: Settings, config: EvalConfig) -> Settings:
     if config.llm.provider == "openai":
         update["openai_base_url"] = config.llm.base_url or settings.openai_base_url
         update["openai_model"] = config.llm.model or settings.openai_model
-    elif config.llm.model:
-        update["llm_model"] = config.llm.model
     return settings.model_copy(update=update)

@@ -97,8 +97,9 @@ def summarise(
     metrics = aggregate([r.score for r in output.runs], names)
     cis = intervals(output, names)
     gate = apply_gate(metrics, thresholds, cis)
-    provider = run_settings.llm_provider
-    model = run_settings.openai_model if provider == "openai" else run_settings.llm_model
+    from agent.llm.factory import model_identity
+
+    provider, model = model_identity(run_settings)
     dataset, files = dataset_entries(paths, cases)
     by_path: dict[str, int] = {}
     for path in paths:

@@ -71,7 +71,7 @@ def parse_sop_text(text: str, path: Path) -> SopDocument:
     try:
         raw = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
-        raise CorpusError(name, f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise CorpusError(name, f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(raw, dict):
         raise CorpusError(name, "front matter must be a mapping of fields")
     try:
@@ -82,7 +82,7 @@ def parse_sop_text(text: str, path: Path) -> SopDocument:
         message = err["msg"]
         if field is None and message.startswith("Value error, superseded_by"):
             field, message = "superseded_by", "required when status is superseded"
-        raise CorpusError(name, message.removeprefix("Value error, "), field=field) from None
+        raise CorpusError(name, message.removeprefix("Value error, "), field=field) from exc
     body = match.group(2)
     if not re.search(r"^##\s+\S", body, re.MULTILINE):
         raise CorpusError(name, "body has no numbered '##' sections")
@@ -93,8 +93,8 @@ def load_sop(path: Path) -> SopDocument:
     """Read and parse one SOP file."""
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CorpusError(path.name, "file is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path.name, "file is not UTF-8 text") from exc
     return parse_sop_text(text, path)
 
 

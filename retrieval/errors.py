@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from core.errors import PayinvestError
 
-class RetrievalError(Exception):
+
+class RetrievalError(PayinvestError):
     """Base class of every retrieval error; ``code`` is a stable machine-readable name."""
 
     code = "retrieval_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class CorpusError(RetrievalError):

@@ -45,7 +45,7 @@ def load_queries(path: Path | None = None) -> list[LabelledQuery]:
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise RetrievalError(f"{source.name} line {number}: {type(exc).__name__}: {exc}") from None
+            raise RetrievalError(f"{source.name} line {number}: {type(exc).__name__}: {exc}") from exc
     return queries
 
 

@@ -66,7 +66,7 @@ def chroma_client(settings: Settings) -> Any:
             )
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:  # connection refused, bad URL, unreadable store: one clear line for the user
-        raise ChromaUnavailable(f"cannot open Chroma at {where} ({type(exc).__name__}: {exc})") from None
+        raise ChromaUnavailable(f"cannot open Chroma at {where} ({type(exc).__name__}: {exc})") from exc
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, Any]:

@@ -61,9 +61,9 @@ def validate_query(
     if case_type is not None:
         try:
             parsed = CaseType(str(case_type))
-        except ValueError:
+        except ValueError as exc:
             known = ", ".join(c.value for c in CaseType)
-            raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from None
+            raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from exc
     return text, k, parsed
 
 
@@ -233,7 +233,7 @@ def open_retriever(
     except Exception as exc:  # chromadb raises NotFoundError or ValueError depending on the client
         raise IndexNotBuilt(
             f"Chroma collection {settings.chroma_collection!r} is missing ({type(exc).__name__})"
-        ) from None
+        ) from exc
     lexical = LexicalIndex.load(bm25_dir(settings))
     if collection.count() != len(lexical.chunks):
         raise IndexNotBuilt("the Chroma and BM25 indexes disagree (an interrupted build?)")

@@ -71,7 +71,7 @@ def _build(message: Callable[..., iso.MessageDraft], *args: Any, **kwargs: Any) 
     try:
         return message(*args, **kwargs)
     except iso.XsdValidationError as exc:
-        raise ApiError(422, "invalid_message", f"the ISO 20022 draft does not validate: {exc}") from None
+        raise ApiError(422, "invalid_message", f"the ISO 20022 draft does not validate: {exc}") from exc
 
 
 def _recall(conn: Connection, a: m.RecallArgs, msg_id: str) -> Prepared:

@@ -40,7 +40,7 @@ def validate_args(kind: ActionKind, raw: Any) -> BaseModel:
     try:
         return ACTION_ARG_MODELS[kind].model_validate(raw)
     except ValidationError as exc:
-        raise ApiError(422, "validation_error", validation_message(exc)) from None
+        raise ApiError(422, "validation_error", validation_message(exc)) from exc
 
 
 def _canonical(kind: ActionKind, args: BaseModel) -> str:
@@ -141,14 +141,14 @@ def execute(
                     created_at=now,
                 )
             )
-    except IntegrityError:
+    except IntegrityError as exc:
         # Another worker stored the same key first: everything above was rolled back.
         with engine.connect() as conn:
             existing = _lookup(conn, idempotency_key)
         if existing is None:
             raise ApiError(
                 409, "write_conflict", "a concurrent write conflicted; retry with the same key"
-            ) from None
+            ) from exc
         return _replay(existing, kind, args_hash)
     return body
 

@@ -6,12 +6,14 @@ import logging
 import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from core.settings import Settings
 from sandbox import actions_schema  # noqa: F401  (registers the actions table on the metadata)
@@ -75,9 +77,21 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, engine: Engine | None = None, config: SandboxConfig | None = None
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    config: SandboxConfig | None = None,
+    audit: Any | None = None,
 ) -> FastAPI:
-    """Build the payments API over ``engine`` (default: the sandbox database of ``settings``)."""
+    """Build the payments API over ``engine`` (default: the sandbox database of ``settings``).
+
+    Every request but ``/healthz`` needs the bearer token (``payments_api_token``, else generated into the
+    data dir), only the hosts it serves are answered, and writes pass the approval gate; ``audit`` is the
+    ``core.audit.AuditLog`` (default: the application database's).
+    """
+    from core.approval_tokens import payments_api_token, signer_from_settings
+    from core.audit_anchor import open_audit_log
+    from sandbox.api_security import ApprovalGate, served_hosts
     from sandbox.fast_lookup import PaymentLookup
     from sandbox.routes_accounts import router as accounts_router
     from sandbox.routes_actions import router as actions_router
@@ -98,11 +112,15 @@ def create_app(
     app.state.engine = engine
     app.state.lookup = PaymentLookup(engine)
     app.state.config = config or SandboxConfig.from_env()
+    if audit is None:
+        audit = open_audit_log(settings)
+    app.state.approval_gate = ApprovalGate(engine, signer_from_settings(settings), audit)
     _install_error_handlers(app)
     for router in (payments_router, accounts_router, calendar_router, actions_router):
         app.include_router(router)
-    if settings.payments_api_token:
-        app.add_middleware(BearerTokenMiddleware, token=settings.payments_api_token)
+    # Added last so it runs first: an unknown Host is refused before the token is even looked at.
+    app.add_middleware(BearerTokenMiddleware, token=payments_api_token(settings), audit=audit)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=served_hosts(settings))
 
     @app.get("/healthz", tags=["meta"], summary="Liveness")
     def healthz() -> dict[str, str]:

@@ -58,8 +58,8 @@ def get_calendar(currency: str) -> CurrencyCalendar:
     """The calendar of a currency, or ``UnknownCurrency``."""
     try:
         return CALENDARS[currency.upper()]
-    except KeyError:
-        raise UnknownCurrency(f"no business calendar for currency {currency!r}") from None
+    except KeyError as exc:
+        raise UnknownCurrency(f"no business calendar for currency {currency!r}") from exc
 
 
 @lru_cache(maxsize=128)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tools import action_codes as c
+# The codes of the argument models (tools/action_codes.py), through the contract module sandbox may import.
+from tools import models as c
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from core.domain import CURRENCY_PATTERN, CaseType
 from sandbox import calendar as cal
 from sandbox.queries_accounts import fx_rate
 from sandbox.routes_common import ApiError, EngineDep, check_dates
+from tools.models import CalendarInfo, FxRate, SlaDueDates
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
 
@@ -60,10 +61,15 @@ def _with_currency(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except cal.UnknownCurrency as exc:
-        raise ApiError(400, "unsupported_currency", str(exc)) from None
+        raise ApiError(400, "unsupported_currency", str(exc)) from exc
 
 
-@router.get("/calendar", summary="Business day, next business day, cut-off and value date")
+@router.get(
+    "/calendar",
+    summary="Business day, next business day, cut-off and value date",
+    response_model=CalendarInfo,
+    response_model_exclude_unset=True,
+)
 def get_calendar(
     currency: CurrencyQ,
     date_: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
@@ -95,7 +101,12 @@ def get_calendar(
     return _with_currency(build)
 
 
-@router.get("/calendar/sla", summary="SLA due dates for a case type")
+@router.get(
+    "/calendar/sla",
+    summary="SLA due dates for a case type",
+    response_model=SlaDueDates,
+    response_model_exclude_unset=True,
+)
 def get_sla(
     case_type: CaseType,
     start: Annotated[date, Query(description="Start of the clock (e.g. settlement or value date)")],
@@ -119,7 +130,7 @@ def get_sla(
     return _with_currency(build)
 
 
-@router.get("/fx", summary="FX rate on a date")
+@router.get("/fx", summary="FX rate on a date", response_model=FxRate, response_model_exclude_unset=True)
 def get_fx(
     engine: EngineDep,
     base: CurrencyQ,

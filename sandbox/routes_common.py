@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import re
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -13,6 +14,9 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.domain import E2E_ID_PATTERN, PAYMENT_ID_PATTERN, UETR_PATTERN
+from core.errors import ApiError, error_body
+
+__all__ = ["ApiError", "error_body"]  # the routes import both from here
 
 try:
     import orjson as _orjson
@@ -22,21 +26,6 @@ except ImportError:  # optional speed-up
 _UETR_RE = re.compile(rf"^{UETR_PATTERN}$", re.IGNORECASE)
 _PAY_RE = re.compile(rf"^{PAYMENT_ID_PATTERN}$", re.IGNORECASE)
 _E2E_RE = re.compile(rf"^{E2E_ID_PATTERN}$", re.IGNORECASE)
-
-
-class ApiError(Exception):
-    """An error the API answers as ``{"error": {"code", "message"}}`` with a 4xx status."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    """The one JSON error shape of the API."""
-    return {"error": {"code": code, "message": message}}
 
 
 def parse_reference(reference: str) -> tuple[str, str]:
@@ -81,11 +70,27 @@ def get_engine(request: Request) -> Engine:
 
 
 class BearerTokenMiddleware:
-    """Pure ASGI middleware: every request but ``/healthz`` must carry ``Authorization: Bearer <token>``."""
+    """Pure ASGI middleware: every request but ``/healthz`` must carry ``Authorization: Bearer <token>``.
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    A refused write attempt (``POST``) is an audit event when ``audit`` (a ``core.audit.AuditLog``) is given.
+    """
+
+    def __init__(self, app: ASGIApp, token: str, audit: Any | None = None) -> None:
         self.app = app
         self.expected = f"Bearer {token}".encode()
+        self.audit = audit
+
+    def _audit_refusal(self, scope: Scope, route_path: str) -> None:
+        if self.audit is None or scope.get("method") != "POST":
+            return
+        try:
+            self.audit.append(
+                "payments_api.unauthorized",
+                actor="unauthenticated",
+                payload={"method": "POST", "path": route_path[:200], "code": "unauthorized"},
+            )
+        except Exception:  # the refusal stands even when it cannot be recorded
+            logging.getLogger(__name__).exception("could not audit an unauthorised request")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -94,6 +99,7 @@ class BearerTokenMiddleware:
             route_path = path[len(root) :] if root and path.startswith(root) else path
             given = dict(scope["headers"]).get(b"authorization", b"")
             if route_path != "/healthz" and not hmac.compare_digest(given.strip(), self.expected):
+                self._audit_refusal(scope, route_path)
                 body = dumps(error_body("unauthorized", "missing or invalid bearer token"))
                 headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
                 await send({"type": "http.response.start", "status": 401, "headers": headers})

@@ -14,6 +14,16 @@ from core.domain import CURRENCY_PATTERN
 from sandbox import queries
 from sandbox.queries_accounts import compensation
 from sandbox.routes_common import ApiError, EngineDep, check_dates, dumps, parse_reference
+from tools.models import (
+    Cases,
+    Compensation,
+    Duplicates,
+    Payment,
+    PaymentSearch,
+    RiskSignals,
+    Screening,
+    Tracker,
+)
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -23,7 +33,12 @@ Currency = Annotated[
 Amount = Annotated[Decimal | None, Query(ge=0, le=Decimal("1000000000000"), description="Instructed amount")]
 
 
-@router.get("", summary="Search payments by amount, currency, date, party and status")
+@router.get(
+    "",
+    summary="Search payments by amount, currency, date, party and status",
+    response_model=PaymentSearch,
+    response_model_exclude_unset=True,
+)
 def search_payments(
     engine: EngineDep,
     amount_min: Amount = None,
@@ -63,7 +78,12 @@ def search_payments(
     return {"count": len(found), "limit": limit, "payments": found}
 
 
-@router.get("/{reference}", summary="A payment by UETR, EndToEndId or PAY- id")
+@router.get(
+    "/{reference}",
+    summary="A payment by UETR, EndToEndId or PAY- id",
+    response_model=Payment,
+    response_model_exclude_unset=True,
+)
 async def get_payment(reference: str, request: Request) -> Response:
     """The payment as the payments hub shows it."""
     lookup = request.app.state.lookup
@@ -74,21 +94,36 @@ async def get_payment(reference: str, request: Request) -> Response:
     return Response(dumps(found), media_type="application/json")
 
 
-@router.get("/{reference}/tracker", summary="gpi tracker hops and summary")
+@router.get(
+    "/{reference}/tracker",
+    summary="gpi tracker hops and summary",
+    response_model=Tracker,
+    response_model_exclude_unset=True,
+)
 def get_tracker(reference: str, engine: EngineDep) -> dict[str, Any]:
     """Hops in path order (agent, times, status + reason, charges, FX) and where the payment stopped."""
     with engine.connect() as conn:
         return queries.tracker(conn, queries.find_payment(conn, reference))
 
 
-@router.get("/{reference}/screening", summary="Screening hits and holds")
+@router.get(
+    "/{reference}/screening",
+    summary="Screening hits and holds",
+    response_model=Screening,
+    response_model_exclude_unset=True,
+)
 def get_screening(reference: str, engine: EngineDep) -> dict[str, Any]:
     """Sanctions / AML screening hits and holds of the payment."""
     with engine.connect() as conn:
         return queries.screening(conn, queries.find_payment(conn, reference))
 
 
-@router.get("/{reference}/duplicates", summary="Duplicate candidates")
+@router.get(
+    "/{reference}/duplicates",
+    summary="Duplicate candidates",
+    response_model=Duplicates,
+    response_model_exclude_unset=True,
+)
 def get_duplicates(
     reference: str, engine: EngineDep, days: Annotated[int, Query(ge=0, le=30)] = 5
 ) -> dict[str, Any]:
@@ -97,21 +132,36 @@ def get_duplicates(
         return queries.duplicates(conn, queries.find_payment(conn, reference), days)
 
 
-@router.get("/{reference}/cases", summary="Cases about the payment")
+@router.get(
+    "/{reference}/cases",
+    summary="Cases about the payment",
+    response_model=Cases,
+    response_model_exclude_unset=True,
+)
 def get_cases(reference: str, engine: EngineDep) -> dict[str, Any]:
     """Investigation cases opened for the payment."""
     with engine.connect() as conn:
         return queries.payment_cases(conn, queries.find_payment(conn, reference))
 
 
-@router.get("/{reference}/risk", summary="Anomaly score and red flags")
+@router.get(
+    "/{reference}/risk",
+    summary="Anomaly score and red flags",
+    response_model=RiskSignals,
+    response_model_exclude_unset=True,
+)
 def get_risk(reference: str, engine: EngineDep) -> dict[str, Any]:
     """The payment's anomaly score against the debtor's history, with plain-language red flags."""
     with engine.connect() as conn:
         return queries.risk(conn, queries.find_payment(conn, reference))
 
 
-@router.get("/{reference}/compensation", summary="Value-date interest compensation")
+@router.get(
+    "/{reference}/compensation",
+    summary="Value-date interest compensation",
+    response_model=Compensation,
+    response_model_exclude_unset=True,
+)
 def get_compensation(
     reference: str,
     engine: EngineDep,

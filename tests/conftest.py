@@ -13,6 +13,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# The host names the test clients use (Starlette's TestClient, the tools tests' ASGI base URL).
+os.environ.setdefault("PAYINVEST_ALLOWED_HOSTS", '["testserver", "sandbox"]')
 
 from core.settings import Settings
 

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import httpx
 import pytest
+
+from core.processes import ServerDidNotStart, free_port
+from core.processes import serve_process as core_serve_process
 
 VENV_BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["VENV_BIN", "chroma_server", "free_port", "serve_process"]
 
 
 @contextlib.contextmanager
@@ -33,28 +29,12 @@ def serve_process(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Start ``command``, wait until ``health_url`` answers 200 (fail with the log's tail), stop it on exit."""
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    """``core.processes.serve_process`` failing the test (with the log's tail) when the server does not start."""
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(health_url, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{command[0]} did not start:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        with core_serve_process(command, health_url, log, timeout=timeout, env=env, cwd=cwd) as proc:
+            yield proc
+    except ServerDidNotStart as exc:
+        pytest.fail(exc.message)
 
 
 @contextlib.contextmanager

@@ -29,7 +29,10 @@ class ActionsClient(ApiClient):
         self, *, reference: str | None = None, case_id: str | None = None, limit: int = 50
     ) -> dict[str, Any]:
         """Executed actions, newest first, for a payment or a case."""
-        return await self._get("/v1/actions", reference=reference, case_id=case_id, limit=limit)
+        body: dict[str, Any] = await self._get(
+            "/v1/actions", reference=reference, case_id=case_id, limit=limit
+        )
+        return body
 
     async def get_action(self, action_id: str) -> ActionResult:
         """One executed action."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from tools.http_base import ApiClient, segment
-from tools.models import CalendarInfo, Compensation, FxRate
+from tools.models import CalendarInfo, Compensation, FxRate, SlaDueDates
 
 
 class CalendarClient(ApiClient):
@@ -20,9 +19,10 @@ class CalendarClient(ApiClient):
         body = await self._get("/v1/calendar", currency=currency, date=str(day), received_at=received_at)
         return CalendarInfo.model_validate(body)
 
-    async def get_sla(self, case_type: str, start: date | str, *, currency: str = "EUR") -> dict[str, Any]:
+    async def get_sla(self, case_type: str, start: date | str, *, currency: str = "EUR") -> SlaDueDates:
         """SLA due dates of a case type counted from ``start``."""
-        return await self._get("/v1/calendar/sla", case_type=case_type, start=str(start), currency=currency)
+        body = await self._get("/v1/calendar/sla", case_type=case_type, start=str(start), currency=currency)
+        return SlaDueDates.model_validate(body)
 
     async def get_fx_rate(self, base: str, quote: str, day: date | str) -> FxRate:
         """1 base = rate quote on the day (or the latest earlier fixing)."""

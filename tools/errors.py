@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import PayinvestError
 
-class ToolError(Exception):
-    """Base of every error a payment tool can raise; ``code`` is the API's error code."""
+
+class ToolError(PayinvestError):
+    """Base of every error a payment tool can raise; ``code`` is the API's error code.
+
+    ``status`` is the payments API's HTTP status (None when the call never reached it); ``http_status``
+    (inherited, 400) is what the web app answers when a tool error reaches it.
+    """
 
     code = "tool_error"
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or type(self).code
+        super().__init__(message, code=code)
         self.status = status
 
     def as_dict(self) -> dict[str, Any]:
@@ -85,6 +89,15 @@ class ApprovalRequired(ToolError):
     code = "approval_required"
 
 
+class ApprovalRefused(ToolError):
+    """The approval reference was not signed by the approval service, or was for another write, old or reused.
+
+    ``.code`` says which: ``approval_invalid``, ``approval_mismatch``, ``approval_expired``, ``approval_replayed``.
+    """
+
+    code = "approval_refused"
+
+
 class IdempotencyConflict(ToolError):
     """The idempotency key was already used with different arguments."""
 
@@ -139,6 +152,8 @@ def error_from_response(status: int, body: Any) -> ToolError:
     code = str(err.get("code")) if isinstance(err, dict) and err.get("code") else f"http_{status}"
     message = str(err.get("message")) if isinstance(err, dict) and err.get("message") else f"HTTP {status}"
     cls = _BY_CODE.get(code)
+    if cls is None and code.startswith("approval_"):
+        cls = ApprovalRefused
     if cls is None:
         if status >= 500:
             cls = UpstreamUnavailable

@@ -46,9 +46,9 @@ class ApiClient:
         try:
             res = await self._http.request(method, path, params=clean or None, json=json, headers=headers)
         except httpx.TimeoutException as exc:
-            raise UpstreamUnavailable(f"payments API timed out: {type(exc).__name__}") from None
+            raise UpstreamUnavailable(f"payments API timed out: {type(exc).__name__}") from exc
         except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"payments API unreachable: {type(exc).__name__}") from None
+            raise UpstreamUnavailable(f"payments API unreachable: {type(exc).__name__}") from exc
         try:
             body = res.json()
         except ValueError:

@@ -329,6 +329,24 @@ class CalendarInfo(ApiModel):
     next_business_day: str
 
 
+class SlaClock(ApiModel):
+    """One SLA clock of a case type: how many business days, when it falls due, what it means."""
+
+    name: str
+    business_days: int
+    due_date: str
+    rule: str
+
+
+class SlaDueDates(ApiModel):
+    """Every SLA clock of a case type counted from ``start`` in the currency's business days."""
+
+    case_type: str
+    start: str
+    currency: str
+    due: list[SlaClock]
+
+
 class FxRate(ApiModel):
     """An FX rate: 1 base = rate quote."""
 

@@ -116,7 +116,7 @@ class ReadToolSpec:
     name: str
     args: type[_ToolArgs]
     description: str
-    call: Callable[[PaymentSystems, Any], Awaitable[BaseModel | dict[str, Any]]]
+    call: Callable[[PaymentSystems, Any], Awaitable[BaseModel]]
 
 
 # The one list of read tools: names, schemas, the registry's dispatch and the LangChain tools come from it.

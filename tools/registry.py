@@ -85,13 +85,16 @@ class PaymentSystems:
         The process that wires the app decides what runs in process (``app/server.py`` hands in an
         ``httpx.ASGITransport`` over the payments sandbox it mounts); tools never build a server.
         """
+        from core.approval_tokens import payments_api_token
+
+        token = payments_api_token(settings)  # held by the app only, never sent to a browser
         if settings.payments_api_url:
-            return cls.connect(settings.payments_api_url, token=settings.payments_api_token)
+            return cls.connect(settings.payments_api_url, token=token)
         if transport is None:
             raise PaymentsApiNotConfigured(
                 "no payments API: set PAYINVEST_PAYMENTS_API_URL or run the payments sandbox in process"
             )
-        return cls.connect(IN_PROCESS_BASE_URL, token=settings.payments_api_token, transport=transport)
+        return cls.connect(IN_PROCESS_BASE_URL, token=token, transport=transport)
 
     async def aclose(self) -> None:
         """Close the shared connection pool."""
@@ -117,7 +120,7 @@ async def call_read_tool(systems: PaymentSystems, name: str, args: dict[str, Any
         raise UnknownTool(f"unknown read tool {str(name)[:60]!r}; known: {', '.join(READ_TOOL_NAMES)}")
     parsed = _validate(spec.args, args, name)
     result = await spec.call(systems, parsed)
-    return result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return result.model_dump(mode="json")
 
 
 def _action_args(kind: ActionKind | str, args: dict[str, Any]) -> tuple[ActionKind, dict[str, Any]]:

@@ -122,6 +122,10 @@ class CaseClassifier:
         model, manifest = train_and_save(settings, config, embedder, include_labels)
         return cls(model, manifest, embedder)
 
+    def warm_up(self) -> None:
+        """Load the embedder now (sentence-transformers import + weights: seconds), not on the first message."""
+        self.predict("warm up")
+
     def predict(self, text: str) -> TextPrediction:
         """The case type of one message; empty or oversized text raises a ClassifierError."""
         return self.predict_many([text])[0]

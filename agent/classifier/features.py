@@ -80,7 +80,10 @@ class EmbeddingCache:
         keys = [text_hash(t) for t in texts]
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._vectors))
         if missing:
-            vectors = embedder.embed_documents(missing)
+            # One message (a prediction) takes the embedder's single-query path: no batching, LRU-cached.
+            vectors = (
+                [embedder.embed_query(missing[0])] if len(missing) == 1 else embedder.embed_documents(missing)
+            )
             for text, vector in zip(missing, vectors, strict=True):
                 self._vectors[text_hash(text)] = np.asarray(vector, dtype=np.float32)
             self._dirty = True

@@ -14,7 +14,7 @@ TARGET_ACCEPTED_ACCURACY = 0.94
 THRESHOLD_GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 … 0.95
 # Below this calibrated top probability the agent asks the analyst to pick the case type. Chosen with
 # ``recommend_threshold`` on the held-out split of the committed corpus (docs/classifier.md has the numbers).
-CONFIDENCE_THRESHOLD = 0.55
+CONFIDENCE_THRESHOLD = 0.6
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:

@@ -212,7 +212,7 @@ TEMPLATES: dict[CaseType, tuple[str, ...]] = {
         "fraud recall {ref}, camt.056 FRAD, customer was scammed",
         "authorised push payment scam, {amt} on {date}, is the customer due reimbursement",
         "{ref} was a romance scam, customer wants the money back",
-        "customer tricked into paying {ref}, fake supplier bank details. recall as UAPA?",
+        "customer tricked into paying {ref}, fake supplier bank details. recall as FRAD?",
         "reimbursement claim under the APP rules for {ref}, what is the cap and excess",
         "{cust} reports {ref} went to a fraudster after a CEO fraud email",
         "scam victim: safe account scam, customer moved {amt} to {bank}",

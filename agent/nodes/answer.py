@@ -128,7 +128,7 @@ async def _phrase(
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
     variables = {
-        "message": pseudo.mask(state.get("message", "")),
+        "message": pseudo.mask_message(state.get("message", "")),
         "findings": block,
         "sections": block,
         "evidence": block,

@@ -42,7 +42,7 @@ async def _llm_intent(
         ctx,
         "intake",
         {
-            "message": pseudo.mask(state.get("message", "")),
+            "message": pseudo.mask_message(state.get("message", "")),
             "references": pseudo.mask(compact_references(refs)),
         },
         CaseClassification,

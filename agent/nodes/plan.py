@@ -82,7 +82,7 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
         targets = (refs.get("payment_refs") or [])[:2]
         if ctx.config.planner == "llm" and llm_on(ctx):
             pseudo = Pseudonymiser(state.get("pseudonyms"))
-            masked = pseudo.mask(state.get("message", ""))
+            masked = pseudo.mask_message(state.get("message", ""))
             parsed: Any
             parsed, record = await structured_call(
                 ctx,

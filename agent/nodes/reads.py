@@ -176,7 +176,10 @@ def revealed(items: list[dict[str, Any]], evidence: list[dict[str, Any]], seen: 
     found: list[str] = []
     for item in items:
         if item.get("ok") and item["tool"] in _REVEALING_TOOLS:
-            found.extend(new_references(item.get("data"), known))
+            refs = new_references(item.get("data"), known)
+            # One reference per payment: a result that names payment ids also carries their UETRs/E2E ids.
+            ids = [r for r in refs if r.startswith("PAY-")]
+            found.extend(ids or refs)
     return found
 
 

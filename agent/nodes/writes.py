@@ -15,6 +15,25 @@ from agent.store import json_safe
 from core.domain import ActionKind
 
 
+def approval_ref(ctx: AgentContext, row: dict[str, Any]) -> str:
+    """The signed reference of the recorded approval (approver, requester, exact arguments, key)."""
+    if ctx.approvals is None:  # test doubles of the payment port only; the payments API refuses this
+        return f"{row['id']}/{row['decided_by']}"
+    kind = ActionKind(row["kind"])
+    try:  # hash the arguments exactly as the API will see them (validated, defaults filled)
+        args = ctx.port.validate_args(kind, dict(row["args"]))
+    except Exception:  # invalid arguments: the API refuses them with its own typed error
+        args = dict(row["args"])
+    return ctx.approvals.issue(
+        proposal_id=row["id"],
+        kind=kind.value,
+        args=args,
+        approver=row["decided_by"] or "",
+        requester=row["requested_by"] or "",
+        idempotency_key=row["idempotency_key"],
+    )
+
+
 async def _execute_one(ctx: AgentContext, proposal: dict[str, Any]) -> dict[str, Any]:
     row = ctx.store.get_proposal(proposal["id"])
     if row is None:
@@ -33,7 +52,7 @@ async def _execute_one(ctx: AgentContext, proposal: dict[str, Any]) -> dict[str,
                     ActionKind(row["kind"]),
                     dict(row["args"]),
                     idempotency_key=row["idempotency_key"],
-                    approval_ref=f"{row['id']}/{row['decided_by']}",
+                    approval_ref=approval_ref(ctx, row),
                 )
             )
             status = "executed"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from agent.llm.factory import model_identity
 from app.auth import Admin
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import audit_of, controls_of, users_of
 from core.controls import set_controls
+from core.user_changes import UserChangeStore
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -31,20 +33,73 @@ def list_users(_user: Admin, request: Request) -> dict:
     return {"users": [u.to_dict() for u in users_of(request).list_users()]}
 
 
-@router.post("/users", status_code=201)
+class RoleBody(BaseModel):
+    role: str = Field(min_length=1, max_length=16)
+    approval_limit_eur: float | None = Field(default=None, ge=0, le=1e12)
+
+
+class RejectBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _changes(request: Request) -> UserChangeStore:
+    return UserChangeStore(request.app.state.engine, users_of(request), audit_of(request))
+
+
+@router.post("/users", status_code=202)
 def create_user(body: NewUser, admin: Admin, request: Request) -> dict:
-    """Create a user (audited)."""
+    """Request a new user: validated now, created when a second admin confirms (audited)."""
     try:
-        user = users_of(request).create(**body.model_dump())
+        change = _changes(request).request_create(admin.username, **body.model_dump())
     except Exception as exc:
         raise_mapped(exc)
-    audit_of(request).append("user_created", actor=admin.username, payload=user.to_dict())
-    return {"user": user.to_dict()}
+    return {"change": change}
+
+
+@router.post("/users/{username}/role", status_code=202)
+def change_role(username: str, body: RoleBody, admin: Admin, request: Request) -> dict:
+    """Request a new role / approval limit; applied when a second admin confirms."""
+    try:
+        change = _changes(request).request_role(admin.username, username, **body.model_dump())
+    except Exception as exc:
+        raise_mapped(exc)
+    return {"change": change}
+
+
+@router.get("/changes")
+def pending_changes(_user: Admin, request: Request) -> dict:
+    """User changes waiting for a second admin."""
+    return {"changes": _changes(request).pending()}
+
+
+@router.post("/changes/{change_id}/confirm")
+def confirm_change(change_id: str, admin: Admin, request: Request) -> dict:
+    """Apply a change another admin requested (403 ``four_eyes_violation`` for your own)."""
+    try:
+        change = _changes(request).confirm(change_id, admin.username)
+    except Exception as exc:
+        raise_mapped(exc)
+    return {"change": change}
+
+
+@router.post("/changes/{change_id}/reject")
+def reject_change(change_id: str, body: RejectBody, admin: Admin, request: Request) -> dict:
+    """Drop a pending change with a reason."""
+    try:
+        change = _changes(request).reject(change_id, admin.username, body.reason)
+    except Exception as exc:
+        raise_mapped(exc)
+    return {"change": change}
 
 
 def _set_active(username: str, active: bool, admin_name: str, request: Request) -> dict:
     if username == admin_name and not active:
         raise ApiError(409, "cannot_disable_self", "an admin cannot disable their own account")
+    if active:  # re-enabling gives powers back: four-eyes
+        try:
+            return {"change": _changes(request).request_enable(admin_name, username)}
+        except Exception as exc:
+            raise_mapped(exc)
     try:
         user = users_of(request).set_active(username, active)
     except Exception as exc:
@@ -61,10 +116,26 @@ def disable_user(username: str, admin: Admin, request: Request) -> dict:
     return _set_active(username, False, admin.username, request)
 
 
-@router.post("/users/{username}/enable")
+@router.post("/users/{username}/enable", status_code=202)
 def enable_user(username: str, admin: Admin, request: Request) -> dict:
-    """Re-enable a user."""
+    """Request to re-enable a user; applied when a second admin confirms."""
     return _set_active(username, True, admin.username, request)
+
+
+@router.post("/users/{username}/unlock")
+def unlock_user(username: str, admin: Admin, request: Request) -> dict:
+    """Lift every client's login lock on this user at once (audited ``user_unlocked``)."""
+    from core.login_throttle import LoginThrottle
+
+    try:
+        users_of(request).get(username)
+    except Exception as exc:
+        raise_mapped(exc)
+    cleared = LoginThrottle(request.app.state.engine).unlock(username)
+    audit_of(request).append(
+        "user_unlocked", actor=admin.username, payload={"username": username, "cleared": cleared}
+    )
+    return {"username": username, "cleared": cleared}
 
 
 @router.get("/controls")
@@ -92,7 +163,7 @@ def change_controls(body: ControlsBody, admin: Admin, request: Request) -> dict:
 def config(_user: Admin, request: Request) -> dict:
     """Provider, model and prompt versions in use (no secrets)."""
     settings = request.app.state.settings
-    model = settings.llm_model if settings.llm_provider == "embedded" else settings.openai_model
+    _provider, model = model_identity(settings)
     service = getattr(request.app.state, "agent_service", None)
     agent_config = getattr(service, "config", None) if service is not None else None
     prompts = getattr(agent_config, "prompt_versions", None)

@@ -31,9 +31,9 @@ def login(body: LoginBody, request: Request, response: Response) -> dict:
     audit = audit_of(request)
     ip = request.client.host if request.client else None
     try:
-        user = users_of(request).authenticate(body.username, body.password)
+        user = users_of(request).authenticate(body.username, body.password, client=ip or "unknown")
     except (InvalidCredentials, AccountLocked) as exc:
-        audit.append("login_failed", actor=body.username, payload={"reason": exc.code, "ip": ip})
+        audit.append("login_failed", actor=body.username, payload={"reason": exc.reason, "ip": ip})
         raise ApiError(exc.http_status, exc.code, exc.message) from exc
     token, csrf = request.app.state.sessions.create(user.username)
     audit.append("login", actor=user.username, payload={"role": user.role, "ip": ip})

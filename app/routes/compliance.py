@@ -13,6 +13,7 @@ from app.auth import Compliance
 from app.errors import ApiError, raise_mapped
 from app.evidence import build_evidence_pack
 from app.routes.deps import audit_of, jsonable
+from core.audit_anchor import AnchorError, verify_with_anchor
 from core.domain import ActionKind
 
 router = APIRouter(prefix="/api/compliance", tags=["compliance"])
@@ -61,22 +62,44 @@ def search(
     if case and uetr:
         uetr_ids = {c["conversation_id"] for c in audit_of(request).conversations(reference=uetr)}
         results = [c for c in results if c["conversation_id"] in uetr_ids]
+    filters = {"user": user, "case": case, "uetr": uetr, "since": since, "until": until, "kind": kind}
+    audit_of(request).append(
+        "audit_read",
+        actor=_user.username,
+        payload={"what": "search", "filters": {k: v for k, v in filters.items() if v}, "found": len(results)},
+    )
     return {"conversations": results}
 
 
 @router.get("/conversations/{conversation_id}/events")
 def replay(conversation_id: str, _user: Compliance, request: Request) -> dict:
-    """Every audit event of a conversation in chain order, for replay."""
+    """Every audit event of a conversation in chain order, for replay (the read itself is audited)."""
     events = audit_of(request).events(conversation_id=conversation_id, limit=100_000)
     if not events:
         raise ApiError(404, "conversation_not_found", "no audit events for this conversation")
+    audit_of(request).append(
+        "audit_read",
+        actor=_user.username,
+        conversation_id=conversation_id,
+        payload={"what": "replay", "events": len(events)},
+    )
     return {"events": jsonable([e.to_dict() for e in events])}
 
 
 @router.get("/verify")
 def verify(_user: Compliance, request: Request) -> dict:
-    """Verify the whole hash chain now."""
-    return audit_of(request).verify().to_dict()
+    """Verify the whole hash chain now, and against the signed checkpoint outside the database."""
+    log = audit_of(request)
+    anchor = getattr(log, "anchor", None)
+    if anchor is None or not anchor.path.exists():
+        return {**log.verify().to_dict(), "anchor": None}
+    try:
+        checkpoint = anchor.read()
+    except AnchorError as exc:
+        return {**log.verify().to_dict(), "ok": False, "reason": exc.message, "anchor": {"ok": False}}
+    result = verify_with_anchor(log, checkpoint).to_dict()
+    return {**result, "anchor": {"ok": result["ok"], "seq": checkpoint.seq, "hash": checkpoint.hash,
+                                 "written_at": checkpoint.written_at, "file": anchor.path.name}}  # fmt: skip
 
 
 @router.get("/conversations/{conversation_id}/export")

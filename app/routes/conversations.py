@@ -17,7 +17,6 @@ from app.routes.deps import (
     audit_of,
     controls_of,
     conversations_of,
-    find_conversation,
     jsonable,
     owned_conversation,
     readable_conversation,
@@ -41,21 +40,10 @@ class MessageBody(BaseModel):
 @router.get("")
 def list_conversations(user: AnyUser, request: Request) -> dict:
     """Analysts see their own; supervisors those submitted for approval; compliance everything."""
-    store = conversations_of(request)
-    service = getattr(request.app.state, "agent_service", None)
+    store = conversations_of(request)  # a read: threads started from the CLI are in the same table
     if user.role == "analyst":
-        if service is not None:  # threads started outside the web app (CLI) appear too
-            known = {c.id for c in store.list(owner=user.username)}
-            for item in jsonable(service.conversations(user=user.username)) or []:
-                if item.get("thread_id") and item["thread_id"] not in known:
-                    find_conversation(request, item["thread_id"])
         items = store.list(owner=user.username)
     elif user.role == "supervisor":
-        if service is not None:
-            for item in jsonable(service.pending_approvals()) or []:
-                conv = find_conversation(request, item["thread_id"]) if item.get("thread_id") else None
-                if conv is not None and conv.submitted_at is None:  # submitted outside the web app
-                    store.touch(conv.id, submitted=True)
         items = store.list(submitted=True)
     elif user.role == "compliance":
         items = store.list()

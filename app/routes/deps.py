@@ -7,12 +7,13 @@ from typing import Any
 
 from fastapi import Request
 
-from agent.approvals import Principal
-from app.conversations import Conversation, ConversationStore
+from agent.ports import AgentServiceProtocol
 from app.errors import ApiError
 from core.audit import AuditLog
 from core.controls import Controls, read_controls
+from core.conversations import Conversation, ConversationRepository
 from core.domain import ProposalStatus
+from core.identity import Principal
 from core.users import User, UserStore
 
 
@@ -24,7 +25,7 @@ def users_of(request: Request) -> UserStore:
     return request.app.state.users
 
 
-def conversations_of(request: Request) -> ConversationStore:
+def conversations_of(request: Request) -> ConversationRepository:
     return request.app.state.conversations
 
 
@@ -33,7 +34,7 @@ def controls_of(request: Request) -> Controls:
     return read_controls(request.app.state.engine)
 
 
-def service_of(request: Request) -> Any:
+def service_of(request: Request) -> AgentServiceProtocol:
     """The agent service; 503 while it is not available (agent not installed, failed to start)."""
     service = getattr(request.app.state, "agent_service", None)
     if service is None:
@@ -59,18 +60,10 @@ def _agent_thread(request: Request, conversation_id: str) -> dict[str, Any] | No
 
 
 def find_conversation(request: Request, conversation_id: str) -> Conversation | None:
-    """The web record of a conversation, adopting threads the agent knows but the web app has not seen."""
-    store = conversations_of(request)
-    conv = store.get(conversation_id)
-    if conv is not None:
-        return conv
-    thread = _agent_thread(request, conversation_id)
-    owner = ((thread or {}).get("conversation") or {}).get("owner")
-    if not owner or thread is None:
+    """The conversation (agent and web app share one repository: threads started anywhere are in it)."""
+    if len(conversation_id) > 64:
         return None
-    submitted = any(p.get("status") in _DECIDED_OR_WAITING for p in thread.get("proposals") or [])
-    title = (thread.get("conversation") or {}).get("title") or "Conversation"
-    return store.adopt(conversation_id=conversation_id, owner=owner, title=title, submitted=submitted)
+    return conversations_of(request).get(conversation_id)
 
 
 def readable_conversation(request: Request, conversation_id: str, user: User) -> Conversation:

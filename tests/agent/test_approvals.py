@@ -18,6 +18,7 @@ from core.controls import set_controls
 from core.schema import open_app_db
 from tests.agent.conftest import SUPERVISOR, SUPERVISOR2, UETR_STUCK
 from tests.agent.fakes import default_script
+from tests.approvals import claims_of
 
 ADMIN = Principal(username="admin1", role="admin", approval_limit_eur=1_000_000)
 
@@ -92,7 +93,13 @@ async def test_edit_needs_a_fresh_approval_by_someone_else(service, port):
     done = await service.decide(thread, [{"proposal_id": pid, "action": "approve"}], SUPERVISOR2)
     assert done.status == "completed"
     [(_, _, kind, args, approval_ref)] = port.action_rows()
-    assert kind == "investigation" and "COBADEFFXXX" in args and approval_ref == f"{pid}/supervisor2"
+    assert kind == "investigation" and "COBADEFFXXX" in args
+    signed = claims_of(approval_ref)  # the signed approval names the approver of the edited arguments
+    assert (signed["proposal_id"], signed["approver"], signed["requester"]) == (
+        pid,
+        "supervisor2",
+        "supervisor1",
+    )
 
 
 async def test_edit_cannot_retarget_the_payment(service):

@@ -16,6 +16,7 @@ import pytest
 from agent.faults import POINTS
 from tests.agent.fakes import FakePaymentPort
 from tests.agent.kill_runner import run_step
+from tests.approvals import claims_of
 
 
 def _step(step: str, data_dir: Path, thread: str | None = None, fault: str | None = None) -> tuple[int, dict]:
@@ -51,7 +52,8 @@ def test_killed_between_approval_and_record_executes_exactly_once(tmp_path, faul
     assert code == 0
     rows = FakePaymentPort(data_dir / "payments-actions.db", []).action_rows()
     assert len(rows) == 1, rows
-    assert rows[0][4] == f"{setup['proposal']}/supervisor1"
+    signed = claims_of(rows[0][4])
+    assert (signed["proposal_id"], signed["approver"]) == (setup["proposal"], "supervisor1")
 
 
 def test_without_a_fault_the_decision_executes_in_the_same_process(tmp_path):

@@ -36,7 +36,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     app = create_app(
         settings, agent_service=None, retriever=FakeRetriever(), mount_sandbox=False, start_agent=False
     )
-    service = FakeAgentService(audit=app.state.audit)
+    service = FakeAgentService(audit=app.state.audit, conversations=app.state.conversations)
     app.state.agent_service = service
     app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()

@@ -6,22 +6,30 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+from core.errors import PayinvestError
+
 UETR = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
 
 
-class FakeAgentError(Exception):
+class FakeAgentError(PayinvestError):
     """Typed like agent.errors.AgentError: code, message, http_status."""
 
     def __init__(self, code: str, message: str, http_status: int) -> None:
-        super().__init__(message)
-        self.code, self.message, self.http_status = code, message, http_status
+        super().__init__(message, code=code, http_status=http_status)
 
 
 class FakeAgentService:
     """Answers every message with one tool call, a cited answer and one camt.110 proposal."""
 
-    def __init__(self, audit: Any = None, amount_eur: float = 25_000.0, token_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        audit: Any = None,
+        amount_eur: float = 25_000.0,
+        token_delay: float = 0.0,
+        conversations: Any = None,
+    ) -> None:
         self.audit = audit
+        self.conversations = conversations  # core.conversations.ConversationRepository, as the real service
         self.amount_eur = amount_eur
         self.token_delay = token_delay
         self.threads: dict[str, dict[str, Any]] = {}
@@ -37,6 +45,10 @@ class FakeAgentService:
         )
         if any(p["status"] == "submitted" for p in thread["proposals"]):
             raise FakeAgentError("thread_awaiting_approval", "proposals are waiting for a supervisor", 409)
+        if self.conversations is not None:
+            self.conversations.record_turn(
+                thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
+            )
         self._log("user_message", user, thread_id, {"message": message})
         yield {"type": "intake", "data": {"case_type": "claim_non_receipt", "references": {"uetrs": [UETR]}}}
         args = {"reference": UETR}
@@ -111,6 +123,8 @@ class FakeAgentService:
             raise FakeAgentError("nothing_to_submit", "no proposals to submit", 409)
         for p in open_:
             p["status"] = "submitted"
+        if self.conversations is not None:
+            self.conversations.mark_submitted(thread_id)
         self._log("submitted", user, thread_id, {"proposal_ids": [p["id"] for p in open_]})
         return {"thread_id": thread_id, "status": "awaiting_approval", "proposals": open_}
 
@@ -143,6 +157,9 @@ class FakeAgentService:
                 self.executed.append(p["id"])
             self._log("approval", approver.username, thread_id, {"decision": d, "kind": p["kind"]})
         return {"thread_id": thread_id, "status": "completed", "proposals": list(by_id.values())}
+
+    async def aclose(self) -> None:
+        return None
 
     def conversations(self, user: str | None = None) -> list[dict[str, Any]]:
         return [

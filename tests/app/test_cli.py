@@ -49,9 +49,17 @@ def test_verify_ok_then_broken(env: dict) -> None:
     assert r.exit_code == 1 and "seq 2" in r.stdout
 
 
+def _login(runner: CliRunner, user: str, password: str) -> None:
+    r = runner.invoke(app, ["login", user, "--password-stdin"], input=password + "\n")
+    assert r.exit_code == 0, r.output
+
+
 def test_export_masks_unless_compliance_unmasks(env: dict) -> None:
     runner = CliRunner()
     out = env["tmp"] / "pack.zip"
+    r = runner.invoke(app, ["audit", "export", "--conversation", "t1", "--out", str(out), "--as", "ana"])
+    assert (r.exit_code == 2 and "not logged in" in r.output.lower()) or "no live login" in r.output
+    _login(runner, "ana", "analyst-pass-12")
     r = runner.invoke(app, ["audit", "export", "--conversation", "t1", "--out", str(out), "--as", "ana"])
     assert r.exit_code == 0, r.output
     events = zipfile.ZipFile(io.BytesIO(out.read_bytes())).read("events.jsonl").decode()
@@ -60,6 +68,7 @@ def test_export_masks_unless_compliance_unmasks(env: dict) -> None:
         app, ["audit", "export", "--conversation", "t1", "--out", str(out), "--as", "ana", "--unmask"]
     )
     assert r.exit_code == 2 and "may not" in r.output
+    _login(runner, "comp", "compliance-pass-1")
     r = runner.invoke(
         app, ["audit", "export", "--conversation", "t1", "--out", str(out), "--as", "comp", "--unmask"]
     )

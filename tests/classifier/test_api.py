@@ -48,6 +48,13 @@ def test_predicts_clear_messages_of_several_types(trained: CaseClassifier) -> No
     assert [p.case_type for p in preds] == list(texts.values())
 
 
+def test_warm_up_embeds_once(trained_dir: Path) -> None:
+    embedder = HashingEmbedder()
+    clf = CaseClassifier.load_or_train(Settings(data_dir=trained_dir), embedder=embedder)
+    clf.warm_up()
+    assert embedder.calls == 1
+
+
 def test_predict_many_keeps_order_and_matches_predict(trained: CaseClassifier) -> None:
     texts = ["where is PAY-00000001?", "why was I charged 35 USD on an OUR payment"]
     many = trained.predict_many(texts)

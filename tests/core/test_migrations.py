@@ -15,11 +15,14 @@ from sqlalchemy import Engine, MetaData, inspect, text
 
 import agent.store
 import app.auth
-import app.conversations
 import core.audit
 import core.controls
+import core.conversations
+import core.login_throttle
+import core.user_changes
 import core.users
 import sandbox.actions_schema
+import sandbox.api_security
 from core.db import get_engine
 from core.migrate import MigratedDatabase, current_revision, head_revision, upgrade
 from core.schema import APP_DATABASE
@@ -33,7 +36,7 @@ LEGACY = Path(__file__).parent / "legacy"
 _TABLE_MODULES = (
     agent.store,
     app.auth,
-    app.conversations,
+    core.conversations,
     core.audit,
     core.controls,
     core.users,
@@ -97,14 +100,18 @@ def test_database_created_by_the_previous_schema_upgrades_and_keeps_its_rows(
             assert conn.execute(text("SELECT rate FROM fx_rates")).scalar_one() == pytest.approx(1.1)
 
 
-def test_upgrade_runs_once_per_process(tmp_path: Path) -> None:
+def test_upgrade_runs_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.migrate
+
+    calls: list[str] = []
+    real = core.migrate.command.upgrade
+    monkeypatch.setattr(core.migrate.command, "upgrade", lambda cfg, rev: calls.append(rev) or real(cfg, rev))
     engine = _engine(f"sqlite:///{tmp_path / 'once.db'}", APP_DATABASE)
-    upgrade(engine, APP_DATABASE)
-    with engine.begin() as conn:  # a second call must not touch the schema again
-        conn.execute(text(f"DELETE FROM {APP_DATABASE.version_table}"))
-    upgrade(engine, APP_DATABASE)
-    assert current_revision(engine, APP_DATABASE) is None
-    upgrade(engine, APP_DATABASE, force=True)
+    for _ in range(3):  # serve, the agent service and the stores all ask; only the first one migrates
+        upgrade(engine, APP_DATABASE)
+    assert calls == ["head"]
+    upgrade(engine, APP_DATABASE, force=True)  # `payinvest db upgrade` always looks
+    assert calls == ["head", "head"]
     assert current_revision(engine, APP_DATABASE) == head_revision(APP_DATABASE)
 
 
@@ -147,3 +154,85 @@ def test_tables_are_created_only_by_the_migrations() -> None:
             if "create_all(" in source or "create_tables(" in source:
                 offenders.append(str(path.relative_to(PROJECT_ROOT)))
     assert offenders == []
+
+
+def test_the_two_conversation_tables_of_the_previous_schema_merge_into_one(tmp_path: Path) -> None:
+    from core.conversations import ConversationRepository
+
+    path = tmp_path / "legacy.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript((LEGACY / "app_schema.sql").read_text())
+        agent_row = "INSERT INTO agent_conversations VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        conn.execute(
+            agent_row,
+            (
+                "both",
+                "analyst1",
+                "asked",
+                "claim_non_receipt",
+                '{"uetrs": ["u"]}',
+                2,
+                "2026-01-01 10:00:00",
+                "2026-01-01 10:05:00",
+            ),
+        )
+        conn.execute(
+            agent_row,
+            (
+                "cli-only",
+                "analyst2",
+                "from the CLI",
+                None,
+                "{}",
+                1,
+                "2026-01-02 09:00:00",
+                "2026-01-02 09:00:00",
+            ),
+        )
+        web_row = "INSERT INTO web_conversations VALUES (?, ?, ?, ?, ?, ?)"
+        conn.execute(
+            web_row,
+            (
+                "both",
+                "analyst1",
+                "Missing payment",
+                "2026-01-01T09:59:00+00:00",
+                "2026-01-01T10:06:00+00:00",
+                None,
+            ),
+        )
+        conn.execute(
+            web_row,
+            (
+                "web-only",
+                "analyst1",
+                "New conversation",
+                "2026-01-03T08:00:00+00:00",
+                "2026-01-03T08:00:00+00:00",
+                None,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO agent_proposals (id, thread_id, turn, kind, args, reason_code, evidence_ids, explanation, status,"
+            " requested_by, idempotency_key, revision, history, created_at, updated_at) VALUES"
+            " ('PR-1', 'cli-only', 1, 'recall', '{}', 'DUPL', '[]', '', 'submitted', 'analyst2', 'k1', 0, '[]',"
+            " '2026-01-02 09:01:00', '2026-01-02 09:01:00')"
+        )
+    engine = _engine(f"sqlite:///{path}", APP_DATABASE)
+    upgrade(engine, APP_DATABASE)
+    assert not {"agent_conversations", "web_conversations"} & set(inspect(engine).get_table_names())
+    repo = ConversationRepository(engine)
+    both = repo.get("both")
+    assert both is not None
+    assert (both.owner, both.title, both.turns, both.case_type) == (
+        "analyst1",
+        "Missing payment",
+        2,
+        "claim_non_receipt",
+    )
+    assert both.references == {"uetrs": ["u"]} and both.submitted_at is None
+    assert both.created_at.startswith("2026-01-01T09:59") and both.updated_at.startswith("2026-01-01T10:06")
+    cli_only = repo.get("cli-only")
+    assert cli_only is not None and cli_only.submitted_at is not None  # its proposal was already submitted
+    assert [c.id for c in repo.list(owner="analyst1")] == ["web-only", "both"]
+    assert [c.id for c in repo.list(submitted=True)] == ["cli-only"]

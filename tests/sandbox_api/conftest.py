@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from core.settings import Settings
 from sandbox.api import create_app
+from tests.approvals import api_headers
 from tests.sandbox_api.factories import small_engine
 
 
@@ -23,5 +24,5 @@ def engine(tmp_path: Path) -> Engine:
 @pytest.fixture
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     """A test client of the API over the seeded database."""
-    with TestClient(create_app(settings, engine=engine)) as c:
+    with TestClient(create_app(settings, engine=engine), headers=api_headers(settings)) as c:
         yield c

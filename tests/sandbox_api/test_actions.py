@@ -12,6 +12,7 @@ from sandbox.actions_schema import actions
 from sandbox.iso20022 import validate_xml
 from sandbox.queries import count_rows
 from sandbox.schema import cases, holds, payments, returns
+from tests.approvals import normalised
 
 TABLES = (actions, cases, holds, payments, returns)
 
@@ -26,7 +27,20 @@ def _headers(key: str = "key-1", ref: str = "APR-1") -> dict[str, str]:
 
 
 def _post(client: TestClient, kind: str, args: dict[str, Any], **headers: str) -> Any:
-    return client.post(f"/v1/actions/{kind}", json=args, headers=headers or _headers())
+    """A write with a genuine approval reference, signed for exactly this kind, arguments and key."""
+    key = (headers or _headers())["Idempotency-Key"]
+    signer = client.app.state.approval_gate.signer  # type: ignore[attr-defined]
+    ref = signer.issue(
+        proposal_id="prop-1",
+        kind=kind,
+        args=normalised(kind, args),
+        approver="supervisor1",
+        requester="analyst1",
+        idempotency_key=key,
+    )
+    return client.post(
+        f"/v1/actions/{kind}", json=args, headers={"Idempotency-Key": key, "X-Approval-Ref": ref}
+    )
 
 
 RECALL = {"reference": "PAY-00000001", "reason_code": "DUPL", "additional_info": "Sent twice <b>&</b>"}

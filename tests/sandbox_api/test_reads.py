@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from core.settings import Settings
 from sandbox.api import create_app
+from tests.approvals import api_headers
 from tests.sandbox_api.factories import IBAN_CREDITOR, IBAN_DEBTOR, UETR_CREDITED, UETR_STUCK, small_engine
 
 
@@ -16,8 +17,9 @@ from tests.sandbox_api.factories import IBAN_CREDITOR, IBAN_DEBTOR, UETR_CREDITE
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One API over one seeded database for every read test (reads change nothing)."""
     folder = tmp_path_factory.mktemp("reads")
-    app = create_app(Settings(data_dir=folder / "data"), engine=small_engine(str(folder / "payments.db")))
-    with TestClient(app) as c:
+    settings = Settings(data_dir=folder / "data")
+    app = create_app(settings, engine=small_engine(str(folder / "payments.db")))
+    with TestClient(app, headers=api_headers(settings)) as c:
         yield c
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from core.approval_tokens import payments_api_token
 from core.settings import Settings
 from sandbox.api import create_app
 from tests.sandbox_api.factories import small_engine
@@ -28,8 +29,8 @@ def transport(settings: Settings, engine: Engine) -> httpx.ASGITransport:
 
 
 @pytest.fixture
-async def systems(transport: httpx.ASGITransport) -> AsyncIterator[PaymentSystems]:
-    """Every client over the in-process API."""
-    s = PaymentSystems.connect("http://sandbox", transport=transport)
+async def systems(settings: Settings, transport: httpx.ASGITransport) -> AsyncIterator[PaymentSystems]:
+    """Every client over the in-process API, holding the app's token."""
+    s = PaymentSystems.connect("http://sandbox", token=payments_api_token(settings), transport=transport)
     yield s
     await s.aclose()

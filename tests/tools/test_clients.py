@@ -7,6 +7,9 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from core.approval_tokens import payments_api_token
+from core.settings import Settings
+from tests.approvals import sign_ref
 from tests.sandbox_api.factories import IBAN_CREDITOR, UETR_STUCK
 from tools import errors
 from tools.accounts_client import AccountsClient
@@ -17,12 +20,13 @@ from tools.registry import PaymentSystems
 from tools.tracker_client import TrackerClient
 
 
-async def test_payment_and_tracker(transport: httpx.ASGITransport) -> None:
-    payments = PaymentsClient("http://sandbox", transport=transport)
+async def test_payment_and_tracker(settings: Settings, transport: httpx.ASGITransport) -> None:
+    payments = PaymentsClient("http://sandbox", token=payments_api_token(settings), transport=transport)
     pay = await payments.get_payment(UETR_STUCK)
     assert pay.id == "PAY-00000002" and pay.instructed_amount == Decimal("25000.00")
     assert pay.intermediary_bics == ["CHASUS33XXX"]
-    tracker = await TrackerClient("http://sandbox", transport=transport).get_tracker("PAY-00000002")
+    tracker_client = TrackerClient("http://sandbox", token=payments_api_token(settings), transport=transport)
+    tracker = await tracker_client.get_tracker("PAY-00000002")
     assert tracker.summary["stopped_at_bic"] == "CHASUS33XXX"
     found = await payments.search_payments(party="Dupont", status="RJCT")
     assert [p.id for p in found.payments] == ["PAY-00000003"]
@@ -61,20 +65,34 @@ async def test_accounts_calendar_fx_compensation(systems: PaymentSystems) -> Non
         await systems.calendar.get_fx_rate("EUR", "JPY", "2026-11-02")
 
 
-async def test_actions_client(transport: httpx.ASGITransport) -> None:
-    client = ActionsClient("http://sandbox", transport=transport)
+async def test_actions_client(settings: Settings, transport: httpx.ASGITransport) -> None:
+    client = ActionsClient("http://sandbox", token=payments_api_token(settings), transport=transport)
     args = {"reference": "PAY-00000001", "reason_code": "DUPL"}
     draft = await client.draft("recall", args)
     assert draft.xsd_validated and draft.message_type == "camt.056.001.12"
-    first = await client.execute("recall", args, idempotency_key="k1", approval_ref="A1")
-    again = await client.execute("recall", args, idempotency_key="k1", approval_ref="A1")
+    ref = sign_ref(settings, "recall", args, "k1")
+    first = await client.execute("recall", args, idempotency_key="k1", approval_ref=ref)
+    again = await client.execute(
+        "recall", args, idempotency_key="k1", approval_ref=sign_ref(settings, "recall", args, "k1")
+    )
     assert again.replayed and again.action_id == first.action_id
+    with pytest.raises(errors.ApprovalRefused) as refused:
+        await client.execute("recall", args, idempotency_key="k1", approval_ref=ref)
+    assert refused.value.code == "approval_replayed" and refused.value.status == 403
+    frad = args | {"reason_code": "FRAD"}
     with pytest.raises(errors.IdempotencyConflict):
         await client.execute(
-            "recall", args | {"reason_code": "FRAD"}, idempotency_key="k1", approval_ref="A1"
+            "recall", frad, idempotency_key="k1", approval_ref=sign_ref(settings, "recall", frad, "k1")
         )
+    with pytest.raises(errors.ApprovalRefused) as tampered:
+        await client.execute(
+            "recall", frad, idempotency_key="k2", approval_ref=sign_ref(settings, "recall", args, "k2")
+        )
+    assert tampered.value.code == "approval_mismatch"
     with pytest.raises(errors.BusinessRuleViolation) as info:
-        await client.execute("recall", args, idempotency_key="k2", approval_ref="A1")
+        await client.execute(
+            "recall", args, idempotency_key="k2", approval_ref=sign_ref(settings, "recall", args, "k2")
+        )
     assert info.value.code == "recall_pending"
     with pytest.raises(errors.ApprovalRequired):
         await client.execute("recall", args, idempotency_key="k3", approval_ref="")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from core.domain import ActionKind
 from core.settings import Settings
 from sandbox.schema import holds
+from tests.approvals import sign_ref
 from tests.sandbox_api.factories import sandbox_systems
 from tools import errors
 from tools.langchain_tools import build_read_tools
@@ -77,19 +78,21 @@ async def test_read_tool_errors(
         await call_read_tool(systems, name, args)
 
 
-async def test_draft_and_execute(systems: PaymentSystems, engine: Engine) -> None:
+async def test_draft_and_execute(settings: Settings, systems: PaymentSystems, engine: Engine) -> None:
     args = {"reference": "PAY-00000005", "reason": "cleared by compliance"}
     draft = await draft_action(systems, ActionKind.RELEASE_HOLD, args)
     assert draft["message_type"] is None
     with engine.connect() as conn:
         assert conn.execute(select(holds.c.status)).scalar() == "active"
     done = await execute_action(
-        systems, ActionKind.RELEASE_HOLD, args, idempotency_key="p-1", approval_ref="APR-7"
-    )
+        systems, ActionKind.RELEASE_HOLD, args, idempotency_key="p-1",
+        approval_ref=sign_ref(settings, "release_hold", args, "p-1"),
+    )  # fmt: skip
     assert done["effects"]["hold_status"] == "released" and done["replayed"] is False
     again = await execute_action(
-        systems, ActionKind.RELEASE_HOLD, args, idempotency_key="p-1", approval_ref="APR-7"
-    )
+        systems, ActionKind.RELEASE_HOLD, args, idempotency_key="p-1",
+        approval_ref=sign_ref(settings, "release_hold", args, "p-1"),
+    )  # fmt: skip
     assert again["replayed"] is True
     with pytest.raises(errors.InvalidInput):
         await execute_action(
