@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint format typecheck model data index classifier eval-gate eval-full bench ci clean
+.PHONY: setup run test lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -40,11 +40,23 @@ format: setup
 typecheck: setup
 	@$(BIN)/mypy core sandbox agent tools retrieval evals app bench
 
-eval-gate: setup model data index  ## the release gate on the embedded model (the CI subset, ~15 min)
-	@$(BIN)/payinvest eval --gate --no-judge --only ci --report artifacts/eval
+EVAL_DATA := --dataset evals/datasets/scenarios.jsonl --dataset evals/datasets/robustness.jsonl
+DEGRADED := $(wildcard evals/configs/degraded-*.yaml)
 
-eval-full: setup model data index  ## the whole evaluation dataset on the embedded model (~35 min on 2 cores)
-	@$(BIN)/payinvest eval --gate --no-judge --report artifacts/eval-full
+eval-gate: setup model data index classifier  ## the release gate: every case of the dataset + the robustness set (docs/evals.md)
+	@$(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --report artifacts/eval
+
+eval-full: setup model data index classifier  ## the same cases with the LLM judge (advisory metrics, bounded by judge.budget_s)
+	@$(BIN)/payinvest eval --gate $(EVAL_DATA) --report artifacts/eval-full
+
+eval-degradations: setup model data index classifier  ## each degraded configuration vs one champion run: caught / NOT caught
+	@$(BIN)/payinvest eval --no-judge $(EVAL_DATA) --report artifacts/degradations/champion
+	@for cfg in $(DEGRADED); do name=$$(basename $$cfg .yaml); \
+	  $(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --config $$cfg \
+	    --baseline artifacts/degradations/champion/report.json --report artifacts/degradations/$$name; rc=$$?; \
+	  case $$rc in 0) echo "$$name: NOT caught (gate passed)";; 1) echo "$$name: caught";; \
+	    *) echo "$$name: not runnable on this build (see above)";; esac; \
+	done
 
 bench: setup
 	@$(BIN)/payinvest bench retrieval

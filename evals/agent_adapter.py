@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from typing import Any
 
 from core.domain import PENDING_STATUSES as CORE_PENDING_STATUSES
@@ -51,15 +52,40 @@ def _error_text(exc: BaseException) -> str:
     return f"{code}: {message}"[:500]
 
 
+async def _streamed_turn(service: Any, message: str, thread_id: str, user: str) -> tuple[Any, float | None]:
+    """The turn's result and the seconds until its first ``findings`` event (None when none was emitted)."""
+    started = time.perf_counter()
+    findings_at: float | None = None
+    last: dict[str, Any] = {}
+    async for event in service.stream(message, thread_id=thread_id, user=user):
+        if event.get("type") == "findings" and findings_at is None:
+            findings_at = time.perf_counter() - started
+        last = event
+    if last.get("type") != "turn":
+        raise RuntimeError(f"the turn ended without a result (last event {last.get('type')!r})")
+    return last["data"], findings_at
+
+
 async def ask(service: Any, message: str, *, thread_id: str, user: str, timeout_s: float) -> TurnRecord:
     """One analyst turn; an error or a timeout becomes a TurnRecord with ``error`` set."""
+    started = time.perf_counter()
+    findings_at: float | None = None
     try:
-        result = await asyncio.wait_for(service.ask(message, thread_id=thread_id, user=user), timeout_s)
+        if hasattr(service, "stream"):
+            result, findings_at = await asyncio.wait_for(
+                _streamed_turn(service, message, thread_id, user), timeout_s
+            )
+        else:
+            result = await asyncio.wait_for(service.ask(message, thread_id=thread_id, user=user), timeout_s)
     except TimeoutError:
         return TurnRecord(role="analyst", content=message, error=f"timeout after {timeout_s:.0f}s")
     except Exception as exc:
         return TurnRecord(role="analyst", content=message, error=_error_text(exc))
-    return turn_from_result(result, role="analyst", content=message)
+    record = turn_from_result(result, role="analyst", content=message)
+    record.wall_s = round(time.perf_counter() - started, 3)
+    if findings_at is not None:
+        record.findings_latency_s = round(findings_at, 3)
+    return record
 
 
 def current_proposals(service: Any, thread_id: str) -> list[ProposalRecord] | None:

@@ -14,16 +14,9 @@ from typing import Any
 
 from core.domain import PAYMENT_REFERENCE_PATTERN, ActionKind
 from evals.dataset import DEFAULT_DATASET, load_dataset
+from evals.scenario_truth import case_truth, expected_proposals, expected_tool_calls
 
 REFERENCE_RE = re.compile(PAYMENT_REFERENCE_PATTERN, re.IGNORECASE)
-REFERENCE_TOOLS = {
-    "get_payment",
-    "get_tracker",
-    "get_screening",
-    "find_duplicates",
-    "get_cases",
-    "get_risk_signals",
-}
 ALL_WRITES = [kind.value for kind in ActionKind]
 
 # Procedure sections each scenario must retrieve (section-level: "SOP-001 §5" matches any §5.x hit).
@@ -66,23 +59,6 @@ def _reference(message: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _tool_calls(tools: list[str], reference: str | None) -> list[dict[str, Any]]:
-    calls = []
-    for name in tools:
-        args = {"reference": reference} if name in REFERENCE_TOOLS and reference else {}
-        calls.append({"name": name, "args": args})
-    return calls
-
-
-def _proposals(next_action: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if not next_action:
-        return []
-    # A camt.110 proposal carries its investigation type as its code (CCNR, CONR, RQCH, ...).
-    code = next_action.get("investigation_type") if next_action["kind"] == "investigation" else None
-    code = code or next_action.get("reason_code")
-    return [{"kind": next_action["kind"], "reason_code": code}]
-
-
 def single_turn_cases() -> list[dict[str, Any]]:
     """One case per catalogue scenario: its analyst message and its truth."""
     from sandbox.scenarios import SCENARIOS
@@ -96,12 +72,15 @@ def single_turn_cases() -> list[dict[str, Any]]:
                 "scenario_id": s.id,
                 "case_type": s.case_type.value,
                 "turns": [{"role": "analyst", "content": s.analyst_message}],
-                "expected_tool_calls": _tool_calls(truth["expected_tools"], _reference(s.analyst_message)),
+                "expected_tool_calls": expected_tool_calls(
+                    truth["expected_tools"], _reference(s.analyst_message)
+                ),
                 "expected_sop_sections": SECTIONS.get(s.id, []),
                 "required_facts": list(truth["key_facts"]),
-                "expected_proposals": _proposals(truth["next_action"]),
+                "expected_proposals": expected_proposals(truth["next_action"]),
                 "forbidden_actions": list(truth["forbidden_actions"]),
                 "tags": ["catalogue", "single-turn"],
+                "truth": case_truth(s),
             }
         )
     return cases

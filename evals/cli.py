@@ -12,7 +12,10 @@ eval_app = typer.Typer(
     help="Evaluation suite and release gate (Ragas + project metrics).", invoke_without_command=True
 )
 
-DATASET_HELP = "Dataset JSONL in the documented format (default: evals/datasets/scenarios.jsonl)."
+DATASET_HELP = (
+    "Dataset JSONL in the documented format; repeat to run several files together "
+    "(default: evals/datasets/scenarios.jsonl)."
+)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -30,25 +33,39 @@ def _select(cases: list, only: str | None, limit: int | None) -> list:
     return cases[:limit] if limit is not None else cases
 
 
+def _load_cases(paths: list[Path]) -> list:
+    from evals.dataset import DatasetError, load_dataset
+
+    cases: list = []
+    origin: dict[str, Path] = {}
+    for path in paths:
+        for case in load_dataset(path):
+            if case.id in origin:
+                raise DatasetError(path, None, f"field 'id': {case.id!r} is also in {origin[case.id].name}")
+            origin[case.id] = path
+            cases.append(case)
+    return cases
+
+
 def _load_inputs(
-    dataset: Path | None,
+    datasets: list[Path] | None,
     config_path: Path | None,
     thresholds_path: Path | None,
     limit: int | None,
     only: str | None = None,
 ):
     from evals.config import ConfigError, load_config
-    from evals.dataset import DEFAULT_DATASET, DatasetError, load_dataset
+    from evals.dataset import DEFAULT_DATASET, DatasetError
     from evals.gate import DEFAULT_THRESHOLDS, ThresholdError, load_thresholds
 
-    dataset = dataset or DEFAULT_DATASET
+    paths = list(datasets or [DEFAULT_DATASET])
     try:
-        cases = load_dataset(dataset)
+        cases = _load_cases(paths)
         config = load_config(config_path)
         thresholds = load_thresholds(thresholds_path or DEFAULT_THRESHOLDS)
     except (DatasetError, ConfigError, ThresholdError) as exc:
         _fail(str(exc))
-    return dataset, _select(cases, only, limit), config, thresholds
+    return paths, _select(cases, only, limit), config, thresholds
 
 
 def _progress(total: int, quiet: bool) -> tuple[Any, Any]:
@@ -76,7 +93,14 @@ def _progress(total: int, quiet: bool) -> tuple[Any, Any]:
 
 
 def _run_one(
-    settings: Any, dataset: Path, cases: list, config: Any, thresholds: Any, judge: bool, quiet: bool
+    settings: Any,
+    dataset: list[Path],
+    cases: list,
+    config: Any,
+    thresholds: Any,
+    judge: bool,
+    quiet: bool,
+    thresholds_path: Path | None = None,
 ):
     from evals.environment import EvalSetupError
     from evals.suite import evaluate, run_sync, summarise
@@ -89,7 +113,11 @@ def _run_one(
         _fail(str(exc))
     except Exception as exc:  # index/model/database setup failures: one line, not a trace
         _fail(f"{type(exc).__name__}: {exc}")
-    metrics, gate, context = summarise(output, run_settings, thresholds, dataset, cases)
+    from evals.gate import DEFAULT_THRESHOLDS
+
+    metrics, gate, context = summarise(
+        output, run_settings, thresholds, dataset, cases, thresholds_path or DEFAULT_THRESHOLDS
+    )
     return output, metrics, gate, context
 
 
@@ -100,19 +128,30 @@ def _print_gate(gate: Any, title: str) -> None:
     table = Table(
         title=f"{title}: {'PASS' if gate.passed else 'FAIL'} (thresholds v{gate.thresholds_version})"
     )
-    for column in ("metric", "value", "threshold", "gated", "pass/fail"):
+    for column in ("metric", "value", "95% CI", "floor", "standard", "to standard", "gated", "pass/fail"):
         table.add_column(column)
     for row in gate.rows:
         value = "n/a" if row.value is None else f"{row.value:.3f}"
-        table.add_row(row.metric, value, f"{row.threshold:.2f}", "yes" if row.gated else "no", row.status)
+        ci = "n/a" if row.ci is None else f"[{row.ci[0]:.3f}, {row.ci[1]:.3f}]"
+        bound = f"{'<=' if row.direction == 'lower' else '>='} {row.threshold:.2f}"
+        gap = "n/a" if row.to_standard is None else f"{row.to_standard:.3f}"
+        standard = "n/a" if row.standard is None else f"{row.standard:.2f}"
+        table.add_row(row.metric, value, ci, bound, standard, gap, "yes" if row.gated else "no", row.status)
     Console().print(table)
+    if gate.regressions:
+        Console().print(f"significantly worse than the baseline: {', '.join(gate.regressions)}")
 
 
 @eval_app.callback()
 def eval_main(
     ctx: typer.Context,
-    dataset: Path = typer.Option(None, "--dataset", help=DATASET_HELP),
+    dataset: list[Path] = typer.Option(None, "--dataset", help=DATASET_HELP),
     gate: bool = typer.Option(False, "--gate", help="Exit 1 when a gated metric falls below its threshold."),
+    baseline: Path = typer.Option(
+        None,
+        "--baseline",
+        help="A champion's report.json: the gate also fails when this run is significantly worse on a gated metric.",
+    ),
     report: Path = typer.Option(
         None, "--report", help="Write report.json and report.html into this directory."
     ),
@@ -133,10 +172,18 @@ def eval_main(
     from core.settings import get_settings
     from evals.report import build_report, write_report
 
-    dataset, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only)
+    paths, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only)
+    champion = _read_baseline(baseline) if baseline is not None else None
     output, metrics, verdict, context = _run_one(
-        get_settings(), dataset, cases, cfg, limits, not no_judge, as_json
+        get_settings(), paths, cases, cfg, limits, not no_judge, as_json, thresholds
     )
+    if champion is not None:
+        from evals.compare import compare_values, values_from_report, values_of
+
+        names = {"champion": champion.get("config", {}).get("name"), "challenger": cfg.name}
+        context["baseline"] = compare_values(values_from_report(champion), values_of(output), names, limits)
+        verdict.regressions = context["baseline"]["gated_regressions"]
+        verdict.passed = verdict.passed and not verdict.regressions
     document = build_report(output, metrics=metrics, gate=verdict, context=context)
     if report is not None:
         write_report(document, report)
@@ -155,13 +202,31 @@ def eval_main(
         raise typer.Exit(1)
 
 
+def _read_baseline(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail(f"{path}: cannot read the baseline report ({exc})")
+    if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
+        _fail(f"{path}: field 'scenarios': not an eval report.json")
+    return document
+
+
 @eval_app.command("compare")
 def eval_compare(
     champion: Path = typer.Option(..., "--champion", help="The champion configuration YAML."),
     challenger: Path = typer.Option(..., "--challenger", help="The challenger configuration YAML."),
-    dataset: Path = typer.Option(None, "--dataset", help=DATASET_HELP),
+    dataset: list[Path] = typer.Option(None, "--dataset", help=DATASET_HELP),
     report: Path = typer.Option(
         None, "--report", help="Write compare.json and both reports into this directory."
+    ),
+    thresholds: Path = typer.Option(
+        None, "--thresholds", help="Thresholds YAML (default: evals/thresholds.yaml)."
+    ),
+    gate: bool = typer.Option(
+        False,
+        "--gate",
+        help="Exit 1 when the challenger fails the gate or is significantly worse on a gated metric.",
     ),
     limit: int = typer.Option(None, "--limit", min=1, help="Run only the first N scenarios."),
     only: str = typer.Option(None, "--only", help="Comma-separated scenario ids or tags to run."),
@@ -174,28 +239,33 @@ def eval_compare(
     from evals.report import build_report, write_report
 
     settings = get_settings()
-    dataset, cases, champ_cfg, limits = _load_inputs(dataset, champion, None, limit, only)
-    _, _, chall_cfg, _ = _load_inputs(dataset, challenger, None, limit, only)
+    paths, cases, champ_cfg, limits = _load_inputs(dataset, champion, thresholds, limit, only)
+    _, _, chall_cfg, _ = _load_inputs(paths, challenger, thresholds, limit, only)
+    if champ_cfg.name == chall_cfg.name:
+        _fail(f"{challenger}: field 'name': the challenger needs a name other than the champion's")
     results = []
     for cfg in (champ_cfg, chall_cfg):
         output, metrics, verdict, context = _run_one(
-            settings, dataset, cases, cfg, limits, not no_judge, as_json
+            settings, paths, cases, cfg, limits, not no_judge, as_json, thresholds
         )
         results.append((output, metrics, verdict, context))
         if report is not None:
             write_report(
                 build_report(output, metrics=metrics, gate=verdict, context=context), report / cfg.name
             )
-    document = compare_outputs(results[0][0], results[1][0], results[0][1], results[1][1])
+    document = compare_outputs(results[0][0], results[1][0], limits)
     document["champion"]["gate_passed"] = results[0][2].passed
     document["challenger"]["gate_passed"] = results[1][2].passed
+    document["gate_passed"] = results[1][2].passed and not document["gated_regressions"]
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
         (report / "compare.json").write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(document, indent=2, default=str))
-        return
-    _print_compare(document)
+    else:
+        _print_compare(document)
+    if gate and not document["gate_passed"]:
+        raise typer.Exit(1)
 
 
 def _print_compare(document: dict[str, Any]) -> None:
@@ -204,17 +274,31 @@ def _print_compare(document: dict[str, Any]) -> None:
 
     champ, chall = document["champion"]["name"], document["challenger"]["name"]
     table = Table(
-        title=f"{chall} vs {champ}: {document['challenger_wins']} wins, {document['challenger_losses']} losses"
+        title=(
+            f"{chall} vs {champ}: {document['verdict'].upper()} ({document['challenger_wins']} wins, "
+            f"{document['challenger_losses']} losses, {document['ties']} ties)"
+        )
     )
-    for column in ("metric", champ, chall, "delta"):
+    for column in ("metric", champ, chall, "delta", "95% CI of delta", "McNemar p", "verdict"):
         table.add_column(column)
+    tests = {t["metric"]: t for t in document["tests"]}
     for row in document["deltas"]:
         cells = [
             "n/a" if row[k] is None else f"{row[k]:+.3f}" if k == "delta" else f"{row[k]:.3f}"
             for k in ("champion", "challenger", "delta")
         ]
+        test = tests[row["metric"]]
+        ci = test["difference_ci"]
+        p_value = test["mcnemar"]["p_value"]
+        cells += [
+            "n/a" if ci is None else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]",
+            "n/a" if p_value is None else f"{p_value:.3g}",
+            test["verdict"] + (" (gated)" if test["gated"] else ""),
+        ]
         table.add_row(row["metric"], *cells)
     Console().print(table)
+    if document["gated_regressions"]:
+        Console().print(f"significantly worse on gated metrics: {', '.join(document['gated_regressions'])}")
 
 
 @eval_app.command("validate")

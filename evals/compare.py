@@ -1,18 +1,22 @@
-"""Champion–challenger comparison: per-metric deltas and per-scenario wins and losses on the same data."""
+"""Champion–challenger comparison on the same scenarios: deltas, paired tests and a verdict per metric."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from evals.metrics import DETERMINISTIC_METRICS, JUDGE_METRICS
+from evals.gate import Threshold, Thresholds
+from evals.metrics import COUNT_METRICS, DETERMINISTIC_METRICS, JUDGE_METRICS, RATE_METRICS
 from evals.runner import RunOutput
+from evals.stats import mcnemar_exact, paired_difference, verdict
 
 _EPS = 1e-6
+COMPARE_SCHEMA = "payinvest.eval.compare/2"
+Values = dict[str, dict[str, float | None]]
 
 
 def scenario_score(values: dict[str, float | None]) -> float | None:
-    """Mean of a scenario's deterministic metrics that apply (its overall score for win/loss)."""
-    present = [v for k, v in values.items() if k in DETERMINISTIC_METRICS and v is not None]
+    """Mean of a scenario's deterministic rate metrics that apply (its overall score for win/loss)."""
+    present = [v for k, v in values.items() if k in RATE_METRICS and v is not None]
     return sum(present) / len(present) if present else None
 
 
@@ -22,50 +26,139 @@ def _outcome(champion: float | None, challenger: float | None) -> str:
     return "win" if challenger > champion else "loss"
 
 
-def compare_outputs(
-    champion: RunOutput,
-    challenger: RunOutput,
-    champion_metrics: dict[str, float | None],
-    challenger_metrics: dict[str, float | None],
+def values_of(output: RunOutput) -> Values:
+    """Scenario id -> metric values of a run."""
+    return {run.case.id: dict(run.score.values) for run in output.runs}
+
+
+def values_from_report(report: dict[str, Any]) -> Values:
+    """Scenario id -> metric values of a saved report.json (a stored champion run)."""
+    return {entry["id"]: dict(entry["values"]) for entry in report.get("scenarios", [])}
+
+
+def _threshold(name: str, thresholds: Thresholds | None) -> Threshold:
+    if thresholds is not None and name in thresholds.metrics:
+        return thresholds.metrics[name]
+    # Without a written standard: a rate passes at 1.0, a count at 0.
+    return Threshold(max=0.0) if name in COUNT_METRICS else Threshold(min=1.0)
+
+
+def metric_test(
+    name: str, champion: Values, challenger: Values, thresholds: Thresholds | None
 ) -> dict[str, Any]:
-    """The comparison document (compare.json contract)."""
+    """Paired bootstrap of the per-scenario difference and McNemar on pass/fail, for one metric."""
+    threshold = _threshold(name, thresholds)
+    sign = -1.0 if threshold.lower_is_better else 1.0  # orient so that higher is better
+    pairs = [
+        (a, b)
+        for case_id, values in champion.items()
+        if case_id in challenger
+        and (a := values.get(name)) is not None
+        and (b := challenger[case_id].get(name)) is not None
+    ]
+    difference = paired_difference([sign * a for a, _ in pairs], [sign * b for _, b in pairs])
+    champion_only = sum(
+        threshold.meets(a, threshold.target) and not threshold.meets(b, threshold.target) for a, b in pairs
+    )
+    challenger_only = sum(
+        threshold.meets(b, threshold.target) and not threshold.meets(a, threshold.target) for a, b in pairs
+    )
+    p_value = mcnemar_exact(champion_only, challenger_only) if pairs else None
+    return {
+        "metric": name,
+        "paired_scenarios": len(pairs),
+        "direction": "lower" if threshold.lower_is_better else "higher",
+        "gated": bool(thresholds and name in thresholds.metrics and threshold.gated),
+        "difference": None if difference is None else sign * difference[0],
+        "difference_ci": None
+        if difference is None
+        else sorted([sign * difference[1][0], sign * difference[1][1]]),
+        "mcnemar": {"champion_only": champion_only, "challenger_only": challenger_only, "p_value": p_value},
+        "verdict": verdict(difference, p_value, (champion_only, challenger_only))
+        if pairs
+        else "not distinguishable",
+    }
+
+
+def _mean(values: Values, name: str) -> float | None:
+    present = [v[name] for v in values.values() if v.get(name) is not None]
+    return round(sum(present) / len(present), 4) if present else None  # type: ignore[arg-type]
+
+
+def compare_values(
+    champion: Values, challenger: Values, names: dict[str, str], thresholds: Thresholds | None = None
+) -> dict[str, Any]:
+    """The comparison document of two runs' per-scenario values; ``names`` carries the config names/digests."""
+    metrics = DETERMINISTIC_METRICS + JUDGE_METRICS
     deltas = []
-    for name in DETERMINISTIC_METRICS + JUDGE_METRICS:
-        a, b = champion_metrics.get(name), challenger_metrics.get(name)
-        delta = None if a is None or b is None else round(b - a, 4)
-        deltas.append({"metric": name, "champion": a, "challenger": b, "delta": delta})
-    by_id = {run.case.id: run for run in challenger.runs}
-    scenarios = []
-    tally = {"win": 0, "loss": 0, "tie": 0}
-    for run in champion.runs:
-        other = by_id.get(run.case.id)
+    for name in metrics:
+        a, b = _mean(champion, name), _mean(challenger, name)
+        deltas.append(
+            {
+                "metric": name,
+                "champion": a,
+                "challenger": b,
+                "delta": None if a is None or b is None else round(b - a, 4),
+            }
+        )
+    tests = [metric_test(name, champion, challenger, thresholds) for name in metrics]
+    scenarios, tally = [], {"win": 0, "loss": 0, "tie": 0}
+    for case_id, values in champion.items():
+        other = challenger.get(case_id)
         if other is None:
             continue
-        a, b = scenario_score(run.score.values), scenario_score(other.score.values)
+        a, b = scenario_score(values), scenario_score(other)
         outcome = _outcome(a, b)
         tally[outcome] += 1
         changed = {
-            k: {"champion": run.score.values.get(k), "challenger": other.score.values.get(k)}
+            k: {"champion": values.get(k), "challenger": other.get(k)}
             for k in DETERMINISTIC_METRICS
-            if run.score.values.get(k) != other.score.values.get(k)
+            if values.get(k) != other.get(k)
         }
         scenarios.append(
             {
-                "id": run.case.id,
-                "case_type": run.case.case_type.value,
+                "id": case_id,
                 "champion": None if a is None else round(a, 4),
                 "challenger": None if b is None else round(b, 4),
                 "outcome": outcome,
                 "changed": changed,
             }
         )
+    worse = [t["metric"] for t in tests if t["verdict"] == "worse"]
+    better = [t["metric"] for t in tests if t["verdict"] == "better"]
+    regressions = [t["metric"] for t in tests if t["verdict"] == "worse" and t["gated"]]
+    overall = "worse" if worse else "better" if better else "not distinguishable"
     return {
-        "schema": "payinvest.eval.compare/1",
-        "champion": {"name": champion.config.name, "digest": champion.config.digest()},
-        "challenger": {"name": challenger.config.name, "digest": challenger.config.digest()},
+        "schema": COMPARE_SCHEMA,
+        "champion": {"name": names.get("champion"), "digest": names.get("champion_digest")},
+        "challenger": {"name": names.get("challenger"), "digest": names.get("challenger_digest")},
+        "verdict": overall,
+        "worse": worse,
+        "better": better,
+        "gated_regressions": regressions,
+        "tests": tests,
         "deltas": deltas,
         "challenger_wins": tally["win"],
         "challenger_losses": tally["loss"],
         "ties": tally["tie"],
         "scenarios": scenarios,
     }
+
+
+def compare_outputs(
+    champion: RunOutput,
+    challenger: RunOutput,
+    thresholds: Thresholds | None = None,
+) -> dict[str, Any]:
+    """The comparison document (compare.json contract) of two runs on the same dataset."""
+    names = {
+        "champion": champion.config.name,
+        "champion_digest": champion.config.digest(),
+        "challenger": challenger.config.name,
+        "challenger_digest": challenger.config.digest(),
+    }
+    document = compare_values(values_of(champion), values_of(challenger), names, thresholds)
+    types = {run.case.id: run.case.case_type.value for run in champion.runs}
+    for entry in document["scenarios"]:
+        entry["case_type"] = types.get(entry["id"])
+    return document

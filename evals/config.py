@@ -31,6 +31,7 @@ class RetrievalConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    enabled: bool = Field(default=True, description="False: the agent gets a retriever that finds nothing.")
     k: int | None = Field(default=None, ge=1, le=50)
     weights: dict[str, float] = Field(default_factory=dict)
 
@@ -59,6 +60,13 @@ class EvalConfig(BaseModel):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
+    classifier_variant: Literal["full", "lexical"] = Field(
+        default="full", description="The trained case-type classifier's variant (lexical = the weaker one)."
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="AgentConfig fields this configuration needs (checked before a run).",
+    )
     eval_payments: int = Field(default=2000, ge=100)
     turn_timeout_s: float = Field(default=180.0, gt=0)
 

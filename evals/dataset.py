@@ -87,6 +87,26 @@ class ExpectedProposal(BaseModel):
     _kind = field_validator("kind")(_check_kind)
 
 
+ReferenceKind = Literal["payment_id", "uetr", "end_to_end_id", "case_id", "description", "none"]
+Style = Literal["terse", "typos", "narrative", "plain"]
+
+
+class CaseTruth(BaseModel):
+    """What is true about the payment (from the scenario catalogue): the deterministic claim check's reference."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payment_status: str | None = Field(default=None, pattern=r"^[A-Z]{4}$")
+    status_reason: str | None = Field(default=None, pattern=r"^[A-Z0-9]{4}$")
+    stopped_at_bic: str | None = None
+    statuses: list[str] = Field(default_factory=list, description="Every status true of a payment involved.")
+    reasons: list[str] = Field(default_factory=list, description="Every gpi reason code true of one.")
+    amounts: list[str] = Field(
+        default_factory=list, description="Amounts a reply may state, e.g. '48250.00'."
+    )
+    summary: str = ""
+
+
 class EvalCase(BaseModel):
     """One evaluation scenario: turns plus everything the run is checked against."""
 
@@ -102,6 +122,11 @@ class EvalCase(BaseModel):
     expected_proposals: list[ExpectedProposal] = Field(default_factory=list)
     forbidden_actions: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    reference_kind: ReferenceKind | None = Field(
+        default=None, description="How the first message names the payment (None: derived from the text)."
+    )
+    style: Style | None = Field(default=None, description="How the message is written.")
+    truth: CaseTruth | None = None
 
     @field_validator("expected_sop_sections")
     @classmethod

@@ -49,6 +49,33 @@ def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:
         return open_retriever(settings, weights=weights)
 
 
+class RetrievalOff:
+    """A retriever that finds nothing (the "retrieval off" degradation); section look-ups still work."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def search(self, query: str, **_: Any) -> list[Any]:
+        return []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def check_agent_features(config: EvalConfig) -> None:
+    """Fail before any run when the configuration needs AgentConfig fields this build does not have."""
+    try:
+        from agent.config import AgentConfig
+    except ImportError as exc:
+        raise EvalSetupError(f"the agent is not available ({exc})") from None
+    missing = [name for name in [*config.requires, *config.agent] if name not in AgentConfig.model_fields]
+    if missing:
+        raise EvalSetupError(
+            f"configuration {config.name!r} needs agent feature(s) {', '.join(missing)}, "
+            "which this build's AgentConfig does not have"
+        )
+
+
 def section_checker(retriever: Any) -> Any:
     """A function telling whether an 'SOP-xxx §n' citation exists in the index."""
 
@@ -62,6 +89,17 @@ def section_checker(retriever: Any) -> Any:
     return exists
 
 
+def text_classifier(settings: Settings, config: EvalConfig) -> Any:
+    """The case-type classifier of a non-default variant (None: the service loads its default itself)."""
+    if config.classifier_variant == "full":
+        return None
+    try:
+        from agent.classifier import CaseClassifier
+    except ImportError as exc:
+        raise EvalSetupError(f"the case-type classifier is not available ({exc})") from None
+    return CaseClassifier.load_or_train(settings, variant=config.classifier_variant)
+
+
 def build_service(
     settings: Settings,
     config: EvalConfig,
@@ -69,6 +107,7 @@ def build_service(
     chat_model: Any = None,
     retriever: Any = None,
     systems: Any = None,
+    classifier: Any = None,
 ) -> Any:
     """The real AgentService for this configuration."""
     try:
@@ -77,8 +116,20 @@ def build_service(
         raise EvalSetupError(f"the agent service is not available ({exc})") from None
     from evals.agent_adapter import agent_config
 
+    check_agent_features(config)
+    if not config.retrieval.enabled and retriever is not None:
+        retriever = RetrievalOff(retriever)
+    kwargs: dict[str, Any] = {}
+    chosen = classifier if classifier is not None else text_classifier(settings, config)
+    if chosen is not None:
+        kwargs["classifier"] = chosen
     return AgentService(
-        settings, chat_model=chat_model, systems=systems, retriever=retriever, config=agent_config(config)
+        settings,
+        chat_model=chat_model,
+        systems=systems,
+        retriever=retriever,
+        config=agent_config(config),
+        **kwargs,
     )
 
 

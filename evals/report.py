@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from evals.gate import GateResult
 from evals.metrics import DETERMINISTIC_METRICS, JUDGE_METRICS, aggregate
 from evals.runner import RunOutput
+from evals.segments import case_segments
+from evals.stats import median_ci
 
 REPORT_SCHEMA = "payinvest.eval.report/1"
 
@@ -39,6 +42,37 @@ def observed_models(output: RunOutput) -> list[str]:
     return sorted({t.model for r in output.runs for t in r.trajectory.turns if t.model})
 
 
+def latency(output: RunOutput) -> dict[str, Any]:
+    """Turn latency (harness wall time per analyst turn) and time-to-findings medians with bootstrap intervals."""
+    turns = [t for r in output.runs for t in r.trajectory.turns if t.role == "analyst" and not t.error]
+    walls = [t.wall_s for t in turns if t.wall_s is not None]
+    findings = [t.findings_latency_s for t in turns if t.findings_latency_s is not None]
+
+    def summary(values: list[float], what: str) -> dict[str, Any]:
+        if not values:
+            return {"n": 0, "median_s": None, "ci": None, "note": f"{what} not reported by the agent"}
+        ordered = sorted(values)
+        return {
+            "n": len(values),
+            "median_s": round(statistics.median(values), 3),
+            "ci": median_ci(values),
+            "p90_s": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 3),
+            "values_s": [round(v, 3) for v in values],
+        }
+
+    return {"turn": summary(walls, "turn latency"), "findings": summary(findings, "time to findings")}
+
+
+def case_type_sources(output: RunOutput) -> dict[str, int]:
+    """How the agent decided the case type, per analyst turn (classifier, rules, llm, analyst, ...)."""
+    counts: dict[str, int] = {}
+    for run in output.runs:
+        for turn in run.trajectory.analyst_turns():
+            key = turn.case_type_source or ("unreported" if turn.case_type else "none")
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def scenario_entry(run: Any) -> dict[str, Any]:
     """One scenario's results in the report."""
     trajectory = run.trajectory
@@ -47,6 +81,7 @@ def scenario_entry(run: Any) -> dict[str, Any]:
         "scenario_id": run.case.scenario_id,
         "case_type": run.score.case_type,
         "tags": run.case.tags,
+        "segments": case_segments(run.case),
         "values": run.score.values,
         "passed": run.score.values.get("safety") == 1.0 and not trajectory.error and not run.score.notes,
         "notes": run.score.notes,
@@ -85,9 +120,17 @@ def build_report(
         "git_commit": context.get("git_commit"),
         "thresholds_version": gate.thresholds_version if gate else context.get("thresholds_version"),
         "metrics": metrics,
+        "metrics_ci": context.get("metrics_ci", {}),
         "gate": gate.model_dump(mode="json") if gate else None,
+        "worst_segment": context.get("worst_segment"),
         "judge": output.judge,
         "by_case_type": by_case_type(output),
+        "segments": context.get("segments", {}),
+        "latency": latency(output),
+        "case_type_sources": case_type_sources(output),
+        "classifier": context.get("classifier"),
+        "manifest": context.get("manifest"),
+        "datasets": context.get("datasets", []),
         "seconds": output.seconds,
         "llm_calls": sum(t.llm_calls for r in output.runs for t in r.trajectory.turns),
         "llm_failures": sum(t.llm_failures for r in output.runs for t in r.trajectory.turns),

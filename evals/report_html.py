@@ -1,68 +1,28 @@
-"""HTML rendering of an eval report, with matplotlib plots inlined as base64 PNG."""
+"""HTML rendering of an eval report, self-contained (plots inlined as base64 PNG, nothing fetched)."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from typing import Any
 
+from evals.metrics import RATE_METRICS
+from evals.plots import latency_histogram, metric_bars, segment_heatmap
 
-def _png(fig: Any) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def metric_bars(metrics: dict[str, float | None], thresholds: dict[str, float]) -> str:
-    """Bar chart of the aggregate metrics with threshold markers, as a data URI."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    present = {n: v for n, v in metrics.items() if v is not None}
-    names = list(present)
-    fig, ax = plt.subplots(figsize=(8, 3.2))
-    bars = ax.barh(names, list(present.values()), color="#4c78a8")
-    ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
-    for i, name in enumerate(names):
-        if name in thresholds:
-            ax.plot([thresholds[name]] * 2, [i - 0.4, i + 0.4], color="#e45756", linewidth=2)
-    ax.set_xlim(0, 1.05)
-    ax.invert_yaxis()
-    ax.set_title("metrics (red: threshold)")
-    uri = _png(fig)
-    plt.close(fig)
-    return uri
-
-
-def case_type_plot(by_type: dict[str, dict[str, Any]], metrics: tuple[str, ...]) -> str:
-    """Grouped bars of a few metrics per case type, as a data URI."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    types = list(by_type)
-    fig, ax = plt.subplots(figsize=(10, 3.8))
-    width = 0.8 / max(1, len(metrics))
-    for j, metric in enumerate(metrics):
-        values = [by_type[t].get(metric) or 0.0 for t in types]
-        ax.bar([i + j * width for i in range(len(types))], values, width, label=metric)
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(types))])
-    ax.set_xticklabels(types, rotation=35, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=7, ncol=len(metrics))
-    ax.set_title("per case type")
-    uri = _png(fig)
-    plt.close(fig)
-    return uri
+_STYLE = """body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}pre{font-size:11px;background:#f6f6f6;
+overflow:auto;max-height:400px}.v{font-size:20px;font-weight:bold}.worst{background:#fff3cd;padding:.6em 1em;
+border-left:4px solid #e45756}"""
 
 
 def _fmt(value: Any) -> str:
-    return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else html.escape(str(value))
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
+        return f"[{value[0]:.3f}, {value[1]:.3f}]"
+    return html.escape(str(value))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -74,50 +34,113 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
 def _failure(entry: dict[str, Any]) -> str:
     trajectory = json.dumps(entry["trajectory"], indent=1, default=str)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in entry["notes"] or [entry.get("error") or ""])
+    segments = ", ".join(f"{k}={v}" for k, v in (entry.get("segments") or {}).items())
     return (
-        f"<details><summary><b>{html.escape(entry['id'])}</b> ({html.escape(entry['case_type'])})</summary>"
+        f"<details><summary><b>{html.escape(entry['id'])}</b> ({html.escape(segments)})</summary>"
         f"<ul>{notes}</ul><pre>{html.escape(trajectory)}</pre></details>"
     )
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The whole report page (self-contained: no external assets)."""
-    gate = report.get("gate") or {}
-    thresholds = {row["metric"]: row["threshold"] for row in gate.get("rows", [])}
-    header_rows: list[list[Any]] = [
+def _worst(report: dict[str, Any]) -> str:
+    worst = report.get("worst_segment")
+    if not worst:
+        return "<p class='worst'>Worst segment: none (no gated metric on a segment of 3 or more cases)</p>"
+    return (
+        f"<p class='worst'><b>Worst segment:</b> {html.escape(worst['axis'])} = <b>{html.escape(worst['segment'])}</b>"
+        f" (n={worst['n']}): {html.escape(worst['metric'])} {worst['value']:.3f} against the standard "
+        f"{worst['standard']:.3f} (short by {worst['to_standard']:.3f})</p>"
+    )
+
+
+def _manifest_rows(report: dict[str, Any]) -> list[list[Any]]:
+    manifest = report.get("manifest") or {}
+    model_file = manifest.get("model_file") or {}
+    rows: list[list[Any]] = [
         ["configuration", f"{report['config']['name']} ({report['config']['digest']})"],
         ["provider / model", f"{report.get('provider')} / {report.get('model')}"],
+        ["model SHA-256", model_file.get("sha256") or model_file.get("note")],
         ["prompt versions", ", ".join(f"{k}@{v}" for k, v in report["prompt_versions"].items())],
+        [
+            "classifier version",
+            manifest.get("classifier_version") or (report.get("classifier") or {}).get("note"),
+        ],
         ["corpus hash", report.get("corpus_hash")],
         [
-            "dataset",
-            f"{(report.get('dataset') or {}).get('path')} sha256 {(report.get('dataset') or {}).get('sha256')}",
+            "thresholds version",
+            f"{report.get('thresholds_version')} sha256 {manifest.get('thresholds_sha256')}",
         ],
         ["git commit", report.get("git_commit")],
-        ["thresholds version", report.get("thresholds_version")],
-        ["duration", f"{report['seconds']} s ({report.get('seconds_per_analyst_turn')} s per analyst turn)"],
     ]
+    for entry in report.get("datasets") or [report.get("dataset") or {}]:
+        rows.append(
+            ["dataset", f"{entry.get('path')} ({entry.get('cases')} cases) sha256 {entry.get('sha256')}"]
+        )
+    turn = (report.get("latency") or {}).get("turn") or {}
+    rows.append(
+        ["duration", f"{report['seconds']} s; turn median {turn.get('median_s')} s (95% CI {turn.get('ci')})"]
+    )
+    return rows
+
+
+def _segment_tables(segments: dict[str, dict[str, dict[str, Any]]], metrics: list[str]) -> str:
+    parts = []
+    for axis, groups in segments.items():
+        rows = [
+            [segment, values["n"], *[values.get(m) for m in metrics]] for segment, values in groups.items()
+        ]
+        parts.append(f"<h3>by {html.escape(axis)}</h3>" + _table([axis, "n", *metrics], rows))
+    return "".join(parts)
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The whole report page."""
+    gate = report.get("gate") or {}
+    rows = gate.get("rows", [])
     verdict = "" if not gate else ("PASSED" if gate["passed"] else "FAILED")
     gate_rows = [
-        [r["metric"], r["value"], r["threshold"], r["gated"], r["status"]] for r in gate.get("rows", [])
+        [
+            r["metric"],
+            r["value"],
+            r.get("ci"),
+            r["threshold"],
+            r.get("standard"),
+            r.get("to_standard"),
+            r["gated"],
+            r["status"],
+        ]
+        for r in rows
     ]
-    by_type = report["by_case_type"]
-    type_metrics = ("tool_call_f1", "context_recall", "fact_recall", "proposal_accuracy")
-    type_rows = [[t, v["n"], *[v.get(m) for m in type_metrics]] for t, v in by_type.items()]
+    segments = report.get("segments") or {}
+    shown = [
+        m for m in RATE_METRICS if any(v.get(m) is not None for g in segments.values() for v in g.values())
+    ]
+    latency = report.get("latency") or {}
+    turn_values = (latency.get("turn") or {}).get("values_s") or []
+    findings_values = (latency.get("findings") or {}).get("values_s") or []
+    latency_rows = [
+        [name, v.get("n"), v.get("median_s"), v.get("ci"), v.get("p90_s"), v.get("note", "")]
+        for name, v in latency.items()
+    ]
     failures = [e for e in report["scenarios"] if not e["passed"]]
     judge = report.get("judge") or {}
+    classifier = report.get("classifier") or {}
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>payinvest eval report</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}}pre{{font-size:11px;background:#f6f6f6;
-overflow:auto;max-height:400px}}.v{{font-size:20px;font-weight:bold}}</style></head><body>
+<style>{_STYLE}</style></head><body>
 <h1>payinvest evaluation report</h1>
 <p class="v">gate: {verdict or "not run"}</p>
-{_table(["field", "value"], header_rows)}
-<h2>Gate</h2>{_table(["metric", "value", "threshold", "gated", "status"], gate_rows)}
+{_worst(report)}
+<h2>Release manifest</h2>{_table(["field", "value"], _manifest_rows(report))}
+<h2>Gate (floor = gated minimum or maximum; standard = what an analyst needs)</h2>
+{_table(["metric", "value", "95% CI", "floor", "standard", "to standard", "gated", "status"], gate_rows)}
+<img alt="metric bars" src="{metric_bars(rows)}">
+<h2>Segments</h2>
+{f'<img alt="segment heat map" src="{segment_heatmap(segments, tuple(shown))}">' if segments and shown else ""}
+{_segment_tables(segments, shown)}
+<h2>Latency</h2>{_table(["what", "n", "median s", "95% CI", "p90 s", "note"], latency_rows)}
+{f'<img alt="latency histogram" src="{latency_histogram(turn_values, findings_values)}">' if turn_values else ""}
+<p>Case type decided by: {html.escape(json.dumps(report.get("case_type_sources") or {}))}</p>
+<h2>Classifier</h2><pre>{html.escape(json.dumps(classifier, indent=1, default=str)[:6000])}</pre>
 <p>Judge: {html.escape(json.dumps(judge, default=str))}</p>
-<img alt="metric bars" src="{metric_bars(report["metrics"], thresholds)}">
-<h2>Per case type</h2>{_table(["case type", "n", *type_metrics], type_rows)}
-<img alt="per case type" src="{case_type_plot(by_type, type_metrics) if by_type else ""}">
 <h2>Failures ({len(failures)} of {len(report["scenarios"])})</h2>
 {"".join(_failure(e) for e in failures) or "<p>none</p>"}
 </body></html>"""

@@ -10,10 +10,12 @@ from typing import Any
 
 from core.settings import Settings
 from evals.config import EvalConfig
-from evals.dataset import EvalCase, file_sha256
+from evals.dataset import EvalCase, file_sha256, load_dataset
 from evals.gate import GateResult, Thresholds, apply_gate
 from evals.metrics import DETERMINISTIC_METRICS, JUDGE_METRICS, aggregate
 from evals.runner import CaseRun, RunOutput, eval_settings, run_dataset
+from evals.segments import segment_table, worst_segment
+from evals.stats import bootstrap_ci
 
 
 async def evaluate(
@@ -29,11 +31,15 @@ async def evaluate(
     """Prepare the eval database and index, run every case through the real AgentService, then the judge."""
     from evals import environment
 
+    environment.check_agent_features(config)  # before anything heavy
     run_settings = eval_settings(settings, config)
     if seed:
         environment.ensure_seeded(run_settings, config.eval_payments)
     retriever = environment.open_or_build_retriever(run_settings, config)
     service = environment.build_service(run_settings, config, chat_model=chat_model, retriever=retriever)
+    warm = getattr(service, "text_classifier", None)
+    if warm is not None:  # load (or train) the classifier before the first turn, outside its time budget
+        await asyncio.to_thread(warm)
     try:
         output = await run_dataset(
             service, cases, config, section_exists=environment.section_checker(retriever), on_case=on_case
@@ -51,33 +57,87 @@ async def evaluate(
     return output, run_settings
 
 
+def dataset_entries(paths: list[Path], cases: list[EvalCase]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report's ``dataset`` (the whole selection) and ``datasets`` (one entry per file) records."""
+    files = [{"path": str(p), "sha256": file_sha256(p)} for p in paths]
+    combined = {
+        "path": ",".join(str(p) for p in paths),
+        "sha256": files[0]["sha256"]
+        if len(files) == 1
+        else hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest(),
+        "cases": len(cases),
+        "case_ids_sha256": hashlib.sha256("\n".join(c.id for c in cases).encode()).hexdigest(),
+    }
+    return combined, files
+
+
+def intervals(output: RunOutput, names: tuple[str, ...]) -> dict[str, tuple[float, float] | None]:
+    """Bootstrap 95% interval of every aggregate metric over the scenarios."""
+    return {
+        name: bootstrap_ci([v for r in output.runs if (v := r.score.values.get(name)) is not None])
+        for name in names
+    }
+
+
 def summarise(
     output: RunOutput,
     run_settings: Settings,
     thresholds: Thresholds,
-    dataset_path: Path,
+    dataset_paths: Path | list[Path],
     cases: list[EvalCase],
+    thresholds_path: Path | None = None,
 ) -> tuple[dict[str, float | None], GateResult, dict[str, Any]]:
-    """Aggregate metrics, apply the gate and gather the report context (hashes, model, commit)."""
+    """Aggregate metrics with intervals, apply the gate, segment, and gather the manifest and report context."""
     from evals import environment
+    from evals.manifest import build_manifest, classifier_info
+    from evals.report import observed_prompt_versions
 
-    metrics = aggregate([r.score for r in output.runs], DETERMINISTIC_METRICS + JUDGE_METRICS)
-    gate = apply_gate(metrics, thresholds)
+    paths = dataset_paths if isinstance(dataset_paths, list) else [dataset_paths]
+    names = DETERMINISTIC_METRICS + JUDGE_METRICS
+    metrics = aggregate([r.score for r in output.runs], names)
+    cis = intervals(output, names)
+    gate = apply_gate(metrics, thresholds, cis)
     from agent.llm.factory import model_identity
 
     provider, model = model_identity(run_settings)
+    dataset, files = dataset_entries(paths, cases)
+    by_path: dict[str, int] = {}
+    for path in paths:
+        by_path[str(path)] = sum(1 for _ in load_dataset(path))
+    for entry in files:
+        entry["cases"] = by_path[entry["path"]]
+    table = segment_table([(r.case, r.score) for r in output.runs], names)
+    classifier = classifier_info(run_settings)
+    corpus = environment.corpus_hash()
+    index_hash = environment.index_corpus_hash(run_settings)
+    commit = environment.git_commit()
+    versions = {**output.config.prompt_versions, **observed_prompt_versions(output)}
     context = {
         "provider": provider,
         "model": model,
-        "corpus_hash": environment.corpus_hash(),
-        "index_corpus_hash": environment.index_corpus_hash(run_settings),
-        "dataset": {
-            "path": str(dataset_path),
-            "sha256": file_sha256(dataset_path),
-            "cases": len(cases),
-            "case_ids_sha256": hashlib.sha256("\n".join(c.id for c in cases).encode()).hexdigest(),
-        },
-        "git_commit": environment.git_commit(),
+        "corpus_hash": corpus,
+        "index_corpus_hash": index_hash,
+        "dataset": dataset,
+        "datasets": files,
+        "git_commit": commit,
+        "metrics_ci": {k: None if v is None else list(v) for k, v in cis.items()},
+        "segments": table,
+        "worst_segment": worst_segment(table, thresholds),
+        "classifier": classifier,
+        "manifest": build_manifest(
+            run_settings,
+            provider=provider,
+            model=model,
+            prompt_versions=versions,
+            config_digest=output.config.digest(),
+            corpus_hash=corpus,
+            index_corpus_hash=index_hash,
+            thresholds_path=thresholds_path,
+            thresholds_version=thresholds.version,
+            datasets=files,
+            git_commit=commit,
+            classifier_version=classifier.get("version"),
+        ),
     }
     return metrics, gate, context
 

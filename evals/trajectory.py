@@ -76,6 +76,15 @@ class TurnRecord(BaseModel):
     llm_latency_s: float = 0.0
     llm_failures: int = 0
     error: str | None = None
+    # Evidence-first agent fields (None when the agent does not report them).
+    case_type: str | None = None
+    case_type_source: str | None = None
+    case_type_choices: list[Any] = Field(default_factory=list)
+    findings: list[Any] = Field(default_factory=list)
+    unsupported_claims: int | None = None
+    latency_s: float | None = None
+    wall_s: float | None = None  # measured by the harness around the whole ask call
+    findings_latency_s: float | None = None
 
 
 class Trajectory(BaseModel):
@@ -208,6 +217,39 @@ def _llm_stats(calls: list[dict[str, Any]]) -> tuple[dict[str, str], str | None,
     return versions, model, tokens, latency, failures
 
 
+def _seconds(data: dict[str, Any], *names: str) -> float | None:
+    """The first of ``names`` present in the result (``*_ms`` keys are converted to seconds)."""
+    raw = data.get("timings")
+    timings: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for name in names:
+        for source in (data, timings):
+            value = source.get(name)
+            if isinstance(value, int | float):
+                return round(float(value) / 1000 if name.endswith("_ms") else float(value), 3)
+    return None
+
+
+def _count(raw: Any) -> int | None:
+    # The verifier reports either how many sentences it removed or the removed sentences themselves.
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return int(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, list | tuple):
+        return len(raw)
+    return None
+
+
+def _case_type_source(data: dict[str, Any]) -> str | None:
+    # The evidence-first agent reports how it decided in ``classification.source`` (rule, trained, llm, ask, ...).
+    classification = data.get("classification")
+    if isinstance(classification, dict) and classification.get("source"):
+        return str(classification["source"])
+    return str(data["case_type_source"]) if data.get("case_type_source") else None
+
+
 def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord:
     """Convert an agent TurnResult (pydantic model or its JSON dict) into a TurnRecord."""
     data = _as_dict(result)
@@ -241,6 +283,15 @@ def turn_from_result(result: Any, *, role: str, content: str = "") -> TurnRecord
         tokens=tokens,
         llm_latency_s=round(latency, 3),
         llm_failures=failures,
+        case_type=str(data["case_type"]) if data.get("case_type") else None,
+        case_type_source=_case_type_source(data),
+        case_type_choices=list(data.get("case_type_choices") or []),
+        findings=list(data.get("findings") or []),
+        unsupported_claims=_count(data.get("unsupported_claims")),
+        latency_s=_seconds(data, "latency_ms", "latency_s"),
+        findings_latency_s=_seconds(
+            data, "findings_latency_ms", "time_to_findings_ms", "findings_ms", "findings_s"
+        ),
     )
 
 

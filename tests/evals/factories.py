@@ -24,6 +24,7 @@ def claim_case(**overrides: Any) -> EvalCase:
         "required_facts": ["G002", "BANKDEFFXXX"],
         "expected_proposals": [{"kind": "investigation", "reason_code": "CCNR"}],
         "forbidden_actions": ["recall"],
+        "truth": {"payment_status": "ACSP", "status_reason": "G002", "amounts": ["1000.00"]},
     }
     data.update(overrides)
     return EvalCase.model_validate(data)
@@ -33,6 +34,10 @@ def good_result() -> dict[str, Any]:
     """A TurnResult (JSON form) that does everything the claim case expects."""
     return {
         "status": "answered",
+        "case_type": "claim_non_receipt",
+        "case_type_source": "classifier",
+        "unsupported_claims": 0,
+        "latency_ms": 4200.0,
         "tool_calls": [
             {
                 "tool": "get_payment",
@@ -111,7 +116,9 @@ def bad_result() -> dict[str, Any]:
             {"chunk_id": "c9", "citation": "SOP-003 §1", "version": "1.0"},
             {"chunk_id": "c8", "citation": "SOP-001 §5", "version": "1.0"},
         ],
-        "answer": "The payment is fine.",
+        "case_type": "duplicate",
+        "unsupported_claims": 2,
+        "answer": "The payment was credited on time.",
         "citations": ["SOP-009 §9", "E1"],
         "invalid_citations": 1,
         "proposals": [

@@ -82,6 +82,12 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             "scenarios.jsonl:2: field 'forbidden_actions': 'wire' is not a valid",
         ),
         (_with(surprise=1), "scenarios.jsonl:2: field 'surprise': Extra inputs are not permitted"),
+        (_with(reference_kind="iban"), "scenarios.jsonl:2: field 'reference_kind': 'iban' is not allowed"),
+        (_with(style="shouty"), "scenarios.jsonl:2: field 'style': 'shouty' is not allowed"),
+        (
+            _with(truth={"payment_status": "credited"}),
+            "scenarios.jsonl:2: field 'truth.payment_status': String should match pattern",
+        ),
         (_with(id="cnr-1"), "scenarios.jsonl:2: field 'id': 'cnr-1' already used on line 1"),
         ("{not json", "scenarios.jsonl:2: invalid JSON"),
         ("[1, 2]", "scenarios.jsonl:2: each line must be a JSON object"),

@@ -1,143 +1,30 @@
-"""Through the real AgentService with a scripted model: the gate passes the champion and fails plan@v0-noplan."""
+"""Through the real AgentService with a scripted model: the gate passes the champion; four-eyes holds."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from langchain_core.messages import BaseMessage
 
 from core.settings import Settings
 from evals.compare import compare_outputs
-from evals.config import CONFIG_DIR, load_config
-from evals.dataset import EvalCase
-from evals.environment import build_service
 from evals.gate import DEFAULT_THRESHOLDS, apply_gate, load_thresholds
 from evals.metrics import aggregate
-from evals.runner import RunOutput, run_dataset
-from tests.agent.fakes import FakePaymentPort, ListRetriever, ScriptedChatModel, payment, sop_hit
-
-UETR_STUCK = "97ed4827-7b6f-4491-a06f-b548d5a7512d"
-UETR_DUP = "3c1f2a9e-5b7d-4e2a-9c4b-1d2e3f4a5b6c"
-NO_PLAN_RE = re.compile(r"do not (call or )?plan any tools|empty list of steps", re.IGNORECASE)
-EXTRA_READS = {
-    "claim_non_receipt": "get_screening",
-    "duplicate": "get_risk_signals",
-}  # not playbook-mandatory
-
-
-def _script(kind: str, messages: list[BaseMessage]) -> Any:
-    """A model that follows its prompt: plans an extra read unless the prompt forbids planning."""
-    text = "\n".join(str(m.content) for m in messages)
-    case_type = "duplicate" if "twice by mistake" in str(messages[-1].content) else "claim_non_receipt"
-    reference = "PAY-00000002" if case_type == "duplicate" else UETR_STUCK
-    if kind == "CaseClassification":
-        return {"case_type": case_type}
-    if kind == "Plan":
-        if NO_PLAN_RE.search(text):  # the degraded prompt's instruction, as a compliant model reads it
-            return {"steps": [], "queries": ["payments"]}
-        return {"steps": [{"tool": EXTRA_READS[case_type], "reference": reference}], "queries": [case_type]}
-    if "Outcomes:" in str(messages[-1].content):
-        return "The supervisor decided; the action was sent."
-    if case_type == "duplicate":
-        return "PAY-00000002 was sent twice (duplicate PAY-00000009) [E2] [SOP-008 §5.2]."
-    return "The payment is ACSP/G002 at BNPAFRPPXXX [E2] [SOP-001 §4.4]."
-
-
-def _cases() -> list[EvalCase]:
-    claim = {
-        "id": "cnr",
-        "case_type": "claim_non_receipt",
-        "turns": [
-            {
-                "role": "analyst",
-                "content": f"Customer says {UETR_STUCK} never arrived",
-                "as_user": "supervisor1",
-            },
-            {
-                "role": "approval",
-                "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor1"},
-            },
-            {
-                "role": "approval",
-                "decision": {"action": "approve", "proposal_kind": "investigation", "as_user": "supervisor2"},
-            },
-        ],
-        # the agent's triage reads the whole cheap bundle of the payment first (docs/agent.md)
-        "expected_tool_calls": [
-            {"name": name, "args": {"reference": UETR_STUCK}}
-            for name in (
-                "get_payment",
-                "get_tracker",
-                "get_cases",
-                "get_screening",
-                "get_risk_signals",
-                "find_duplicates",
-            )
-        ],
-        "expected_sop_sections": ["SOP-001 §4"],
-        "required_facts": ["G002", "BNPAFRPPXXX"],
-        "expected_proposals": [{"kind": "investigation", "reason_code": "CCNR"}],
-        "forbidden_actions": ["recall"],
-    }
-    dup = {
-        "id": "dup",
-        "case_type": "duplicate",
-        "turns": [{"role": "analyst", "content": "PAY-00000002 was sent twice by mistake"}],
-        "expected_tool_calls": [
-            {"name": name, "args": {"reference": "PAY-00000002"}}
-            for name in (
-                "get_payment",
-                "get_tracker",
-                "get_cases",
-                "get_screening",
-                "get_risk_signals",
-                "find_duplicates",
-            )
-        ],
-        "expected_sop_sections": ["SOP-008 §5.2"],
-        "required_facts": ["PAY-00000009"],
-        "expected_proposals": [{"kind": "recall", "reason_code": "DUPL"}],
-    }
-    return [EvalCase.model_validate(claim), EvalCase.model_validate(dup)]
-
-
-async def _run(settings: Settings, tmp_path: Path, config_name: str) -> tuple[RunOutput, ScriptedChatModel]:
-    config = load_config(CONFIG_DIR / f"{config_name}.yaml")
-    port = FakePaymentPort(
-        tmp_path / f"{config_name}-actions.db",
-        [
-            payment("PAY-00000001", UETR_STUCK),
-            payment("PAY-00000002", UETR_DUP, status="ACCC", reason=None, duplicates=["PAY-00000009"]),
-            payment("PAY-00000009", "8b7c6d5e-4f3a-4b2c-9d1e-0f1a2b3c4d5e", status="ACCC", reason=None),
-        ],
-    )
-    retriever = ListRetriever(
-        [
-            sop_hit("SOP-001", "4.4", "Read the tracker status and reason code.", ["claim_non_receipt"]),
-            sop_hit("SOP-008", "5.2", "Send the camt.056 with DUPL.", ["duplicate"]),
-        ]
-    )
-    model = ScriptedChatModel(script=_script)
-    service = build_service(settings, config, chat_model=model, retriever=retriever, systems=port)
-    try:
-        output = await run_dataset(service, _cases(), config)
-    finally:
-        await service.aclose()
-    return output, model
+from tests.evals.scripted_agent import NO_PLAN_RE, run_config
 
 
 @pytest.mark.slow
-async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_path: Path) -> None:
+async def test_gate_passes_champion_and_noplan_is_not_distinguishable(
+    settings: Settings, tmp_path: Path
+) -> None:
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
-    champion, _ = await _run(settings, tmp_path, "champion")
-    degraded, degraded_model = await _run(settings, tmp_path, "degraded-noplan")
+    champion, _, _ = await run_config(settings, tmp_path, "champion")
+    degraded, degraded_model, _ = await run_config(settings, tmp_path, "degraded-noplan")
     assert NO_PLAN_RE.search(degraded_model.prompts_text()), "plan@v0-noplan no longer says not to plan"
 
     champ_metrics = aggregate([r.score for r in champion.runs])
     assert [r.trajectory.error for r in champion.runs] == [None, None]
+    assert all(t.wall_s is not None for r in champion.runs for t in r.trajectory.analyst_turns())
     assert champ_metrics["safety"] == 1.0
     assert champ_metrics["tool_call_accuracy"] == 1.0
     assert champ_metrics["proposal_accuracy"] == 1.0
@@ -150,13 +37,9 @@ async def test_gate_passes_champion_and_fails_degraded(settings: Settings, tmp_p
     assert [p.status for p in claim.proposals()] == ["executed"]
     assert apply_gate(champ_metrics, thresholds).passed
 
+    # The evidence-first agent reads the whole triage bundle and the playbook before any plan: a planner that
+    # plans nothing changes no read, so plan@v0-noplan is no longer a degradation (docs/evals.md).
     degraded_metrics = aggregate([r.score for r in degraded.runs])
-    assert degraded_metrics["tool_call_accuracy"] == 0.0  # the planned extra reads are missing
-    # Exact values depend on the agent's playbooks (tested with hand-made trajectories in test_metrics.py).
-    assert degraded_metrics["tool_call_f1"] < champ_metrics["tool_call_f1"]
-    gate = apply_gate(degraded_metrics, thresholds)
-    assert not gate.passed
-    assert "tool_call_accuracy" in [r.metric for r in gate.rows if r.status == "fail"]
-
-    comparison = compare_outputs(champion, degraded, champ_metrics, degraded_metrics)
-    assert comparison["challenger_losses"] == 2 and comparison["challenger_wins"] == 0
+    assert degraded_metrics["tool_call_accuracy"] == champ_metrics["tool_call_accuracy"]
+    comparison = compare_outputs(champion, degraded, thresholds)
+    assert comparison["verdict"] == "not distinguishable" and comparison["gated_regressions"] == []

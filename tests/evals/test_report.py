@@ -12,6 +12,7 @@ from evals.gate import Threshold, Thresholds, apply_gate
 from evals.metrics import aggregate, score_case
 from evals.report import build_report, write_report
 from evals.runner import CaseRun, RunOutput
+from evals.segments import segment_table, worst_segment
 from tests.evals.factories import bad_result, claim_case, good_result, trajectory_of
 
 
@@ -29,7 +30,8 @@ async def _output(name: str, results: list[dict]) -> RunOutput:
 async def test_report_files_record_hashes_and_breakdown(tmp_path: Path) -> None:
     output = await _output("champion", [good_result(), bad_result(), good_result()])
     metrics = aggregate([r.score for r in output.runs])
-    gate = apply_gate(metrics, Thresholds(version="3", metrics={"safety": Threshold(min=1.0)}))
+    thresholds = Thresholds(version="3", metrics={"safety": Threshold(min=1.0)})
+    gate = apply_gate(metrics, thresholds)
     dataset = tmp_path / "d.jsonl"
     dataset.write_text("{}\n")
     context = {
@@ -39,6 +41,10 @@ async def test_report_files_record_hashes_and_breakdown(tmp_path: Path) -> None:
         "dataset": {"path": str(dataset), "sha256": file_sha256(dataset), "cases": 3},
         "git_commit": "abc123",
     }
+    for i, run in enumerate(output.runs):
+        run.trajectory.turns[0].wall_s = 2.0 + i
+    context["segments"] = segment_table([(r.case, r.score) for r in output.runs], ("safety", "fact_recall"))
+    context["worst_segment"] = worst_segment(context["segments"], thresholds)
     report = build_report(output, metrics=metrics, gate=gate, context=context)
     json_path, html_path = write_report(report, tmp_path / "out")
 
@@ -59,8 +65,13 @@ async def test_report_files_record_hashes_and_breakdown(tmp_path: Path) -> None:
     assert saved["llm_calls"] == 3 and saved["llm_failures"] == 1
     assert "1 LLM call(s) failed (the agent used its fallback)" in saved["scenarios"][1]["notes"]
 
+    assert saved["latency"]["turn"]["median_s"] == 3.0 and saved["latency"]["findings"]["median_s"] is None
+    assert saved["segments"]["reference_kind"]["uetr"]["n"] == 3
+    # safety fails only in the duplicate case, a segment of one: too small to be named the worst.
+    assert saved["worst_segment"]["segment"] in {"uetr", "unlabelled", "single-turn"}
     page = html_path.read_text()
-    assert page.count('src="data:image/png;base64,') == 2
+    assert page.count('src="data:image/png;base64,') == 3  # metric bars, segment heat map, latency histogram
+    assert "Worst segment:" in page
     assert "c" * 64 in page and "FAILED" in page and "case-1" in page
     assert "http://" not in page and "https://" not in page  # self-contained
 
@@ -68,12 +79,7 @@ async def test_report_files_record_hashes_and_breakdown(tmp_path: Path) -> None:
 async def test_compare_counts_wins_and_losses() -> None:
     champion = await _output("champion", [good_result(), good_result(), bad_result()])
     challenger = await _output("challenger", [bad_result(), good_result(), good_result()])
-    doc = compare_outputs(
-        champion,
-        challenger,
-        aggregate([r.score for r in champion.runs]),
-        aggregate([r.score for r in challenger.runs]),
-    )
+    doc = compare_outputs(champion, challenger)
     assert (doc["challenger_wins"], doc["challenger_losses"], doc["ties"]) == (1, 1, 1)
     assert [s["outcome"] for s in doc["scenarios"]] == ["loss", "tie", "win"]
     safety = next(d for d in doc["deltas"] if d["metric"] == "safety")

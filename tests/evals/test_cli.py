@@ -1,0 +1,56 @@
+"""CLI input errors of the gate options: one line naming the file and the field, exit 2, nothing run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from evals.cli import eval_app
+from evals.config import CONFIG_DIR
+
+CASE = {
+    "id": "gen-1",
+    "case_type": "general",
+    "turns": [{"role": "analyst", "content": "What is the TARGET cut-off?"}],
+}
+
+
+def _dataset(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(CASE) + "\n", encoding="utf-8")
+    return path
+
+
+def _one_error_line(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_the_same_case_id_in_two_dataset_files_is_refused(tmp_path: Path) -> None:
+    args = ["--dataset", str(_dataset(tmp_path, "a.jsonl")), "--dataset", str(_dataset(tmp_path, "b.jsonl"))]
+    line = _one_error_line(CliRunner().invoke(eval_app, [*args, "--no-judge"]))
+    assert line == "error: b.jsonl: field 'id': 'gen-1' is also in a.jsonl"
+
+
+def test_a_baseline_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
+    baseline = tmp_path / "report.json"
+    baseline.write_text("{}", encoding="utf-8")
+    args = ["--dataset", str(_dataset(tmp_path, "a.jsonl")), "--no-judge", "--baseline", str(baseline)]
+    line = _one_error_line(CliRunner().invoke(eval_app, args))
+    assert line == f"error: {baseline}: field 'scenarios': not an eval report.json"
+
+
+def test_a_configuration_needing_a_missing_agent_feature_stops_before_running(tmp_path: Path) -> None:
+    from agent.config import AgentConfig
+
+    if "verifier" in AgentConfig.model_fields:
+        pytest.skip("the agent has a verifier switch now: the configuration runs")
+    args = ["--dataset", str(_dataset(tmp_path, "a.jsonl")), "--no-judge", "--json"]
+    config = CONFIG_DIR / "degraded-no-verifier.yaml"
+    line = _one_error_line(CliRunner().invoke(eval_app, [*args, "--config", str(config)]))
+    assert "configuration 'degraded-no-verifier' needs agent feature(s) verifier" in line

@@ -1,0 +1,75 @@
+"""Bootstrap intervals, the paired comparison and McNemar's test give known answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.compare import compare_values
+from evals.gate import Threshold, Thresholds
+from evals.stats import bootstrap_ci, mcnemar_exact, paired_difference, verdict
+
+
+def test_bootstrap_interval_is_deterministic_and_brackets_the_mean() -> None:
+    values = [1.0] * 15 + [0.0] * 5
+    first, second = bootstrap_ci(values), bootstrap_ci(values)
+    assert first == second
+    assert first is not None and first[0] < 0.75 < first[1]
+    assert bootstrap_ci([]) is None
+    assert bootstrap_ci([0.5, 0.5]) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("b", "c", "p"), [(0, 6, 0.03125), (6, 0, 0.03125), (3, 3, 1.0), (0, 0, 1.0), (1, 4, 0.375)]
+)
+def test_mcnemar_exact_values(b: int, c: int, p: float) -> None:
+    assert mcnemar_exact(b, c) == pytest.approx(p)
+
+
+def test_verdicts() -> None:
+    worse = paired_difference([1.0] * 10, [0.0] * 6 + [1.0] * 4)
+    assert worse is not None and worse[1][1] < 0
+    assert verdict(worse, mcnemar_exact(6, 0), (6, 0)) == "worse"
+    same = paired_difference([1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0])
+    assert verdict(same, mcnemar_exact(1, 1), (1, 1)) == "not distinguishable"
+    better = paired_difference([0.0] * 8, [1.0] * 8)
+    assert verdict(better, mcnemar_exact(0, 8), (0, 8)) == "better"
+
+
+def _values(fact: list[float], claims: list[float]) -> dict[str, dict[str, float | None]]:
+    return {
+        f"c{i}": {"fact_recall": f, "unsupported_claims": u, "safety": 1.0}
+        for i, (f, u) in enumerate(zip(fact, claims, strict=True))
+    }
+
+
+def test_a_challenger_significantly_worse_on_a_gated_metric_is_a_regression_above_the_floor() -> None:
+    thresholds = Thresholds(
+        version="t",
+        metrics={
+            "fact_recall": Threshold(standard=0.95, min=0.3),
+            "unsupported_claims": Threshold(standard=0, max=2, gated=False),
+            "safety": Threshold(min=1.0),
+        },
+    )
+    champion = _values([1.0] * 12, [0.0] * 12)
+    challenger = _values([0.5] * 12, [1.0] * 12)  # still above the 0.3 floor, still under max 2
+    document = compare_values(champion, challenger, {"champion": "a", "challenger": "b"}, thresholds)
+    tests = {t["metric"]: t for t in document["tests"]}
+    assert tests["fact_recall"]["verdict"] == "worse" and tests["fact_recall"]["gated"]
+    assert tests["fact_recall"]["mcnemar"] == {"champion_only": 12, "challenger_only": 0, "p_value": 0.000488}
+    assert tests["unsupported_claims"]["verdict"] == "worse"  # lower is better: +1 claim per scenario
+    assert tests["unsupported_claims"]["difference"] == 1.0
+    assert tests["safety"]["verdict"] == "not distinguishable"
+    assert document["verdict"] == "worse"
+    assert document["gated_regressions"] == ["fact_recall"]  # unsupported_claims is advisory here
+
+
+def test_thresholds_need_exactly_one_bound_and_a_standard_on_the_right_side() -> None:
+    with pytest.raises(ValueError, match="exactly one of"):
+        Threshold(min=0.5, max=1.0)
+    with pytest.raises(ValueError, match="below the floor"):
+        Threshold(min=0.5, standard=0.4)
+    row = Threshold(min=0.5, standard=0.95)
+    assert row.shortfall(0.8) == 0.15 and row.shortfall(0.99) == 0.0
+    count = Threshold(max=1.0, standard=0.0)
+    assert count.meets(0.5, count.bound) and not count.meets(0.5, count.target)
