@@ -113,6 +113,7 @@ async def test_a_described_payment_is_found_and_a_follow_up_reuses_it(make_servi
 async def test_unclear_case_type_asks_and_the_choice_is_stored(make_service, monkeypatch):
     stored: list[tuple[Any, ...]] = []
     fake = types.ModuleType("agent.classifier")
+    fake.CONFIDENCE_THRESHOLD = 0.6  # type: ignore[attr-defined]
     fake.append_labelled_example = lambda settings, text, case_type, **kw: stored.append(
         (text, case_type, kw)
     )  # type: ignore[attr-defined]
