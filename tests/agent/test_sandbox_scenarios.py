@@ -121,7 +121,8 @@ async def test_fraud_recall_needs_compliance_sign_off_before_the_supervisor(sett
         retriever=ListRetriever(sample_hits()),
     )
     try:
-        result = await service.ask(scenario.analyst_message)
+        # The analyst picks the case type (the sign-off path is under test, not the classifier).
+        result = await service.ask(scenario.analyst_message, case_type="fraud_recall")
         [proposal] = result.proposals
         assert (proposal["kind"], proposal["reason_code"]) == ("recall", "FRAD")
         await service.submit(result.thread_id, user="analyst1")
