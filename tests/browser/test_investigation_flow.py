@@ -117,7 +117,8 @@ def test_edit_shows_diff_and_self_approval_is_refused_then_admin_switch(live_ser
     url = live_server["url"]
     executed_before = len(live_server["port"].action_rows())
     ctx_a, analyst, errors_a = _login(browser, url, "analyst2")
-    analyst.get_by_test_id("message-input").fill(f"Where is {UETR_STUCK}? The client never got it")
+    # A claim of non-receipt ("where is ...?" alone reads as a status chaser, which proposes nothing here).
+    analyst.get_by_test_id("message-input").fill(f"The beneficiary says {UETR_STUCK} never arrived")
     analyst.get_by_test_id("send").click()
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
