@@ -20,6 +20,7 @@ from sandbox.generator import seed_database
 from sandbox.iso20022 import validate_xml
 from sandbox.scenarios import SCENARIOS, Scenario
 from sandbox.schema import get_payments_engine
+from tests.approvals import api_headers, sign_ref
 
 WITH_ACTION = [s for s in SCENARIOS if s.truth["next_action"]]
 ANALYST = "analyst1"
@@ -35,7 +36,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data = tmp_path_factory.mktemp("catalogue")
     engine = get_payments_engine(f"sqlite:///{data / 'payments.db'}")
     seed_database(engine, payments=0, seed=7)
-    with TestClient(create_app(Settings(data_dir=Path(data)), engine=engine)) as c:
+    settings = Settings(data_dir=Path(data))
+    with TestClient(create_app(settings, engine=engine), headers=api_headers(settings)) as c:
+        c.settings = settings  # type: ignore[attr-defined]  # the signer's key lives in this data dir
         yield c
 
 
@@ -143,7 +146,17 @@ def test_next_action_drafts_validates_is_approved_and_executes(
     stages = _approve(proposal, _amount_eur(client, payment))
     if needs_compliance(proposal):
         assert stages[0] == ("compliance1", "compliance_signoff")
-    headers = {"Idempotency-Key": f"e2e-{scenario.id}", "X-Approval-Ref": f"{proposal['id']}/{stages[-1][0]}"}
+    key = f"e2e-{scenario.id}"
+    ref = sign_ref(
+        client.settings,  # type: ignore[attr-defined]
+        kind,
+        args,
+        key,
+        approver=stages[-1][0],
+        requester=ANALYST,
+        proposal_id=proposal["id"],
+    )
+    headers = {"Idempotency-Key": key, "X-Approval-Ref": ref}
     done = client.post(f"/v1/actions/{kind}", json=args, headers=headers)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "executed"
