@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -78,10 +79,19 @@ def sample_references(url: str, count: int, seed: int) -> list[str]:
     return refs
 
 
+# The payments API authenticates every caller: the bench's servers and client share a token made per run.
+BENCH_TOKEN = os.environ.get("PAYINVEST_BENCH_TOKEN") or secrets.token_urlsafe(24)
+os.environ["PAYINVEST_BENCH_TOKEN"] = BENCH_TOKEN  # the server child inherits it
+
+
 @contextmanager
 def _server(kind: str, url: str) -> Iterator[str]:
     port = free_port()
-    env = os.environ | {"PAYINVEST_BENCH_DB": url, "HF_HUB_OFFLINE": "1"}
+    env = os.environ | {
+        "PAYINVEST_BENCH_DB": url,
+        "HF_HUB_OFFLINE": "1",
+        "PAYINVEST_PAYMENTS_API_TOKEN": BENCH_TOKEN,
+    }
     cmd = [sys.executable, "-m", "bench.api", kind, str(port)]
     base = f"http://127.0.0.1:{port}"
     with (
@@ -108,7 +118,10 @@ class _Conn:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        # Both servers get the bearer header the payments API requires (the bare one ignores it).
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {BENCH_TOKEN}\r\n\r\n".encode()
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         length = 0
