@@ -3,7 +3,7 @@
 The XSDs type these elements as free text (``External...Code``: 1-4 characters), so only this table and a
 counterparty's code-list check catch a wrong code. Every builder calls ``check_code`` before it writes a code,
 so a code outside its element's set cannot be built; tests/sandbox_api/test_codesets.py checks each set against
-ISO's publication (``../shared/iso20022/code-sets/external_code_sets.json``).
+ISO's publication (vendored as ``sandbox/xsd/external_code_sets.json``).
 """
 
 from __future__ import annotations

@@ -15,9 +15,8 @@ from sandbox import codesets
 from sandbox import iso20022 as iso
 from tools import action_codes as c
 
-CODE_SETS = (
-    Path(__file__).resolve().parents[3] / "shared" / "iso20022" / "code-sets" / "external_code_sets.json"
-)
+# ISO's external code sets as published (JSON Schema), vendored beside the official XSDs.
+CODE_SETS = Path(__file__).resolve().parents[2] / "sandbox" / "xsd" / "external_code_sets.json"
 
 PAY = iso.OriginalPayment(
     payment_id="PAY-00000001",
@@ -38,8 +37,7 @@ PAY = iso.OriginalPayment(
 
 @pytest.fixture(scope="module")
 def iso_sets() -> dict[str, set[str]]:
-    if not CODE_SETS.is_file():
-        pytest.skip(f"ISO code sets not found at {CODE_SETS}")
+    assert CODE_SETS.is_file(), f"ISO code sets not found at {CODE_SETS}"
     definitions = json.loads(CODE_SETS.read_text(encoding="utf-8"))["definitions"]
     return {name: set(d.get("enum", ())) for name, d in definitions.items()}
 

@@ -20,6 +20,11 @@ from tests.servers import chroma_server, free_port, serve_process
 WORKER_START_TIMEOUT = 60.0
 
 
+# One approval signing key for the workers and a remote payments API (docs/security.md: shared by the
+# environment when the API is not in process).
+SHARED_APPROVAL_KEY = "scaleout-test-approval-key-" + "0" * 16
+
+
 @pytest.fixture
 def payments_postgres_url(postgres_url: str) -> Iterator[str]:
     """A second fresh PostgreSQL database on the same server, for the payments sandbox."""
@@ -164,6 +169,7 @@ def payments_api(tmp_path: Path, seeded_payments_url: str) -> Iterator[tuple[str
         **os.environ,
         "PAYINVEST_PAYMENTS_DATABASE_URL": seeded_payments_url,
         "PAYINVEST_PAYMENTS_API_TOKEN": token,
+        "PAYINVEST_APPROVAL_KEY": SHARED_APPROVAL_KEY,  # the workers sign, this API verifies
         "PAYINVEST_DATA_DIR": str(tmp_path / "payments-api"),
     }
     command = [str(Path(sys.executable).parent / "payinvest"), "sandbox", "serve", "--port", str(port)]

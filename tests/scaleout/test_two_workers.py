@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from sandbox.scenarios import get_scenario
+from tests.scaleout.conftest import SHARED_APPROVAL_KEY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -86,6 +87,7 @@ def api_workers(start_worker, demo_users: str, payments_api, seeded_payments_url
         "PAYINVEST_DATABASE_URL": demo_users,
         "PAYINVEST_PAYMENTS_API_URL": url,
         "PAYINVEST_PAYMENTS_API_TOKEN": token,
+        "PAYINVEST_APPROVAL_KEY": SHARED_APPROVAL_KEY,
     }
     a, b = start_worker(["worker-a", "worker-b"], env)
     yield a, b, demo_users, seeded_payments_url
