@@ -47,7 +47,10 @@ def evidence_rule(intent: CaseType, view: EvidenceView) -> RuleHit | None:
     pay = (view.payment, view.payment_id or "")
     held = bool(screening and screening[0].summary.get("held"))
 
-    if intent in WHERE_INTENTS and ((reason == "G003" and status == "ACSP") or held):
+    # SOP-015 §4.4: any action on a held payment goes through Financial Crime Compliance, so while it is held the
+    # case is the hold whatever the customer asks (a recall, a release); only a fraud recall keeps its own path
+    # (it needs compliance's sign-off anyway).
+    if intent != C.FRAUD_RECALL and ((reason == "G003" and status == "ACSP") or held):
         why = "tracker ACSP/G003 (compliance hold)" if reason == "G003" else "an active screening hold"
         return RuleHit("R1-compliance-hold", C.COMPLIANCE_HOLD, _ids(pay, tracker, screening), why)
     if intent in WHERE_INTENTS and status == "ACSP" and reason == "G004":

@@ -70,6 +70,9 @@ def _decide(intent: C, evidence: list[dict[str, Any]], confidence: float = 0.9, 
     [
         (C.CLAIM_NON_RECEIPT, _evidence("ACSP", "G003"), C.COMPLIANCE_HOLD, "R1-compliance-hold"),
         (C.STATUS_CHASER, _evidence(held=True), C.COMPLIANCE_HOLD, "R1-compliance-hold"),
+        # SOP-015 §4.4: a customer's recall or release request on a held payment is the hold's case
+        (C.CANCELLATION_RECALL, _evidence(held=True), C.COMPLIANCE_HOLD, "R1-compliance-hold"),
+        (C.VALUE_DATE, _evidence("ACSP", "G003"), C.COMPLIANCE_HOLD, "R1-compliance-hold"),
         (C.CLAIM_NON_RECEIPT, _evidence("ACSP", "G004"), C.MISSING_COVER, "R2-missing-cover"),
         (C.UNABLE_TO_APPLY, _evidence(account="closed"), C.RETURN_OF_FUNDS, "R3-return-closed-account"),
         (C.CANCELLATION_RECALL, _evidence(account="blocked"), C.RETURN_OF_FUNDS, "R3-return-closed-account"),
