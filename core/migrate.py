@@ -86,3 +86,11 @@ def run_env() -> None:
     context.configure(connection=connection, version_table=config.attributes["version_table"])
     with context.begin_transaction():
         context.run_migrations()
+
+
+def table_exists(table: str) -> bool:
+    """Inside a migration: whether ``table`` is already there (baselines adopt databases made before migrations)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    return sa.inspect(op.get_bind()).has_table(table)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from core.migrate import table_exists
+
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
 
-def _exists(table: str) -> bool:
-    return sa.inspect(op.get_bind()).has_table(table)
+_exists = table_exists
 
 
 def upgrade() -> None:
