@@ -128,19 +128,40 @@ def _choices(intent: TextIntent, extra: list[CaseType]) -> list[str]:
     return [n for n in dict.fromkeys(names) if n in CaseType._value2member_map_][:CHOICES]
 
 
+# Confidence the text needs to move a follow-up out of the case its thread settled ("ok, anything else?"
+# reads as a status chaser to the classifier; "now they also ask about the charges" clears this bar).
+FOLLOW_UP_SWITCH = 0.9
+
+
 def decide_case_type(
-    intent: TextIntent, view: EvidenceView, chosen: CaseType | None = None, *, has_payment: bool = True
+    intent: TextIntent,
+    view: EvidenceView,
+    chosen: CaseType | None = None,
+    *,
+    has_payment: bool = True,
+    thread_case: CaseType | None = None,
 ) -> CaseDecision:
-    """Combine the analyst's choice, the evidence rules, the text prediction and the open case."""
+    """Combine the analyst's choice, the evidence rules, the text prediction, the thread and the open case.
+
+    ``thread_case``: the case type an earlier turn of the thread settled for the same payment; a follow-up
+    whose wording is not clear ("thanks, anything else needed?") stays in that case.
+    """
     if chosen is not None:
         return CaseDecision(chosen, "analyst", 1.0, why="picked by the analyst")
     hit = evidence_rule(intent.case_type, view)
     if hit is not None:
         return CaseDecision(hit.case_type, "rule", 1.0, hit.rule, hit.why, hit.evidence_ids)
-    confident = intent.confidence >= intent.threshold and intent.confidence > 0
+    bar = intent.threshold
+    if thread_case is not None and intent.case_type != thread_case:
+        bar = max(bar, FOLLOW_UP_SWITCH)  # a follow-up leaves its thread's case only when the words are clear
+    confident = intent.confidence >= bar and intent.confidence > 0
     if confident:
         return CaseDecision(intent.case_type, intent.source, intent.confidence, why="from the wording")
-    case_hit = confirmed_fraud(view, _choices(intent, [])) or open_case_type(view)
+    fraud = confirmed_fraud(view, _choices(intent, []))
+    if fraud is None and thread_case is not None and thread_case != CaseType.GENERAL:
+        why = f"a follow-up in a thread about this payment's {thread_case.value} case"
+        return CaseDecision(thread_case, "thread", intent.confidence, "R9-thread-case", why)
+    case_hit = fraud or open_case_type(view)
     if case_hit is not None:
         return CaseDecision(
             case_hit.case_type,

@@ -73,9 +73,11 @@ def _cases(evidence: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[s
 
 
 def _handled(evidence: list[dict[str, Any]]) -> bool:
-    """A case of the payment is closed with a resolution (returned, recalled, ...): nothing more to send."""
+    """A case of the payment is closed with a resolution (returned, recalled, ...), or the payment came
+    back by pacs.004: nothing more to send."""
     rows, _ = _cases(evidence)
-    return any(c.get("status") == "closed" and c.get("resolution_code") for c in rows)
+    returned = any(pick(i.get("data"), "returns") for i in ok_items(evidence, "get_payment"))
+    return returned or any(c.get("status") == "closed" and c.get("resolution_code") for c in rows)
 
 
 def _open_case(evidence: list[dict[str, Any]], *case_types: str) -> list[str]:

@@ -54,3 +54,6 @@ class AgentState(TypedDict, total=False):
     ]  # agent.findings.Finding dicts: {"id", "kind", "text", "evidence_ids", ...}
     unsupported_claims: int  # sentences of the model reply the verifier removed
     thread_payment: str  # the payment the thread is about (kept across turns for follow-ups)
+    thread_case_type: (
+        str  # the case type settled for that payment (a follow-up with unclear wording keeps it)
+    )

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool, StaticPool
 
 from sandbox.routes_common import parse_reference
 from sandbox.schema import payments
@@ -83,11 +84,22 @@ def normalise_row(row: Sequence[Any]) -> dict[str, Any]:
     return {name: convert(value) for (name, convert), value in zip(_CONVERTERS, row, strict=True)}
 
 
+def _connect_args(engine: Engine) -> dict[str, Any]:
+    return {"check_same_thread": False} if engine.dialect.name == "sqlite" else {}
+
+
 class PaymentLookup:
     """Looks a payment up by reference on one DBAPI connection per thread."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        # The kept connections come from an unpooled twin of the engine: held for the lookup's lifetime, they
+        # must not use up the shared pool (one app per test or worker would exhaust it after 15 apps).
+        # An in-memory SQLite database (StaticPool) has one connection only, so it is shared as it is.
+        self.engine = (
+            engine
+            if isinstance(engine.pool, StaticPool)
+            else create_engine(engine.url, poolclass=NullPool, connect_args=_connect_args(engine))
+        )
         self.is_sqlite = engine.dialect.name == "sqlite"
         mark = _PLACEHOLDER.get(engine.dialect.paramstyle, "?")
         cols = ", ".join(_COLUMNS)
@@ -95,6 +107,10 @@ class PaymentLookup:
             col: f"SELECT {cols} FROM payments WHERE {col} = {mark}"
             for col in ("id", "uetr", "end_to_end_id")
         }
+        self._returns_sql = (
+            "SELECT id, reason_code, amount, currency, returned_at FROM returns "
+            f"WHERE payment_id = {mark} ORDER BY returned_at, id"
+        )
         self._local = threading.local()
 
     def _connection(self) -> Any:
@@ -113,6 +129,10 @@ class PaymentLookup:
             try:
                 cur.execute(self._sql[column], (value,))
                 row = cur.fetchone()
+                returned = []
+                if row is not None:
+                    cur.execute(self._returns_sql, (row[0],))
+                    returned = cur.fetchall()
             finally:
                 cur.close()
             if not self.is_sqlite:
@@ -122,4 +142,17 @@ class PaymentLookup:
             with contextlib.suppress(Exception):
                 conn.invalidate()
             raise
-        return normalise_row(row) if row is not None else None
+        if row is None:
+            return None
+        payment = normalise_row(row)
+        payment["returns"] = [
+            {
+                "id": r[0],
+                "reason_code": r[1],
+                "amount": _amount(r[2]),
+                "currency": r[3],
+                "returned_at": _datetime(r[4]),
+            }
+            for r in returned
+        ]
+        return payment

@@ -18,6 +18,7 @@ from sandbox.schema import (
     cases,
     holds,
     payments,
+    returns,
     risk_scores,
     screening_hits,
     tracker_events,
@@ -57,6 +58,18 @@ def payment_dict(row: RowMapping) -> dict[str, Any]:
     data = row_dict(row)
     data["intermediary_bics"] = json.loads(row["intermediary_bics"] or "[]")
     return data
+
+
+def payment_returns(conn: Connection, payment_id: str) -> list[dict[str, Any]]:
+    """The pacs.004 returns of a payment (id, reason code, amount, currency, when), oldest first."""
+    rows = conn.execute(
+        select(
+            returns.c.id, returns.c.reason_code, returns.c.amount, returns.c.currency, returns.c.returned_at
+        )
+        .where(returns.c.payment_id == payment_id)
+        .order_by(returns.c.returned_at, returns.c.id)
+    ).mappings()
+    return [{**row_dict(r), "amount": f"{Decimal(r['amount']).quantize(Decimal('0.01'))}"} for r in rows]
 
 
 def search_payments(

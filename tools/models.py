@@ -264,6 +264,9 @@ class Payment(ApiModel):
     creditor_agent_bic: str
     intermediary_bics: list[str] = []
     value_date: str | None = None
+    returns: list[
+        dict[str, Any]
+    ] = []  # pacs.004 returns of this payment: id, reason_code, amount, currency, returned_at
 
 
 class PaymentSearch(ApiModel):

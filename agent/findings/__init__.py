@@ -90,6 +90,10 @@ def triage_facts(triage: dict[str, Any]) -> list[Finding]:
             for c in triage.get("candidates") or []
         )
         return [Finding("search", f"Several payments match: {rows}. Which one is it?", [])]
+    if source == "search_pair":
+        ids = " and ".join(c["payment_id"] for c in triage.get("candidates") or [])
+        text = f"The description matches {ids}: the same payment sent twice, looked at as a pair."
+        return [Finding("search", text, [])]
     if source == "none":
         return [Finding("search", "The message names no payment reference, amount or party to look for.", [])]
     return []
@@ -106,7 +110,7 @@ def build_findings(state: dict[str, Any]) -> list[Finding]:
         found.append(
             Finding("search", f"Payment {refs[0]} was not found.", [i["id"] for i in view.failed()][:1])
         )
-    builders: list[Builder] = [b.payment_fact, b.position_fact, *_CASE_FACTS[case_type]]
+    builders: list[Builder] = [b.payment_fact, b.returns_fact, b.position_fact, *_CASE_FACTS[case_type]]
     for build in builders:
         result = build(view)
         found.extend(result if isinstance(result, list) else [result] if result else [])

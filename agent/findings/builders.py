@@ -43,6 +43,22 @@ def payment_fact(view: EvidenceView) -> Finding | None:
     return Finding("payment", text, [view.payment_id or ""], brief=brief)
 
 
+def returns_fact(view: EvidenceView) -> Finding | None:
+    """The pacs.004 returns of the payment (the money came back: nothing more to recall)."""
+    p = view.payment
+    if p is None or not p.returns:
+        return None
+    rows = []
+    for r in p.returns[:3]:
+        meaning = reason_meaning(r.get("reason_code"))
+        code = f"{r.get('reason_code')} ({meaning})" if meaning else str(r.get("reason_code"))
+        rows.append(
+            f"pacs.004 {r.get('id')} reason {code}, {money(r.get('amount'), r.get('currency'))} "
+            f"on {_when(r.get('returned_at'))}"
+        )
+    return Finding("returned", f"{p.id} was returned: " + "; ".join(rows) + ".", [view.payment_id or ""])
+
+
 def position_fact(view: EvidenceView) -> Finding | None:
     """Where the payment is and since when, with the status and reason code explained."""
     tracker = view.tracker()

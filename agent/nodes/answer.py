@@ -40,6 +40,8 @@ def payment_states(state: AgentState) -> set[str]:
     tracker = view.tracker()
     status, reason, _ = tracker_status(tracker[0]) if tracker else (view.payment.status, None, None)
     states = {"credited"} if status == "ACCC" else {"rejected"} if status == "RJCT" else set()
+    if view.payment.returns:
+        states.add("returned")
     screening = view.screening()
     if reason in ("G003", "G004") or (screening and screening[0].summary.get("held")):
         states.add("held")

@@ -76,11 +76,14 @@ async def classify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     view = EvidenceView(state.get("evidence") or [], targets[0] if targets else None)
     intent, calls = await text_intent(ctx, state)
     chosen = state.get("chosen_case_type")
+    settled = state.get("thread_case_type")
+    same_payment = bool(targets) and targets[0] == state.get("thread_payment")
     decision = decide_case_type(
         intent,
         view,
         CaseType(chosen) if chosen else None,
         has_payment=view.payment is not None or bool(targets),
+        thread_case=CaseType(settled) if settled and same_payment else None,
     )
     data = {
         **decision.to_dict(),
@@ -97,6 +100,8 @@ async def classify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         emit("case_type_choice", {"choices": decision.choices, "why": decision.why})
     return {
         "case_type": decision.case_type.value,
+        # what later turns about the same payment fall back on (a case type the analyst was asked about is not)
+        "thread_case_type": settled if decision.choices else decision.case_type.value,
         "classification": data,
         "case_type_choices": decision.choices,
         "llm_calls": [*(state.get("llm_calls") or []), *calls],

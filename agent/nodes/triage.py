@@ -8,6 +8,7 @@ analyst to pick from; no match is said plainly. Every result or error becomes ev
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -99,6 +100,29 @@ async def payments_of_cases(ctx: AgentContext, case_ids: list[str]) -> tuple[lis
     return items, found
 
 
+_TWICE = re.compile(r"\b(?:twice|two times|double|duplicat\w*|paid again|sent again|same invoice)\b", re.I)
+
+
+def duplicate_pair(found: list[Payment], message: str) -> Payment | None:
+    """The first of the matches when they are one payment sent again and the analyst says so ("paid twice"):
+    the pair is the subject, not a choice (the duplicates check and the playbook pick the later to recall)."""
+    if not 2 <= len(found) <= 3 or not _TWICE.search(message):
+        return None
+    keys = {
+        (
+            p.debtor_name,
+            p.creditor_name,
+            p.instructed_amount,
+            p.instructed_currency,
+            str(p.creditor_agent_bic),
+        )
+        for p in found
+    }
+    if len(keys) != 1:
+        return None
+    return min(found, key=lambda p: (str(getattr(p, "created_at", "") or ""), p.id))
+
+
 def candidate_row(p: Payment) -> dict[str, Any]:
     return {
         "payment_id": p.id,
@@ -128,8 +152,12 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         desc = parse_description(state.get("message", ""))
         if desc.usable():
             items, found = await search_by_description(ctx, desc)
+            pair = duplicate_pair(found, state.get("message", ""))
             if len(found) == 1:
                 targets, source = [found[0].id], "search"
+            elif pair is not None:
+                targets, source = [pair.id], "search_pair"
+                candidates = [candidate_row(p) for p in found[:MAX_CANDIDATES]]
             else:
                 source = "search_several" if found else "search_none"
                 candidates = [candidate_row(p) for p in found[:MAX_CANDIDATES]]

@@ -107,6 +107,56 @@ async def test_a_message_naming_only_the_case_finds_its_payment(settings_for):
     assert [(p["kind"], p["reason_code"]) for p in result.proposals] == [("recall", "AC03")]
 
 
+def _service(settings_for, case_type: str) -> AgentService:
+    return AgentService(
+        settings_for(),
+        chat_model=ScriptedChatModel(script=default_script(case_type=case_type)),
+        systems=sandbox_systems(settings_for()),
+        retriever=ListRetriever(sample_hits()),
+    )
+
+
+async def test_a_described_pair_sent_twice_is_one_subject_not_a_choice(settings_for):
+    service = _service(settings_for, "duplicate")
+    try:
+        result = await service.ask(
+            "Harbour Electronics sent GBP 41,200.00 to Ironbark Engineering twice in November; recall the duplicate"
+        )
+    finally:
+        await service.aclose()
+    assert result.triage["source"] == "search_pair"
+    later = get_scenario("dup-sent-twice-dupl").references["twin_payment_id"]
+    assert [(p["kind"], p["reason_code"], p["args"]["reference"]) for p in result.proposals] == [
+        ("recall", "DUPL", later)
+    ]
+
+
+async def test_a_returned_duplicate_shows_its_pacs004_and_nothing_is_proposed(settings_for):
+    scenario = get_scenario("dup-returned-am05")
+    service = _service(settings_for, "duplicate")
+    try:
+        result = await service.ask(scenario.analyst_message)
+    finally:
+        await service.aclose()
+    assert "was returned: pacs.004" in result.answer and "AM05 (duplication)" in result.answer
+    assert result.proposals == []
+
+
+async def test_a_follow_up_with_unclear_wording_stays_in_the_threads_case(settings_for):
+    scenario = get_scenario("dup-sent-twice-dupl")
+    service = _service(settings_for, "duplicate")
+    try:
+        first = await service.ask(scenario.analyst_message)
+        assert first.case_type == "duplicate"
+        follow = await service.ask(
+            f"ok. anything else on {scenario.references['payment_id']}?", thread_id=first.thread_id
+        )
+    finally:
+        await service.aclose()
+    assert follow.case_type == "duplicate", follow.classification
+    assert follow.classification["source"] in ("thread", "trained", "rule")
+
+
 async def test_approved_action_lands_once_in_the_payments_database(settings_for, seeded):
     settings = settings_for()
     scenario = get_scenario("mc-g004-usd-cover")
