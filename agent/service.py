@@ -29,6 +29,7 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
+from agent.telemetry import TimedRetriever, observe_findings, observe_turn
 from core.conversations import ConversationRepository
 from core.identity import Principal
 from core.settings import Settings
@@ -108,7 +109,7 @@ class AgentService:
         return AgentContext(
             chat_model=self.deps.chat_model() if llm_on else None,
             port=port,
-            retriever=retriever,
+            retriever=TimedRetriever(retriever) if retriever is not None else None,
             store=self.store,
             config=self.config,
             provider=provider,
@@ -118,6 +119,14 @@ class AgentService:
             classifier=self.text_classifier(),
             approvals=self._approvals,
         )
+
+    def llm_base_url(self) -> str | None:
+        """The OpenAI-compatible base URL of the loaded chat model (None: not loaded yet, or scripted)."""
+        return getattr(self.deps.loaded_chat_model(), "openai_api_base", None)
+
+    def llm_provider(self) -> str:
+        """The provider recorded with every LLM call ("scripted" for a test model)."""
+        return self.deps.model_identity()[0]
 
     def text_classifier(self) -> Any:
         """The trained case-type classifier (loaded or trained once per service; None when not installed)."""
@@ -226,8 +235,11 @@ class AgentService:
         # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
         # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
         async for event in self._run(graph_input, thread_id, user, durability="exit"):
+            if event["type"] == "findings":
+                observe_findings(started)
             yield event
         result = await self._result(thread_id, started)
+        observe_turn(result.status, started)
         self.conversation_store.record_turn(
             thread_id=thread_id,
             owner=user,
