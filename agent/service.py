@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import structlog
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
@@ -29,11 +30,13 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
-from agent.telemetry import TimedRetriever, observe_findings, observe_turn
+from agent.telemetry import TimedRetriever, TurnSpans, observe_findings, observe_turn
 from core.conversations import ConversationRepository
 from core.identity import Principal
 from core.settings import Settings
+from core.tracing import current_trace_id
 
+log = structlog.get_logger("payinvest.agent")
 _PROPOSAL_FIELDS = (
     "id",
     "status",
@@ -144,16 +147,22 @@ class AgentService:
         self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
     ) -> AsyncIterator[dict[str, Any]]:
         graph, ctx = await self._ready(), self._context()
+        spans = TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": actor})
+        failure: BaseException | None = None
         try:
             async for mode, chunk in graph.astream(
                 graph_input,
                 self._cfg(thread_id),
                 context=ctx,
-                stream_mode=["custom", "updates"],
+                stream_mode=["custom", "updates", "tasks"],
                 durability=durability,
             ):
+                if mode == "tasks":
+                    spans.on_task(chunk)
+                    continue
                 if mode == "custom":
                     event = chunk
+                    spans.on_event(event)
                 elif "__interrupt__" in chunk:
                     value = chunk["__interrupt__"][0].value
                     event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}
@@ -161,9 +170,11 @@ class AgentService:
                     continue
                 self.audit.record(event, actor=actor, thread_id=thread_id)
                 yield event
-        except AgentError:
+        except AgentError as exc:
+            failure = exc
             raise
         except Exception as exc:  # surface as a typed event; the caller gets a clear error, never a trace
+            failure = exc
             event = {
                 "type": "error",
                 "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]},
@@ -171,6 +182,8 @@ class AgentService:
             self.audit.record(event, actor=actor, thread_id=thread_id)
             yield event
             raise TurnFailed(event["data"]["message"]) from exc
+        finally:
+            spans.close(failure)
 
     async def _result(self, thread_id: str, started: float | None = None) -> TurnResult:
         snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
@@ -219,8 +232,12 @@ class AgentService:
         self.conversation_store.record_turn(
             thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
         )
+        structlog.contextvars.bind_contextvars(user=user, thread_id=thread_id, turn=turn)
+        trace_id = current_trace_id()
         self.audit.record(
-            {"type": "user_message", "data": {"text": message, "turn": turn}}, actor=user, thread_id=thread_id
+            {"type": "user_message", "data": {"text": message, "turn": turn, "trace_id": trace_id}},
+            actor=user,
+            thread_id=thread_id,
         )
         graph_input = {
             "messages": [HumanMessage(content=message)],
@@ -240,6 +257,14 @@ class AgentService:
             yield event
         result = await self._result(thread_id, started)
         observe_turn(result.status, started)
+        log.info(
+            "turn_completed",
+            status=result.status,
+            case_type=result.case_type,
+            latency_ms=result.latency_ms,
+            proposals=len(result.proposals),
+            unsupported_claims=result.unsupported_claims,
+        )
         self.conversation_store.record_turn(
             thread_id=thread_id,
             owner=user,

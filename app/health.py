@@ -61,8 +61,11 @@ def _migrations(app: FastAPI, with_payments: bool) -> Check:
     for db in declared_databases():
         if db.name != "app" and not with_payments:
             continue  # the payments API is another service with its own schema
-        engine = app.state.engine if db.name == "app" else _payments_engine(app)
-        detail[db.name] = {"current": current_revision(engine, db), "head": head_revision(db)}
+        try:
+            engine = app.state.engine if db.name == "app" else _payments_engine(app)
+            detail[db.name] = {"current": current_revision(engine, db), "head": head_revision(db)}
+        except Exception as exc:
+            detail[db.name] = {"current": None, "head": head_revision(db), "error": str(exc)[:200]}
     ok = all(v["current"] == v["head"] for v in detail.values())
     return {"ok": ok, "databases": detail, **({} if ok else {"error": "run `payinvest db upgrade`"})}
 

@@ -102,6 +102,10 @@ def _log_access(scope: Scope, method: str, route: str, status: int, elapsed: flo
     }
     if state.get("user"):
         fields["user"] = state["user"]
+    params = scope.get("path_params") or {}
+    thread = params.get("conversation_id") or params.get("thread_id")
+    if thread:
+        fields["thread_id"] = thread
     client = scope.get("client")
     if client:
         fields["client"] = client[0]

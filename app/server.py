@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -88,8 +89,13 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         listener = start_metrics_listener(settings.metrics_bind, registry) if settings.metrics_bind else None
+        app.state.metrics_listener = listener
         if app.state.agent_service is None and start_agent:
             await _build_agent_service(app, settings)
+        if start_agent:  # what a load balancer will see, once, in the start-up log
+            report = await asyncio.to_thread(health.readiness, app)
+            failed = {name: c.get("error") for name, c in report["checks"].items() if not c["ok"]}
+            (log.info if report["ready"] else log.warning)("readiness", ready=report["ready"], failed=failed)
         yield
         if listener is not None:
             listener.shutdown()
