@@ -33,6 +33,7 @@ from agent.store import AgentStore
 from agent.telemetry import TimedRetriever, TurnSpans, observe_findings, observe_turn
 from core.conversations import ConversationRepository
 from core.identity import Principal
+from core.releases import ServingRelease
 from core.settings import Settings
 from core.tracing import current_trace_id
 
@@ -75,6 +76,7 @@ class AgentService:
         from core.approval_tokens import signer_from_settings
 
         self._approvals = signer_from_settings(settings)
+        self._serving = ServingRelease(self.deps.app_engine)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -122,6 +124,11 @@ class AgentService:
             classifier=self.text_classifier(),
             approvals=self._approvals,
         )
+
+    def serving_release_id(self) -> str | None:
+        """The release serving now (``payinvest release promote|rollback``; re-read every few seconds)."""
+        release = self._serving.current()
+        return release.id if release else None
 
     def llm_base_url(self) -> str | None:
         """The OpenAI-compatible base URL of the loaded chat model (None: not loaded yet, or scripted)."""
@@ -199,6 +206,7 @@ class AgentService:
             prompt_versions=dict(self.config.prompt_versions),
             latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None,
         )
+        result.release_id = self.serving_release_id()
         self.store.save_turn(
             thread_id=thread_id,
             turn=result.turn,
@@ -233,9 +241,14 @@ class AgentService:
             thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
         )
         structlog.contextvars.bind_contextvars(user=user, thread_id=thread_id, turn=turn)
-        trace_id = current_trace_id()
+        data = {
+            "text": message,
+            "turn": turn,
+            "trace_id": current_trace_id(),
+            "release_id": self.serving_release_id(),
+        }
         self.audit.record(
-            {"type": "user_message", "data": {"text": message, "turn": turn, "trace_id": trace_id}},
+            {"type": "user_message", "data": data},
             actor=user,
             thread_id=thread_id,
         )
