@@ -68,7 +68,7 @@ def release_list(json_out: bool = typer.Option(False, "--json", help="Print the 
     """Every registered release, the serving one marked."""
     store = _store()
     serving = store.serving_id()
-    rows = [_summary(r, serving) for r in store.list()]
+    rows = [_summary(r, serving) for r in store.releases()]
     if json_out:
         typer.echo(json.dumps({"serving": serving, "releases": rows, "history": store.history()}))
         return

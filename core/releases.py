@@ -125,10 +125,14 @@ class ReleaseStore:
             row = conn.execute(select(releases_table).where(releases_table.c.id == rid)).first()
         return self._row(row) if row else None
 
-    def list(self) -> list[Release]:
+    def releases(self) -> list[Release]:
+        """Every release in the order it was first promoted."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(releases_table).order_by(releases_table.c.registered_at)).all()
-        return [self._row(r) for r in rows]
+            rows = conn.execute(select(releases_table)).all()
+        first: dict[str, int] = {}
+        for event in reversed(self.history()):
+            first[event["release_id"]] = event["seq"]
+        return sorted((self._row(r) for r in rows), key=lambda r: (first.get(r.id, 0), r.registered_at))
 
     def history(self) -> list[dict[str, Any]]:
         """Promotions and rollbacks, oldest first."""
