@@ -110,6 +110,23 @@ def _llm(app: FastAPI) -> Check:
     return {"ok": response.status_code == 200, "state": "reachable", "status": response.status_code}
 
 
+def _release(app: FastAPI) -> Check:
+    """Informational (never blocks readiness): the serving release and whether this worker's prompt versions
+    are the ones its manifest was evaluated with."""
+    from core.releases import ReleaseStore
+
+    store = ReleaseStore(app.state.engine, audit=None)
+    rid = store.serving_id()
+    release = store.get(rid) if rid else None
+    if release is None:
+        return {"ok": True, "serving": None}
+    config = getattr(app.state.agent_service, "config", None)
+    ours = dict(getattr(config, "prompt_versions", {}) or {})
+    theirs = release.manifest.get("prompt_versions") or {}
+    match = all(ours.get(k) == v for k, v in theirs.items()) if ours else None
+    return {"ok": True, "serving": rid, "prompt_versions_match": match}
+
+
 def readiness(app: FastAPI) -> dict[str, Any]:
     """Every check with its detail and time; ``ready`` only when all pass."""
     settings: Settings = app.state.settings
@@ -119,6 +136,7 @@ def readiness(app: FastAPI) -> dict[str, Any]:
         "migrations": _timed(lambda: _migrations(app, with_payments=not settings.payments_api_url)),
         "sop_index": _timed(lambda: _index(app)),
         "llm": _timed(lambda: _llm(app)),
+        "release": _timed(lambda: _release(app)),
     }
     return {"ready": all(c["ok"] for c in checks.values()), "checks": checks}
 

@@ -1,7 +1,7 @@
-"""Per-request observability: request id, one access log line, HTTP latency by route template, a trace span.
+"""Per-request observability: request id, one access log line, HTTP latency by route template.
 
 One pure ASGI middleware (outermost), so every response, errors and 413s included, carries ``X-Request-ID``,
-is timed and is logged once."""
+is timed and is logged once. The trace span of the request is FastAPI's own (``fastapi.telemetry``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import uuid
 from typing import Any
 
 import structlog
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import metrics
-from core.tracing import tracer
 
 REQUEST_ID_HEADER = "x-request-id"
 # A caller's id is kept only when it is short and plain (it lands in logs and audit records).
@@ -70,25 +69,20 @@ class RequestObservabilityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        # FastAPI (0.165+) opens the HTTP server span itself, around the middleware stack, and continues an
+        # incoming ``traceparent``: the request id is added to that span rather than opening a second one.
+        span = trace.get_current_span()
+        span.set_attribute("payinvest.request_id", request_id)
         started = time.perf_counter()
-        with tracer().start_as_current_span(f"HTTP {method}", kind=SpanKind.SERVER) as span:
-            span.set_attribute("http.request.method", method)
-            span.set_attribute("url.path", scope.get("path", ""))
-            span.set_attribute("payinvest.request_id", request_id)
-            try:
-                await self.app(scope, receive, send_with_id)
-            finally:
-                elapsed = time.perf_counter() - started
-                route = route_template(scope, root_path)
-                span.update_name(f"HTTP {method} {route}")
-                span.set_attribute("http.route", route)
-                span.set_attribute("http.response.status_code", status["code"])
-                if status["code"] >= 500:
-                    span.set_status(Status(StatusCode.ERROR))
-                metrics.HTTP_LATENCY.labels(method=method, route=route, status=str(status["code"])).observe(
-                    elapsed
-                )
-                _log_access(scope, method, route, status["code"], elapsed)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = route_template(scope, root_path)
+            metrics.HTTP_LATENCY.labels(method=method, route=route, status=str(status["code"])).observe(
+                elapsed
+            )
+            _log_access(scope, method, route, status["code"], elapsed)
 
 
 def _log_access(scope: Scope, method: str, route: str, status: int, elapsed: float) -> None:

@@ -147,7 +147,8 @@ def test_one_trace_per_turn_and_its_id_in_the_audit(
     conv, _turn_data, response = _turn(client)
     assert response.headers["x-request-id"] == "req-test-0001"
     spans = exporter.get_finished_spans()
-    [http] = [s for s in spans if s.name == "HTTP POST /api/conversations/{conversation_id}/messages"]
+    [http] = [s for s in spans if s.name == "POST /api/conversations/{conversation_id}/messages"]
+    assert http.attributes["payinvest.request_id"] == "req-test-0001"  # FastAPI's server span, enriched
     trace_id = http.context.trace_id
     in_trace = [s for s in spans if s.context.trace_id == trace_id]
     names = {s.name for s in in_trace}
