@@ -35,7 +35,6 @@ from core.conversations import ConversationRepository
 from core.identity import Principal
 from core.releases import ServingRelease
 from core.settings import Settings
-from core.tracing import current_trace_id
 
 log = structlog.get_logger("payinvest.agent")
 _PROPOSAL_FIELDS = (
@@ -130,9 +129,15 @@ class AgentService:
         release = self._serving.current()
         return release.id if release else None
 
-    def llm_base_url(self) -> str | None:
-        """The OpenAI-compatible base URL of the loaded chat model (None: not loaded yet, or scripted)."""
-        return getattr(self.deps.loaded_chat_model(), "openai_api_base", None)
+    def llm_base_url(self) -> tuple[str, str | None] | None:
+        """The OpenAI-compatible base URL and key of the loaded chat model, for the readiness probe (None: not
+        loaded yet, or scripted)."""
+        model = self.deps.loaded_chat_model()
+        base = getattr(model, "openai_api_base", None)
+        if not base:
+            return None
+        key = getattr(model, "openai_api_key", None)
+        return base, key.get_secret_value() if key is not None else None
 
     def llm_provider(self) -> str:
         """The provider recorded with every LLM call ("scripted" for a test model)."""
@@ -151,10 +156,15 @@ class AgentService:
         return {"configurable": {"thread_id": thread_id}}
 
     async def _run(
-        self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
+        self,
+        graph_input: Any,
+        thread_id: str,
+        actor: str,
+        durability: str = "sync",
+        spans: TurnSpans | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         graph, ctx = await self._ready(), self._context()
-        spans = TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": actor})
+        spans = spans or TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": actor})
         failure: BaseException | None = None
         try:
             async for mode, chunk in graph.astream(
@@ -241,10 +251,12 @@ class AgentService:
             thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
         )
         structlog.contextvars.bind_contextvars(user=user, thread_id=thread_id, turn=turn)
+        # The run's span exists before the first audit event, so a CLI turn (no HTTP span) has a trace id too.
+        spans = TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": user})
         data = {
             "text": message,
             "turn": turn,
-            "trace_id": current_trace_id(),
+            "trace_id": spans.trace_id,
             "release_id": self.serving_release_id(),
         }
         self.audit.record(
@@ -264,7 +276,7 @@ class AgentService:
             record_choice(self.settings, message, chosen, user, thread_id, self.audit)
         # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
         # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
-        async for event in self._run(graph_input, thread_id, user, durability="exit"):
+        async for event in self._run(graph_input, thread_id, user, durability="exit", spans=spans):
             if event["type"] == "findings":
                 observe_findings(started)
             yield event

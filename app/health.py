@@ -97,15 +97,16 @@ def _llm(app: FastAPI) -> Check:
     service = app.state.agent_service
     if service is None:
         return {"ok": False, "error": app.state.agent_error or "the agent service is not running"}
-    base = getattr(service, "llm_base_url", lambda: None)()
-    if base is None and settings.llm_provider == "openai":
-        base = settings.openai_base_url
-    if base is None:
+    target = getattr(service, "llm_base_url", lambda: None)()
+    if target is None and settings.llm_provider == "openai" and settings.openai_base_url:
+        target = (settings.openai_base_url, settings.openai_api_key)
+    if target is None:
         provider = getattr(service, "llm_provider", lambda: settings.llm_provider)()
         if provider == "scripted":
             return {"ok": True, "state": "scripted"}
         return {"ok": False, "error": f"the {provider} model is not loaded"}
-    headers = {"Authorization": f"Bearer {settings.openai_api_key}"} if settings.openai_api_key else {}
+    base, key = target
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     response = httpx.get(base.rstrip("/") + "/models", headers=headers, timeout=PROBE_TIMEOUT_S)
     return {"ok": response.status_code == 200, "state": "reachable", "status": response.status_code}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +252,61 @@ def test_json_logs_carry_request_user_thread_turn_and_trace(
     assert done["request_id"] == "req-test-0001" and len(done["trace_id"]) == 32
     [uvicorn_line] = [e for e in lines if e.get("event") == "a line from uvicorn"]
     assert uvicorn_line["logger"] == "uvicorn.error" and uvicorn_line["level"] == "info"
+
+
+def test_a_turn_without_http_has_its_own_trace_id_in_the_audit(
+    settings: Settings, tmp_path: Path, exporter: InMemorySpanExporter
+) -> None:
+    import asyncio
+
+    from core.audit import AuditLog
+    from core.schema import open_app_db
+
+    audit = AuditLog(open_app_db(settings.app_db_url))
+    service, _port, _retriever = build_real_service(settings, audit, tmp_path)
+    exporter.clear()
+
+    async def one_turn() -> Any:
+        try:
+            return await service.ask(f"Customer says {UETR_STUCK} never arrived", user="analyst1")
+        finally:
+            await service.aclose()
+
+    result = asyncio.run(one_turn())
+    [run] = [s for s in exporter.get_finished_spans() if s.name == "agent run"]
+    assert run.parent is None  # the CLI and the evals have no HTTP span: the run is the trace's root
+    [message] = audit.events(conversation_id=result.thread_id, event_type="agent.user_message")
+    assert message.payload["trace_id"] == format(run.context.trace_id, "032x")
+
+
+class _ModelsHandler(BaseHTTPRequestHandler):
+    """An OpenAI-compatible server's GET /v1/models, with a bearer key (as the embedded llama.cpp server)."""
+
+    def do_GET(self) -> None:
+        ok = self.path == "/v1/models" and self.headers.get("Authorization") == "Bearer k-123"
+        self.send_response(200 if ok else 401)
+        self.end_headers()
+        self.wfile.write(b'{"data": []}')
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+def test_ready_probes_the_loaded_model_with_its_key(settings: Settings) -> None:
+    import threading
+
+    from langchain_openai import ChatOpenAI
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ModelsHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/v1"
+    try:
+        app = create_app(settings, mount_sandbox=False, start_agent=False)
+        for key, expected in (("k-123", True), ("wrong", False)):
+            model = ChatOpenAI(base_url=base, api_key=key, model="m")  # type: ignore[arg-type]
+            app.state.agent_service = AgentService(settings, chat_model=model, systems=object())
+            with TestClient(app) as client:
+                llm = client.get("/api/health/ready").json()["checks"]["llm"]
+            assert llm["ok"] is expected and llm["status"] == (200 if expected else 401), llm
+    finally:
+        server.shutdown()
