@@ -37,7 +37,11 @@ class _StderrWriter:
 
 def _exporter(kind: str, endpoint: str | None) -> SpanExporter:
     if kind == "console":
-        return ConsoleSpanExporter(out=_StderrWriter())  # type: ignore[arg-type]
+        # One span per line, so stderr stays one JSON object per line next to the JSON logs.
+        return ConsoleSpanExporter(
+            out=_StderrWriter(),  # type: ignore[arg-type]
+            formatter=lambda span: span.to_json(indent=None) + "\n",
+        )
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
     return OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()
