@@ -21,7 +21,16 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.metrics import app_registry, parse_bind, start_metrics_listener
 from app.observability import RequestObservabilityMiddleware
-from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
+from app.routes import (
+    admin,
+    approvals,
+    auth,
+    compliance,
+    conversations,
+    operations,
+    proposals,
+    reference,
+)
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
@@ -131,7 +140,19 @@ def create_app(
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
-    for module in (auth, conversations, proposals, approvals, reference, compliance, admin, health, metrics):
+    routers = (
+        auth,
+        conversations,
+        proposals,
+        approvals,
+        reference,
+        compliance,
+        admin,
+        operations,
+        health,
+        metrics,
+    )
+    for module in routers:
         app.include_router(module.router)
 
     @app.middleware("http")

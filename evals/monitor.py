@@ -216,3 +216,32 @@ def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
     json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
     html_path.write_text(render_html(report), encoding="utf-8")
     return json_path, html_path
+
+
+class MonitorError(ValueError):
+    """No reference to compare with, or an unreadable one."""
+
+
+def serving_reference(engine: Engine) -> Path:
+    """The eval report of the serving release (``payinvest release promote``)."""
+    from core.releases import ReleaseStore
+
+    store = ReleaseStore(engine, audit=None)
+    serving = store.serving_id()
+    release = store.get(serving) if serving else None
+    if release is None:
+        raise MonitorError("no serving release: pass --reference REPORT.json")
+    return Path(release.report_path)
+
+
+def monitor_report(engine: Engine, since: datetime, reference: Path | None = None) -> dict[str, Any]:
+    """The drift report of the turns since ``since`` against ``reference`` (default: the serving release's)."""
+    path = reference or serving_reference(engine)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise MonitorError(f"{path}: not a readable eval report ({exc})") from None
+    reference_turns = from_eval_report(data) if isinstance(data, dict) else []
+    if not reference_turns:
+        raise MonitorError(f"{path}: the report has no analyst turns to compare with")
+    return build_report(reference_turns, window_turns(engine, since), since=since, reference_path=str(path))

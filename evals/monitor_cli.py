@@ -30,34 +30,16 @@ def monitor_report(
     json_out: bool = typer.Option(False, "--json", help="Print the report JSON."),
 ) -> None:
     """PSI per signal (case-type mix, unsupported claims, LLM fallback, latency, ...); exit 1 on an alert."""
-    from core.releases import ReleaseStore
     from core.schema import open_app_db
     from core.settings import get_settings
-    from evals.monitor import build_report, from_eval_report, parse_since, window_turns, write_report
+    from evals.monitor import MonitorError, monitor_report, parse_since, write_report
 
     settings = get_settings()
     try:
         start = parse_since(since)
-    except ValueError as exc:
+        report = monitor_report(open_app_db(settings.app_db_url), start, reference)
+    except (ValueError, MonitorError) as exc:
         _fail(str(exc))
-    engine = open_app_db(settings.app_db_url)
-    if reference is None:
-        store = ReleaseStore(engine, audit=None)
-        serving = store.serving_id()
-        release = store.get(serving) if serving else None
-        if release is None:
-            _fail("no serving release: pass --reference REPORT.json")
-        reference = Path(release.report_path)
-    try:
-        data = json.loads(reference.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        _fail(f"{reference}: not a readable eval report ({exc})")
-    reference_turns = from_eval_report(data)
-    if not reference_turns:
-        _fail(f"{reference}: the report has no analyst turns to compare with")
-    report = build_report(
-        reference_turns, window_turns(engine, start), since=start, reference_path=str(reference)
-    )
     json_path, html_path = write_report(report, out or settings.resolved_data_dir / "monitor")
     if json_out:
         typer.echo(json.dumps(report))

@@ -36,7 +36,9 @@ def reference_report(path: Path, repeat: int = 5) -> Path:
             scenarios.append(
                 {"id": f"{case_type}-{i}", "case_type": case_type, "trajectory": {"turns": [turn]}}
             )
-    path.write_text(json.dumps({"scenarios": scenarios, "gate": {"passed": True}}), encoding="utf-8")
+    manifest = {"git_commit": "c1", "prompt_versions": {"answer": "v3"}, "thresholds_version": "2026-11"}
+    report = {"scenarios": scenarios, "gate": {"passed": True}, "manifest": manifest}
+    path.write_text(json.dumps(report), encoding="utf-8")
     return path
 
 
@@ -113,3 +115,31 @@ def test_bad_input_is_a_one_line_error(env: dict) -> None:
     assert r.exit_code == 2 and "--since must be" in r.output
     r = CliRunner().invoke(app, ["monitor", "report"])
     assert r.exit_code == 2 and "no serving release" in r.output
+
+
+def test_admin_view_shows_the_same_report(env: dict) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.server import create_app
+    from core.audit import AuditLog
+    from core.releases import ReleaseStore
+    from tests.app.conftest import login
+    from tests.app.fakes import fast_hasher
+
+    web = create_app(get_settings(), mount_sandbox=False, start_agent=False)
+    web.state.users.hasher = fast_hasher()
+    web.state.users.ensure_demo_users()
+    store_turns(env["store"], ["sanctions_hold"] * 40, "shift")
+    with TestClient(web) as client:
+        admin = login(client, "admin1")
+        r = admin.get("/api/admin/monitor")
+        assert r.status_code == 409 and r.json()["error"]["code"] == "no_reference"
+        ReleaseStore(web.state.engine, AuditLog(web.state.engine)).promote(env["ref"], actor="admin1")
+        report = admin.get("/api/admin/monitor", params={"since": "1h"}).json()["monitor"]
+        assert report["alerts"] == ["case_type_mix"] and report["window_turns"] == 40
+        page = admin.get("/api/admin/monitor", params={"format": "html"})
+        assert page.headers["content-type"].startswith("text/html") and "case_type_mix" in page.text
+        assert "script-src" not in page.headers["content-security-policy"]
+        assert admin.get("/api/admin/monitor", params={"since": "soon"}).status_code == 422
+        client.cookies.clear()
+        assert login(client, "analyst1").get("/api/admin/monitor").status_code == 403
