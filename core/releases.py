@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Text, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.audit_hash import canonical_json
 from core.errors import PayinvestError
@@ -217,7 +219,10 @@ class ServingRelease:
         with self._lock:
             if time.monotonic() - self._at >= self.ttl:
                 store = ReleaseStore(self.engine, audit=None)
-                rid = store.serving_id()
-                self._value = store.get(rid) if rid else None
+                try:
+                    rid = store.serving_id()
+                    self._value = store.get(rid) if rid else None
+                except SQLAlchemyError as exc:  # a turn must not fail over its label: keep the last one
+                    logging.getLogger(__name__).warning("serving release not readable: %s", exc)
                 self._at = time.monotonic()
             return self._value

@@ -49,7 +49,10 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     match = re.fullmatch(r"(\d+)([mhd])", value.strip())
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+        try:
+            return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+        except OverflowError:
+            raise ValueError(f"--since {value!r} reaches before year 1") from None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:

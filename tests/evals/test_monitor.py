@@ -108,6 +108,8 @@ def test_psi_and_since_parsing() -> None:
     assert parse_since("24h", now) == now - timedelta(hours=24)
     with pytest.raises(ValueError, match="--since"):
         parse_since("yesterday")
+    with pytest.raises(ValueError, match="before year 1"):
+        parse_since("99999999999d")
 
 
 def test_bad_input_is_a_one_line_error(env: dict) -> None:
