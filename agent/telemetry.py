@@ -1,7 +1,8 @@
-"""Metrics from the agent's event stream: every event the service yields (and audits) is counted here.
+"""Metrics and trace spans from the agent's event stream (docs/operations.md).
 
 The nodes already report what happened (``llm_call``, ``tool_result``, ``classification``, ``answer``, ...);
-this module turns those events into the Prometheus families of ``core.metrics`` without touching the nodes.
+this module turns those events into the Prometheus families of ``core.metrics`` and into OpenTelemetry spans
+(``TurnSpans``, with LangGraph's ``tasks`` stream for the nodes) without touching the nodes.
 """
 
 from __future__ import annotations
