@@ -10,7 +10,8 @@ import threading
 from collections.abc import MutableMapping
 from typing import Any
 
-from opentelemetry import trace
+import httpx
+from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -84,6 +85,12 @@ def current_trace_id() -> str | None:
     """The 32-hex-digit id of the current trace, or None outside a recorded span."""
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else None
+
+
+async def inject_trace_context(request: httpx.Request) -> None:
+    """httpx request hook: the current trace as a W3C ``traceparent`` header (nothing outside a recorded span),
+    so the payments API continues the turn's trace."""
+    propagate.inject(request.headers)
 
 
 def add_trace_ids(
