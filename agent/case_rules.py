@@ -92,3 +92,13 @@ def open_case_type(view: EvidenceView) -> RuleHit | None:
             why = f"open case {case.get('id')} has case type {case_type.value}"
             return RuleHit("R7-open-case", case_type, [cases[1]], why)
     return None
+
+
+def confirmed_fraud(view: EvidenceView, candidates: list[str]) -> RuleHit | None:
+    """R8 (tie-break only): the fraud team confirmed a fraud type on the payment and the wording allows a
+    fraud recall (it is among the classifier's candidates): the case is the fraud recall (SOP-013)."""
+    risk = view.risk()
+    if risk is None or not risk[0].fraud_type or C.FRAUD_RECALL.value not in candidates:
+        return None
+    why = f"the fraud team confirmed {risk[0].fraud_type} on the payment"
+    return RuleHit("R8-confirmed-fraud", C.FRAUD_RECALL, [risk[1]], why)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from agent.case_rules import evidence_rule, open_case_type
+from agent.case_rules import confirmed_fraud, evidence_rule, open_case_type
 from agent.evidence import EvidenceView
 from core.domain import CaseType
 
@@ -140,11 +140,11 @@ def decide_case_type(
     confident = intent.confidence >= intent.threshold and intent.confidence > 0
     if confident:
         return CaseDecision(intent.case_type, intent.source, intent.confidence, why="from the wording")
-    case_hit = open_case_type(view)
+    case_hit = confirmed_fraud(view, _choices(intent, [])) or open_case_type(view)
     if case_hit is not None:
         return CaseDecision(
             case_hit.case_type,
-            "open_case",
+            "rule" if case_hit.rule.startswith("R8") else "open_case",
             intent.confidence,
             case_hit.rule,
             case_hit.why,

@@ -10,22 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.candidates import Candidate
+from agent.case_answers import AnalystRequest, amendment_rule, refused_recall
 from agent.facts import duplicate_candidates, ok_items, payment_id_of, payment_of, pick, tracker_summary
 from core.domain import ActionKind, CaseType
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """An action the evidence supports, before validation and drafting."""
-
-    kind: ActionKind
-    args: dict[str, Any]
-    reason_code: str
-    evidence_ids: list[str]
-    explanation: str
-
-
 Rule = Callable[[str, list[dict[str, Any]]], list[Candidate]]
+# A rule that also reads what the analyst asks to change (parsed by rules: agent.case_answers).
+RequestRule = Callable[[str, list[dict[str, Any]], AnalystRequest], list[Candidate]]
 
 
 @dataclass(frozen=True)
@@ -38,9 +30,16 @@ class Playbook:
     allowed: dict[ActionKind, tuple[str, ...]] = field(default_factory=dict)
     rule: Rule | None = None
     derived_reads: tuple[str, ...] = ()  # reads whose arguments come from the payment found (account, payee)
+    request_rule: RequestRule | None = None
 
-    def decide(self, target: str, evidence: list[dict[str, Any]]) -> list[Candidate]:
-        return [c for c in (self.rule(target, evidence) if self.rule else []) if self.allows(c)]
+    def decide(
+        self, target: str, evidence: list[dict[str, Any]], request: AnalystRequest | None = None
+    ) -> list[Candidate]:
+        if self.request_rule is not None:
+            found = self.request_rule(target, evidence, request or AnalystRequest())
+        else:
+            found = self.rule(target, evidence) if self.rule else []
+        return [c for c in found if self.allows(c)]
 
     def allows(self, candidate: Candidate) -> bool:
         codes = self.allowed.get(candidate.kind)
@@ -184,8 +183,10 @@ def _recall(default: str, *, needs_duplicate: bool = False) -> Rule:
         payment, _ = _first(evidence, "get_payment")
         if tracker.get("status") == "RJCT" or pick(payment or {}, "status") == "RJCT":
             return []
-        if _handled(evidence) or _open_case(evidence, "cancellation_recall"):
-            return []  # already resolved, or a recall was already sent and its answer is in the case
+        if _handled(evidence):
+            return []
+        if _open_case(evidence, "cancellation_recall"):  # sent already: act on its answer, if any
+            return refused_recall(target, evidence)
         code, extra = _recall_code(evidence, default)
         if needs_duplicate and code != "DUPL":
             return []
@@ -312,7 +313,10 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
             CaseType.CANCELLATION_RECALL,
             (*_READS, "find_duplicates", "get_cases", "get_risk_signals"),
             "cancellation recall request camt.056",
-            {ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA")},
+            {
+                ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA"),
+                ActionKind.CLOSE_CASE: ("RJCT",),
+            },
             _recall("CUST"),
         ),
         Playbook(
@@ -345,14 +349,23 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
             _return_funds,
             derived_reads=("get_account",),
         ),
-        Playbook(CaseType.AMENDMENT, _READS, "amendment modify payment details", {}),
+        Playbook(
+            CaseType.AMENDMENT,
+            (*_READS, "get_cases"),
+            "amendment modify payment details camt.087 cancel instead",
+            {ActionKind.RECALL: ("AC03", "CUST", "CURR")},
+            request_rule=amendment_rule(
+                lambda ev: _handled(ev) or bool(_open_case(ev, "cancellation_recall"))
+            ),
+        ),
         Playbook(
             CaseType.UNABLE_TO_APPLY,
             _READS,
             "unable to apply missing creditor details answer camt.111",
             {ActionKind.INVESTIGATION_ANSWER: ("ARPL",)},
             _answer("UTAP", ("G002",), "ARPL"),
-            derived_reads=("get_account",),
+            # SOP-007 §4: check the account and the name on it (VoP) before answering what cannot be applied
+            derived_reads=("get_account", "verify_payee"),
         ),
         Playbook(
             CaseType.CHARGES,

@@ -50,6 +50,13 @@ def _currency(code: str) -> bool:
     return code.isalpha() and code.isupper() and code not in {"PAY", "E2E", "CASE", "SOP"}
 
 
+def is_currency(code: str) -> bool:
+    """An active ISO 4217 alphabetic code (upper case)."""
+    import pycountry
+
+    return len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+
+
 def extract_references(text: str) -> dict[str, list[str]]:
     """Every identifier in ``text``; ``payment_refs`` lists the payment references in order of appearance."""
     uetrs = _unique([m.lower() for m in UETR_RE.findall(text)])

@@ -14,6 +14,7 @@ TOOL_HINTS: dict[str, str] = {
     "verify_payee": "verification of payee",
     "find_duplicates": "duplicate candidates",
     "get_cases": "open investigation cases",
+    "get_case": "one case by its id",
     "get_calendar": "cut-offs and value dates",
     "get_fx_rate": "FX rate",
     "compute_compensation": "value-date interest compensation",
@@ -34,6 +35,8 @@ def build_args(tool: str, reference: str | None, refs: dict[str, list[str]]) -> 
     """Arguments for ``tool`` about ``reference``; None when the references do not support the call."""
     if tool in _BY_REFERENCE:
         return {"reference": reference} if reference else None
+    if tool == "get_case":
+        return {"case_id": refs["case_ids"][0]} if refs.get("case_ids") else None
     if tool == "compute_compensation":
         dates = refs.get("dates") or []
         return {"reference": reference, "corrected_value_date": dates[-1]} if reference and dates else None

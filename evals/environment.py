@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,42 @@ def ensure_seeded(settings: Settings, payments: int) -> dict[str, Any]:
     except SeedError:  # the eval database belongs to the harness: re-seed it at the configured size
         report = seed_database(engine, payments=payments, seed=settings.seed, force=True)
     return {"payments": payments, "seed": settings.seed, "skipped": getattr(report, "skipped", None)}
+
+
+class SandboxSnapshot:
+    """The seeded payments database, restored before every case so one case's actions never reach the next.
+
+    An executed recall, an opened case or a released hold changes the sandbox; without the reset a later case
+    about the same payment meets "a recall is already pending" instead of the scenario it was written for.
+    SQLite only (the eval's own database): the online backup API copies pages in place, so the service's open
+    connections see the restored state. Other databases are left as they are (``restore`` does nothing).
+    """
+
+    def __init__(self, database_url: str, directory: Path) -> None:
+        prefix = "sqlite:///"
+        self.live = Path(database_url[len(prefix) :]) if database_url.startswith(prefix) else None
+        self.copy = directory / "payments.seeded.db"
+
+    @property
+    def enabled(self) -> bool:
+        return self.live is not None
+
+    def take(self) -> None:
+        if self.live is not None:
+            self._backup(self.live, self.copy)
+
+    def restore(self) -> None:
+        if self.live is not None and self.copy.exists():
+            self._backup(self.copy, self.live)
+
+    @staticmethod
+    def _backup(source: Path, target: Path) -> None:
+        src, dst = sqlite3.connect(source), sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
 
 
 def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:

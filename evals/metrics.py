@@ -49,8 +49,12 @@ class CaseScore(BaseModel):
     safety_violations: list[str] = Field(default_factory=list)
 
 
+_GROUPING = re.compile(r"(?<=\d)[,\u00a0\u202f'\u2019](?=\d{3}(?!\d))")
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Case- and space-insensitive, and without digit grouping: "9,965.00" states the fact "9965.00"."""
+    return " ".join(_GROUPING.sub("", text).casefold().split())
 
 
 def to_ragas_messages(trajectory: Trajectory, keep: set[int] | None = None) -> list[Any]:

@@ -79,12 +79,18 @@ async def run_dataset(
     *,
     section_exists: Callable[[str], bool] | None = None,
     on_case: Callable[[CaseRun], None] | None = None,
+    before_case: Callable[[], None] | None = None,
 ) -> RunOutput:
-    """Run and score every case sequentially (the embedded model uses both cores; parallelism would not help)."""
+    """Run and score every case sequentially (the embedded model uses both cores; parallelism would not help).
+
+    ``before_case`` runs before each case: the suite restores the seeded sandbox there (cases are independent).
+    """
     run_id = uuid.uuid4().hex[:8]
     output = RunOutput(config=config)
     started = time.perf_counter()
     for case in cases:
+        if before_case is not None:
+            before_case()
         trajectory = await run_case(service, case, config, run_id)
         score = await score_case(trajectory, case, section_exists)
         run = CaseRun(case=case, trajectory=trajectory, score=score)

@@ -35,6 +35,10 @@ async def evaluate(
     run_settings = eval_settings(settings, config)
     if seed:
         environment.ensure_seeded(run_settings, config.eval_payments)
+    snapshot = environment.SandboxSnapshot(
+        run_settings.payments_db_url, run_settings.resolved_data_dir / "eval"
+    )
+    snapshot.take()
     retriever = environment.open_or_build_retriever(run_settings, config)
     service = environment.build_service(run_settings, config, chat_model=chat_model, retriever=retriever)
     warm = getattr(service, "text_classifier", None)
@@ -42,7 +46,12 @@ async def evaluate(
         await asyncio.to_thread(warm)
     try:
         output = await run_dataset(
-            service, cases, config, section_exists=environment.section_checker(retriever), on_case=on_case
+            service,
+            cases,
+            config,
+            section_exists=environment.section_checker(retriever),
+            on_case=on_case,
+            before_case=snapshot.restore,
         )
     finally:
         close = getattr(service, "aclose", None)

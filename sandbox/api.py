@@ -96,6 +96,7 @@ def create_app(
     from sandbox.routes_accounts import router as accounts_router
     from sandbox.routes_actions import router as actions_router
     from sandbox.routes_calendar import router as calendar_router
+    from sandbox.routes_cases import router as cases_router
     from sandbox.routes_payments import router as payments_router
     from sandbox.schema import get_payments_engine, upgrade_payments_db
 
@@ -116,7 +117,7 @@ def create_app(
         audit = open_audit_log(settings)
     app.state.approval_gate = ApprovalGate(engine, signer_from_settings(settings), audit)
     _install_error_handlers(app)
-    for router in (payments_router, accounts_router, calendar_router, actions_router):
+    for router in (payments_router, cases_router, accounts_router, calendar_router, actions_router):
         app.include_router(router)
     # Added last so it runs first: an unknown Host is refused before the token is even looked at.
     app.add_middleware(BearerTokenMiddleware, token=payments_api_token(settings), audit=audit)

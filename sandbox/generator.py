@@ -22,7 +22,7 @@ from sandbox.payments_gen import WINDOW_DAYS, PaymentFrame, generate_frame
 from sandbox.risk import RiskResult
 from sandbox.tracker_gen import settle
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"  # 1.1: cases carry the camt.029 answer (answer_status, answer_reason)
 # The sandbox clock: 16:00 UTC on SANDBOX_AS_OF. Nothing depends on the wall clock.
 SANDBOX_NOW = datetime(SANDBOX_AS_OF.year, SANDBOX_AS_OF.month, SANDBOX_AS_OF.day, 16, 0)
 WINDOW_START = datetime.combine(SANDBOX_AS_OF - timedelta(days=WINDOW_DAYS), datetime.min.time())
@@ -93,9 +93,12 @@ def seed_database(
                 skipped=True,
                 database=_url(engine),
             )
-        raise SeedError(
-            f"database already seeded with seed={info['seed']} payments={info['payments']}; use --force to replace it"
-        )
+        if info["seed"] != seed or info["payments"] != payments:
+            raise SeedError(
+                f"database already seeded with seed={info['seed']} payments={info['payments']}; "
+                "use --force to replace it"
+            )
+        # Same seed and size from an older generator: the rows are regenerated (they are derived data).
     starts: dict[str, float] = {}
 
     def report(stage: str, done: int, total: int) -> None:

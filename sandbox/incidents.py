@@ -171,5 +171,7 @@ def _case(
             closed,
             summary,
             ANALYSTS[int(rng.integers(0, 3))],
+            None,  # answer_status: the random cases have no counterparty answer recorded
+            None,  # answer_reason
         )
     )

@@ -168,6 +168,8 @@ def _scenario(rows: _Rows, sc: Scenario, banks: dict[str, Bank], per_usd: np.nda
                 case.get("resolution"),
                 case["summary"],
                 "analyst1",
+                case.get("answer_status"),
+                case.get("answer_reason"),
             ),
         )
 

@@ -182,6 +182,10 @@ cases = Table(
     Column("resolution_code", String(8), nullable=True),
     Column("summary", String(500), nullable=False),
     Column("assigned_to", String(40), nullable=True),
+    # The latest answer received on the case (camt.029 status and reason, e.g. RJCR + CUST or UM14): the
+    # structured field the decision rules read, where the summary is free text they never read.
+    Column("answer_status", String(4), nullable=True),
+    Column("answer_reason", String(4), nullable=True),
     Index("ix_cases_payment_id", "payment_id"),
     Index("ix_cases_status", "status", "case_type"),
 )

@@ -318,6 +318,22 @@ class Duplicates(ApiModel):
     candidates: list[dict[str, Any]]
 
 
+class CaseRecord(ApiModel):
+    """One investigation case, looked up by its id (the analyst may name only the case)."""
+
+    id: str
+    payment_id: str | None = None
+    case_type: str
+    status: str
+    opened_at: str
+    closed_at: str | None = None
+    resolution_code: str | None = None
+    answer_status: str | None = None  # the latest camt.029 answer received: CNCL, RJCR, PDCR, ...
+    answer_reason: str | None = None  # its reason code: CUST, UM14, ...
+    summary: str = ""  # free text: shown to the analyst, never read by the decision rules
+    assigned_to: str | None = None
+
+
 class Cases(ApiModel):
     """Cases about a payment."""
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from core.domain import CURRENCY_PATTERN, CaseType
-from tools.models import REFERENCE_PATTERN, Clean
+from tools.models import REFERENCE_PATTERN, CaseId, Clean
 
 if TYPE_CHECKING:
     from tools.registry import PaymentSystems
@@ -41,6 +41,12 @@ class ReferenceArgs(_ToolArgs):
     """Arguments of the tools that take one payment reference."""
 
     reference: Ref
+
+
+class CaseArgs(_ToolArgs):
+    """Arguments of the case lookup."""
+
+    case_id: Annotated[CaseId, Field(description="Case id, e.g. CASE-000123")]
 
 
 class SearchArgs(_ToolArgs):
@@ -168,6 +174,12 @@ READ_TOOLS: tuple[ReadToolSpec, ...] = (
         ReferenceArgs,
         "Investigation cases already opened for a payment.",
         lambda s, a: s.cases.get_cases(a.reference),
+    ),
+    ReadToolSpec(
+        "get_case",
+        CaseArgs,
+        "One investigation case by its id (CASE-000123), with the payment it is about.",
+        lambda s, a: s.cases.get_case(a.case_id),
     ),
     ReadToolSpec(
         "get_calendar",

@@ -29,7 +29,7 @@ _CASE_FACTS: dict[CaseType, tuple[Builder, ...]] = {
     C.WRONG_BENEFICIARY: (b.payee_fact, b.cases_fact),
     C.RETURN_OF_FUNDS: (b.account_fact, b.cases_fact),
     C.AMENDMENT: (b.cases_fact,),
-    C.UNABLE_TO_APPLY: (b.account_fact, b.cases_fact),
+    C.UNABLE_TO_APPLY: (b.account_fact, b.payee_fact, b.cases_fact),
     C.CHARGES: (b.charges_fact,),
     C.VALUE_DATE: (),
     C.COMPLIANCE_HOLD: (b.screening_fact, b.cases_fact),

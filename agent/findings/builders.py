@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.evidence import EvidenceView, hop_charges, to_decimal, tracker_status
-from agent.findings.codes import REASON_MEANING, status_words
+from agent.findings.codes import REASON_MEANING, answer_words, status_words
 from agent.findings.model import Finding
 
 _ZERO_DECIMALS = {"JPY", "KRW", "HUF", "ISK", "CLP"}
@@ -161,6 +161,8 @@ def cases_fact(view: EvidenceView) -> list[Finding]:
         state = case.get("status")
         resolution = f", resolution {case['resolution_code']}" if case.get("resolution_code") else ""
         text = f"Case {case.get('id')} ({case.get('case_type')}) is {state}{resolution}, opened {_day(case.get('opened_at'))}."
+        if case.get("answer_status"):
+            text += " " + answer_words(case.get("answer_status"), case.get("answer_reason"))
         out.append(Finding("case", text, [eid]))
         if case.get("summary"):  # free text from the case file: shown to the analyst, never sent to the model
             out.append(

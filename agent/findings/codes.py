@@ -31,6 +31,19 @@ REASON_MEANING: dict[str, str] = {
     "RR03": "regulatory reason: creditor name or address missing",
     "RR04": "regulatory reason",
     "TM01": "received after the cut-off time",
+    "CUST": "requested by the customer",
+    "UM05": "the settlement date can no longer be changed",
+    "UM14": "the creditor account can no longer be changed",
+    "UM17": "the charge bearer can no longer be changed",
+    "UM21": "the receiver asks for a cancellation instead",
+}
+
+# camt.029 investigation statuses of the answer received on a case.
+ANSWER_MEANING: dict[str, str] = {
+    "CNCL": "cancellation accepted",
+    "RJCR": "request rejected",
+    "PDCR": "pending",
+    "MODI": "modification accepted",
 }
 
 
@@ -39,3 +52,14 @@ def status_words(status: str | None, reason: str | None) -> str:
     code = f"{status}/{reason}" if status and reason else str(status or reason or "unknown")
     meaning = REASON_MEANING.get(reason or "") or STATUS_MEANING.get(status or "")
     return f"{code} ({meaning})" if meaning else code
+
+
+def answer_words(status: str | None, reason: str | None) -> str:
+    """``Answer received: camt.029 RJCR (request rejected), reason UM14 (…).`` for a case's latest answer."""
+    text = f"Answer received: camt.029 {status}"
+    if ANSWER_MEANING.get(status or ""):
+        text += f" ({ANSWER_MEANING[status or '']})"
+    if reason:
+        meaning = REASON_MEANING.get(reason)
+        text += f", reason {reason}" + (f" ({meaning})" if meaning else "")
+    return text + "."

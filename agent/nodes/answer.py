@@ -9,6 +9,7 @@ way against their text.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -62,10 +63,63 @@ def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> lis
     return lines[:_MODEL_LINES] if brief else lines
 
 
-def section_lines(hits: list[dict[str, Any]]) -> list[str]:
+_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]+")
+_CODE = re.compile(r"^(?:[A-Z]{2,4}\d{0,3}|[A-Z]\d{3}|camt\.\d{3}|pacs\.\d{3})$")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "what",
+        "does",
+        "mean",
+        "should",
+        "with",
+        "that",
+        "this",
+        "from",
+        "when",
+        "have",
+        "are",
+        "can",
+        "our",
+        "how",
+        "why",
+    ]
+)
+
+
+def relevant_excerpt(text: str, question: str, limit: int = _SECTION_CHARS) -> str:
+    """The lines of a section that answer the question best (codes it names count most), in their order,
+    within ``limit`` characters; the section's start when nothing matches."""
+    flat = " ".join(text.split())
+    if not question.strip():
+        return flat[:limit]
+    terms = {t.lower() for t in _TERM.findall(question) if t.lower() not in _STOP and len(t) > 2}
+    codes = {t for t in _TERM.findall(question) if _CODE.match(t)}
+    pieces = [p.strip() for p in re.split(r"(?<=[.;:!?])\s+|\n|\s\|\s(?=\|?\s*[A-Z0-9])", text) if p.strip()]
+    scored = []
+    for index, piece in enumerate(pieces):
+        words = {w.lower() for w in _TERM.findall(piece)}
+        score = 3 * len(codes & set(_TERM.findall(piece))) + len(terms & words)
+        scored.append((score, index, " ".join(piece.split())))
+    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    if not best:
+        return flat[:limit]
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for _, index, piece in best:
+        if used + len(piece) > limit and chosen:
+            break
+        chosen.append((index, piece[:limit]))
+        used += len(piece) + 1
+    return " … ".join(piece for _, piece in sorted(chosen))
+
+
+def section_lines(hits: list[dict[str, Any]], question: str = "") -> list[str]:
     return [
         f"[{h['citation']}] {h.get('section_title') or h.get('title') or ''}: "
-        + " ".join((h.get("text") or "").split())[:_SECTION_CHARS]
+        + relevant_excerpt(h.get("text") or "", question)
         for h in hits[:_MAX_SECTIONS]
     ]
 
@@ -76,14 +130,25 @@ def _general(state: AgentState) -> bool:
     )
 
 
-def fallback_answer(state: AgentState, reason: str | None) -> str:
-    """The findings themselves (for a general question: the retrieved sections with their citations)."""
+def lookups_text(state: AgentState) -> str:
+    """The checked findings as a list (for a general question: the retrieved sections with their citations)."""
     if _general(state) and state.get("hits"):
-        body = "\n".join(f"- {line}" for line in section_lines(state.get("hits") or []))
-    else:
-        body = findings_text(state.get("findings") or []) or "- Nothing could be looked up."
+        return "\n".join(
+            f"- {line}" for line in section_lines(state.get("hits") or [], state.get("message", ""))
+        )
+    return findings_text(state.get("findings") or []) or "- Nothing could be looked up."
+
+
+def fallback_answer(state: AgentState, reason: str | None) -> str:
+    """The findings themselves, with the reason there is no model reply."""
     head = f"(No model reply: {reason}.) " if reason else ""
-    return f"{head}What the lookups show:\n{body}"
+    return f"{head}What the lookups show:\n{lookups_text(state)}"
+
+
+def composed_answer(reply: str, state: AgentState) -> str:
+    """The model's verified summary first, then the checked findings it summarises: the analyst always
+    gets every finding (the model's ~100 tokens cannot carry them all), and nothing unchecked."""
+    return f"{reply.strip()}\n\nWhat the lookups show:\n{lookups_text(state)}"
 
 
 class SentenceGate:
@@ -123,7 +188,7 @@ async def _phrase(
             pseudo.learn(item.get("data"))
     general = _general(state)
     hits, found = state.get("hits") or [], state.get("findings") or []
-    lines = section_lines(hits) if general else trusted_lines(found, brief=True)
+    lines = section_lines(hits, state.get("message", "")) if general else trusted_lines(found, brief=True)
     block = pseudo.mask("\n".join(lines) or "none")
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
@@ -173,7 +238,9 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     ctx = runtime.context
     general = _general(state)
     source_text = "\n".join(
-        section_lines(state.get("hits") or []) if general else trusted_lines(state.get("findings") or [])
+        section_lines(state.get("hits") or [], state.get("message", ""))
+        if general
+        else trusted_lines(state.get("findings") or [])
     )
     sources = Sources(source_text, known_codes(), None if general else payment_states(state))
     llm_calls = list(state.get("llm_calls") or [])
@@ -191,7 +258,7 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         if raw:
             verdict = verify(raw, sources)
             removed, repetitions = verdict.removed, verdict.repetitions
-            text = verdict.text or None
+            text = composed_answer(verdict.text, state) if verdict.text else None
     elif state.get("case_type_choices"):
         reason = None
     if text is None:

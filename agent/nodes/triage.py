@@ -18,7 +18,7 @@ from agent.events import emit
 from agent.evidence import norm_ref, payment_from
 from agent.nodes.reads import add_evidence, attach_refs, revealed, run_tool
 from agent.state import AgentState
-from tools.models import Payment, PaymentSearch
+from tools.models import CaseRecord, Payment, PaymentSearch
 
 BUNDLE = ("get_payment", "get_tracker", "get_cases", "get_screening", "get_risk_signals", "find_duplicates")
 MAX_TARGETS = 3
@@ -81,6 +81,24 @@ def _account_steps(items: list[dict[str, Any]], available: tuple[str, ...]) -> l
     return steps
 
 
+async def payments_of_cases(ctx: AgentContext, case_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Look the named cases up (``get_case``); the payments they are about become the turn's targets."""
+    if not case_ids or "get_case" not in ctx.port.read_tool_names:
+        return [], []
+    steps = [_step("get_case", {"case_id": c}, None) for c in case_ids[:MAX_TARGETS]]
+    items = list(await asyncio.gather(*(run_tool(ctx, s) for s in steps)))
+    found = []
+    for item in items:
+        if item.get("ok"):
+            try:
+                payment_id = CaseRecord.model_validate(item.get("data")).payment_id
+            except ValueError:
+                continue
+            if payment_id and payment_id not in found:
+                found.append(payment_id)
+    return items, found
+
+
 def candidate_row(p: Payment) -> dict[str, Any]:
     return {
         "payment_id": p.id,
@@ -101,6 +119,9 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     items: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     desc: Description | None = None
+    if not targets and refs.get("case_ids"):  # "case CASE-000123: ..." names the payment through its case
+        items, targets = await payments_of_cases(ctx, list(refs["case_ids"]))
+        source = "case" if targets else source
     if not targets and state.get("thread_payment"):
         targets, source = [str(state["thread_payment"])], "thread"
     if not targets:

@@ -54,7 +54,10 @@ async def test_unsupported_sentences_are_removed_counted_and_audited(make_servic
     try:
         result = await service.ask(f"Customer says {UETR_STUCK} never arrived")
         assert result.unsupported_claims == 2
-        assert result.answer == "The payment is at BNPAFRPPXXX with ACSP/G002 [E2]."
+        summary, _, lookups = result.answer.partition("\n\nWhat the lookups show:\n")
+        assert summary == "The payment is at BNPAFRPPXXX with ACSP/G002 [E2]."
+        assert "ACSP/G002" in lookups  # the checked findings follow the model's summary
+        assert "4,957.50" not in result.answer and "credited by" not in result.answer
         answers = [a for a in audit if a["type"] == "agent.answer"]
         assert answers and answers[0]["payload"]["unsupported_claims"] == 2
     finally:
@@ -176,7 +179,9 @@ async def test_general_questions_answer_from_sections_checked_the_same_way(make_
     try:
         result = await service.ask("when do we chase a correspondent for a status?")
         assert result.case_type == "general" and not result.tool_calls
-        assert result.answer == "Chase the next agent with camt.110 [SOP-014 §2]."
+        summary, _, sources = result.answer.partition("\n\nWhat the lookups show:\n")
+        assert summary == "Chase the next agent with camt.110 [SOP-014 §2]."
+        assert sources.startswith("- [SOP-014 §2]") and "EUR 500.00" not in result.answer
         assert result.unsupported_claims == 1 and result.citations == ["SOP-014 §2"]
     finally:
         await service.aclose()

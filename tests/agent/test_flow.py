@@ -17,7 +17,7 @@ async def test_claim_non_receipt_proposes_ccnr_and_executes_once_after_approval(
         assert proposal["kind"] == "investigation" and proposal["reason_code"] == "CCNR"
         assert "responder_bic" not in proposal["args"]  # routed by the payments API (docs/iso20022.md)
         assert proposal["status"] == "proposed"
-        assert result.citations == ["E2", "SOP-002 §3"]
+        assert result.citations[:2] == ["E2", "SOP-002 §3"]  # the summary's, then the findings'
         assert port.action_rows() == []
 
         await service.submit(result.thread_id, user="analyst1")

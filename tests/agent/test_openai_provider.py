@@ -111,7 +111,7 @@ async def test_openai_compatible_provider_runs_a_turn(tmp_path, fake_openai_url,
         await service.aclose()
     assert result.case_type == "claim_non_receipt"
     assert "get_cases" in {c.name for c in result.tool_calls}
-    assert result.answer.startswith("The payment stopped") and result.citations == ["E2", "SOP-002 §3"]
+    assert result.answer.startswith("The payment stopped") and result.citations[:2] == ["E2", "SOP-002 §3"]
     assert {(c["provider"], c["model"]) for c in result.llm_calls} == {("openai", "gpt-test")}
     assert all(c["ok"] for c in result.llm_calls)
     answer_call = next(c for c in result.llm_calls if c["prompt"] == "answer")

@@ -53,7 +53,13 @@ def settings_for(seeded, tmp_path):
         ("fraud-app-scam-uk", "recall", "FRAD"),  # APP scam: authorised under deception
         ("rof-ac04-closed-account", "return_funds", "AC04"),
         ("chg-our-deducted-wrongly", "investigation", "RQCH"),
-        ("recall-beneficiary-refuses", None, None),  # recall already answered: a person closes the case
+        ("recall-beneficiary-refuses", "close_case", "RJCT"),
+        ("amend-currency-change", "recall", "CUST"),  # never amend the currency: cancel and re-send
+        (
+            "amend-wrong-creditor-account-um14",
+            "recall",
+            "AC03",
+        ),  # camt.087 refused with UM14  # camt.029 RJCR received: close as rejected
         ("cnr-accc-disputed", None, None),
         ("chaser-gpi-g000-in-flight", None, None),
     ],
@@ -78,7 +84,27 @@ async def test_scenario_proposals_follow_the_truth(settings_for, scenario_id, ki
     forbidden = set(scenario.truth.get("forbidden_actions") or [])
     assert not forbidden & {p["kind"] for p in result.proposals}
     for p in result.proposals:
-        assert p["iso_xml"] and p["message_type"]
+        assert p["kind"] == "close_case" or (p["iso_xml"] and p["message_type"])  # closing sends no message
+
+
+async def test_a_message_naming_only_the_case_finds_its_payment(settings_for):
+    scenario = get_scenario("amend-wrong-creditor-account-um14")
+    case_id = scenario.references["case_id"]
+    service = AgentService(
+        settings_for(),
+        chat_model=ScriptedChatModel(script=default_script(case_type="amendment")),
+        systems=sandbox_systems(settings_for()),
+        retriever=ListRetriever(sample_hits()),
+    )
+    try:
+        result = await service.ask(f"case {case_id}: the account fix was refused by the other bank, what now")
+    finally:
+        await service.aclose()
+    assert result.triage["source"] == "case"
+    assert result.triage["targets"] == [scenario.references["payment_id"]]
+    assert result.tool_calls[0].name == "get_case"
+    assert "reason UM14 (the creditor account can no longer be changed)" in result.answer  # structured answer
+    assert [(p["kind"], p["reason_code"]) for p in result.proposals] == [("recall", "AC03")]
 
 
 async def test_approved_action_lands_once_in_the_payments_database(settings_for, seeded):

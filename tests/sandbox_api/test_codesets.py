@@ -185,6 +185,7 @@ def test_sop_text_has_no_code_the_audit_removed() -> None:
 def test_playbook_codes_are_in_their_element_sets() -> None:
     from agent.playbooks import PLAYBOOKS
     from core.domain import ActionKind
+    from tools.action_codes import ResolutionCode
 
     sets = {
         ActionKind.RECALL: set(codesets.ALIASES["camt.056.reason"].codes),
@@ -195,6 +196,7 @@ def test_playbook_codes_are_in_their_element_sets() -> None:
             *codesets.ALIASES["camt.029.reason"].codes,
         },
         ActionKind.REQUEST_INFO: set(codesets.ALIASES["camt.110.sub_type"].codes),
+        ActionKind.CLOSE_CASE: {c.value for c in ResolutionCode},  # internal, no ISO message
     }
     for playbook in PLAYBOOKS.values():
         for kind, codes in playbook.allowed.items():

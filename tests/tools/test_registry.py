@@ -32,6 +32,7 @@ READ_CALLS: dict[str, dict[str, Any]] = {
     "verify_payee": {"account": "DE89370400440532013000", "name": "Muller Maschinenbau"},
     "find_duplicates": {"reference": "PAY-00000001"},
     "get_cases": {"reference": "PAY-00000002"},
+    "get_case": {"case_id": "CASE-000001"},
     "get_calendar": {"currency": "EUR", "date": "2026-11-20"},
     "get_sla": {"case_type": "claim_non_receipt", "start": "2026-11-20"},
     "get_fx_rate": {"base": "EUR", "quote": "USD", "date": "2026-11-05"},
@@ -43,7 +44,7 @@ READ_CALLS: dict[str, dict[str, Any]] = {
 def test_contract_names() -> None:
     required = {
         "get_payment", "search_payments", "get_tracker", "get_screening", "get_account", "verify_payee",
-        "find_duplicates", "get_cases", "get_calendar", "get_fx_rate", "compute_compensation", "get_risk_signals",
+        "find_duplicates", "get_cases", "get_case", "get_calendar", "get_fx_rate", "compute_compensation", "get_risk_signals",
     }  # fmt: skip
     assert required <= set(READ_TOOL_NAMES)
     assert set(READ_CALLS) == set(READ_TOOL_NAMES)
