@@ -44,7 +44,7 @@ def route_template(scope: Scope, root_path: str) -> str:
 
 
 class RequestObservabilityMiddleware:
-    """Binds ``request_id`` for the request's log lines, times it, logs it and traces it."""
+    """Binds ``request_id`` for the request's log lines and its trace span, times the request and logs it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
