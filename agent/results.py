@@ -59,6 +59,9 @@ class TurnResult(BaseModel):
     case_type_choices: list[str] = Field(default_factory=list)
     unsupported_claims: int = 0
     triage: dict[str, Any] = Field(default_factory=dict)
+    release_id: str | None = Field(
+        default=None, description="The serving release (core.releases) of the turn."
+    )
 
 
 def result_from_state(

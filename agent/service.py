@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import structlog
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
@@ -29,10 +30,13 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
+from agent.telemetry import TimedRetriever, TurnSpans, observe_findings, observe_turn
 from core.conversations import ConversationRepository
 from core.identity import Principal
+from core.releases import ServingRelease
 from core.settings import Settings
 
+log = structlog.get_logger("payinvest.agent")
 _PROPOSAL_FIELDS = (
     "id",
     "status",
@@ -71,6 +75,7 @@ class AgentService:
         from core.approval_tokens import signer_from_settings
 
         self._approvals = signer_from_settings(settings)
+        self._serving = ServingRelease(self.deps.app_engine)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -108,7 +113,7 @@ class AgentService:
         return AgentContext(
             chat_model=self.deps.chat_model() if llm_on else None,
             port=port,
-            retriever=retriever,
+            retriever=TimedRetriever(retriever) if retriever is not None else None,
             store=self.store,
             config=self.config,
             provider=provider,
@@ -118,6 +123,25 @@ class AgentService:
             classifier=self.text_classifier(),
             approvals=self._approvals,
         )
+
+    def serving_release_id(self) -> str | None:
+        """The release serving now (``payinvest release promote|rollback``; re-read every few seconds)."""
+        release = self._serving.current()
+        return release.id if release else None
+
+    def llm_base_url(self) -> tuple[str, str | None] | None:
+        """The OpenAI-compatible base URL and key of the loaded chat model, for the readiness probe (None: not
+        loaded yet, or scripted)."""
+        model = self.deps.loaded_chat_model()
+        base = getattr(model, "openai_api_base", None)
+        if not base:
+            return None
+        key = getattr(model, "openai_api_key", None)
+        return base, key.get_secret_value() if key is not None else None
+
+    def llm_provider(self) -> str:
+        """The provider recorded with every LLM call ("scripted" for a test model)."""
+        return self.deps.model_identity()[0]
 
     def text_classifier(self) -> Any:
         """The trained case-type classifier (loaded or trained once per service; None when not installed)."""
@@ -132,19 +156,30 @@ class AgentService:
         return {"configurable": {"thread_id": thread_id}}
 
     async def _run(
-        self, graph_input: Any, thread_id: str, actor: str, durability: str = "sync"
+        self,
+        graph_input: Any,
+        thread_id: str,
+        actor: str,
+        durability: str = "sync",
+        spans: TurnSpans | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         graph, ctx = await self._ready(), self._context()
+        spans = spans or TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": actor})
+        failure: BaseException | None = None
         try:
             async for mode, chunk in graph.astream(
                 graph_input,
                 self._cfg(thread_id),
                 context=ctx,
-                stream_mode=["custom", "updates"],
+                stream_mode=["custom", "updates", "tasks"],
                 durability=durability,
             ):
+                if mode == "tasks":
+                    spans.on_task(chunk)
+                    continue
                 if mode == "custom":
                     event = chunk
+                    spans.on_event(event)
                 elif "__interrupt__" in chunk:
                     value = chunk["__interrupt__"][0].value
                     event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}
@@ -152,9 +187,11 @@ class AgentService:
                     continue
                 self.audit.record(event, actor=actor, thread_id=thread_id)
                 yield event
-        except AgentError:
+        except AgentError as exc:
+            failure = exc
             raise
         except Exception as exc:  # surface as a typed event; the caller gets a clear error, never a trace
+            failure = exc
             event = {
                 "type": "error",
                 "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]},
@@ -162,6 +199,8 @@ class AgentService:
             self.audit.record(event, actor=actor, thread_id=thread_id)
             yield event
             raise TurnFailed(event["data"]["message"]) from exc
+        finally:
+            spans.close(failure)
 
     async def _result(self, thread_id: str, started: float | None = None) -> TurnResult:
         snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
@@ -177,6 +216,7 @@ class AgentService:
             prompt_versions=dict(self.config.prompt_versions),
             latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None,
         )
+        result.release_id = self.serving_release_id()
         self.store.save_turn(
             thread_id=thread_id,
             turn=result.turn,
@@ -210,8 +250,19 @@ class AgentService:
         self.conversation_store.record_turn(
             thread_id=thread_id, owner=user, title=message[:80], case_type=None, references={}
         )
+        structlog.contextvars.bind_contextvars(user=user, thread_id=thread_id, turn=turn)
+        # The run's span exists before the first audit event, so a CLI turn (no HTTP span) has a trace id too.
+        spans = TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": user})
+        data = {
+            "text": message,
+            "turn": turn,
+            "trace_id": spans.trace_id,
+            "release_id": self.serving_release_id(),
+        }
         self.audit.record(
-            {"type": "user_message", "data": {"text": message, "turn": turn}}, actor=user, thread_id=thread_id
+            {"type": "user_message", "data": data},
+            actor=user,
+            thread_id=thread_id,
         )
         graph_input = {
             "messages": [HumanMessage(content=message)],
@@ -225,9 +276,20 @@ class AgentService:
             record_choice(self.settings, message, chosen, user, thread_id, self.audit)
         # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
         # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
-        async for event in self._run(graph_input, thread_id, user, durability="exit"):
+        async for event in self._run(graph_input, thread_id, user, durability="exit", spans=spans):
+            if event["type"] == "findings":
+                observe_findings(started)
             yield event
         result = await self._result(thread_id, started)
+        observe_turn(result.status, started)
+        log.info(
+            "turn_completed",
+            status=result.status,
+            case_type=result.case_type,
+            latency_ms=result.latency_ms,
+            proposals=len(result.proposals),
+            unsupported_claims=result.unsupported_claims,
+        )
         self.conversation_store.record_turn(
             thread_id=thread_id,
             owner=user,

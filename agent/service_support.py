@@ -6,6 +6,7 @@ from typing import Any
 
 from agent.errors import AgentError, ServiceNotReady
 from agent.ports import PaymentPort, RegistryPort, as_payment_port
+from agent.telemetry import observe_event
 from core.controls import read_controls
 from core.settings import Settings
 from tools.errors import PaymentsApiNotConfigured
@@ -75,6 +76,10 @@ class Dependencies:
                 raise ServiceNotReady(str(exc)) from exc
         return self._chat_model
 
+    def loaded_chat_model(self) -> Any:
+        """The chat model if it was built or injected (never starts one)."""
+        return self._chat_model
+
     def model_identity(self) -> tuple[str, str]:
         if self._chat_model is not None and not hasattr(self._chat_model, "openai_api_base"):
             return "scripted", type(self._chat_model).__name__
@@ -101,6 +106,7 @@ class AuditSink:
         self.audit = audit
 
     def record(self, event: dict[str, Any], *, actor: str, thread_id: str) -> None:
+        observe_event(event)  # metrics see every event the audit log sees, with or without an audit log
         if self.audit is None or event["type"] in _NOT_AUDITED:
             return
         payload = dict(event["data"])

@@ -29,6 +29,7 @@ def current_session(request: Request) -> Session:
         sent = request.headers.get(CSRF_HEADER, "")
         if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
             raise ApiError(403, "csrf_failed", "missing or wrong CSRF token header")
+    request.state.user = session.user.username  # for the access log line (app.observability)
     return session
 
 

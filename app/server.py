@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,15 +15,28 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from agent.ports import AgentServiceProtocol
+from app import health, metrics
 from app.auth import SessionStore
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
-from app.routes import admin, approvals, auth, compliance, conversations, proposals, reference
+from app.metrics import app_registry, parse_bind, start_metrics_listener
+from app.observability import RequestObservabilityMiddleware
+from app.routes import (
+    admin,
+    approvals,
+    auth,
+    compliance,
+    conversations,
+    operations,
+    proposals,
+    reference,
+)
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
 from core.schema import open_app_db
 from core.settings import Settings
+from core.tracing import configure_tracing
 from core.users import UserStore
 from sandbox.api import create_app as create_sandbox_app
 from tools.registry import PaymentSystems
@@ -83,9 +97,17 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        listener = start_metrics_listener(settings.metrics_bind, registry) if settings.metrics_bind else None
+        app.state.metrics_listener = listener
         if app.state.agent_service is None and start_agent:
             await _build_agent_service(app, settings)
+        if start_agent:  # what a load balancer will see, once, in the start-up log
+            report = await asyncio.to_thread(health.readiness, app)
+            failed = {name: c.get("error") for name, c in report["checks"].items() if not c["ok"]}
+            (log.info if report["ready"] else log.warning)("readiness", ready=report["ready"], failed=failed)
         yield
+        if listener is not None:
+            listener.shutdown()
         for name in ("agent_service", "payment_systems"):
             obj = getattr(app.state, name, None)
             closer = getattr(obj, "aclose", None)
@@ -93,8 +115,15 @@ def create_app(
                 with contextlib.suppress(Exception):
                     await closer()
 
+    if settings.metrics_bind:
+        parse_bind(settings.metrics_bind)  # a malformed address fails at start, not at the first scrape
+    configure_tracing(
+        settings.trace_exporter, endpoint=settings.otlp_endpoint, service_name=settings.service_name
+    )
     app = FastAPI(title="payinvest", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
     engine = open_app_db(settings.app_db_url)
+    registry = app_registry(engine)
+    app.state.metrics_registry = registry
     app.state.settings = settings
     app.state.engine = engine
     app.state.audit = AuditLog(engine, anchor=AnchorWriter.from_settings(settings))
@@ -111,7 +140,19 @@ def create_app(
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
-    for module in (auth, conversations, proposals, approvals, reference, compliance, admin):
+    routers = (
+        auth,
+        conversations,
+        proposals,
+        approvals,
+        reference,
+        compliance,
+        admin,
+        operations,
+        health,
+        metrics,
+    )
+    for module in routers:
         app.include_router(module.router)
 
     @app.middleware("http")
@@ -122,8 +163,11 @@ def create_app(
                 response.headers.setdefault(key, value)
         return response
 
+    # Added last, so it runs first: every response (413s and errors too) gets a request id, a log line, a span.
+    app.add_middleware(RequestObservabilityMiddleware)
+
     @app.get("/api/health", tags=["health"])
-    def health() -> dict:
+    def health_summary() -> dict:
         return {"ok": True, "agent": app.state.agent_service is not None}
 
     if mount_sandbox:

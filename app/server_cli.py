@@ -46,7 +46,17 @@ def serve(
     for user in users:
         limit = f", limit EUR {user.approval_limit_eur:,.0f}" if user.approval_limit_eur else ""
         typer.echo(f"  {user.username:<12} {user.role}{limit}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    typer.echo("load balancer: GET /api/health/ready (200 ready, 503 not), GET /api/health/live")
+    # log_config=None: uvicorn's lines go through the project's structlog pipeline (JSON with --log-json);
+    # the app logs one access line per request itself, with request id, user and route template.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
 
 
 @audit_app.command("verify")

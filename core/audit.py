@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from core.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs, normalise_actor
+from core.metrics import AUDIT_APPEND_LATENCY
 from core.schema import metadata
 
 __all__ = [
@@ -147,6 +148,12 @@ class AuditLog:
         payload: dict[str, Any] | None = None,
     ) -> AuditEvent:
         """Add one event at the end of the chain and return it as stored."""
+        with AUDIT_APPEND_LATENCY.time():
+            return self._append(event_type, actor, conversation_id, payload)
+
+    def _append(
+        self, event_type: str, actor: str, conversation_id: str | None, payload: dict[str, Any] | None
+    ) -> AuditEvent:
         payload = json.loads(canonical_json(payload or {}))
         actor = normalise_actor(actor)
         with self.engine.connect() as conn:

@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 # The order of the commands in --help: the entry points, sorted by these names.
-COMMAND_ORDER = ("core", "sandbox", "retrieval", "agent", "model", "app", "evals", "bench")
+COMMAND_ORDER = ("core", "release", "sandbox", "retrieval", "agent", "model", "app", "evals", "bench")
 
 
 @app.callback()

@@ -1,4 +1,5 @@
-"""Structured logging (structlog) shared by every command."""
+"""Structured logging (structlog) shared by every command; stdlib loggers (uvicorn, libraries) go through the
+same processors, so with ``PAYINVEST_LOG_JSON=true`` every line is one JSON object."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import logging
 import sys
 
 import structlog
+
+from core.tracing import add_trace_ids
 
 
 class _StderrLogger:
@@ -22,19 +25,45 @@ def _stderr_logger_factory(*_args: object) -> _StderrLogger:
     return _StderrLogger()
 
 
+class _StderrHandler(logging.Handler):
+    """A stdlib handler that writes formatted records to the current ``sys.stderr`` (same reason as above)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(self.format(record), file=sys.stderr, flush=True)
+        except Exception:
+            self.handleError(record)
+
+
+# Request id, user, thread and turn are bound as context variables (app.observability, agent.service).
+SHARED_PROCESSORS: list[structlog.typing.Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    add_trace_ids,
+]
+
+
 def configure_logging(level: str = "INFO", json_logs: bool = False) -> None:
     """Route structlog and stdlib logging to stderr, as key=value lines or JSON."""
-    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
     )
+    handler = _StderrHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *SHARED_PROCESSORS],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own handlers would bypass ours
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
-        ],
+        processors=[*SHARED_PROCESSORS, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=_stderr_logger_factory,
         cache_logger_on_first_use=False,

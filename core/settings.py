@@ -68,6 +68,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Observability (docs/operations.md).
+    metrics_bind: str | None = Field(
+        default=None,
+        description="HOST:PORT of a separate /metrics listener without login (e.g. 10.0.0.5:9464); unset: "
+        "/metrics on the app port for admins only.",
+    )
+    trace_exporter: Literal["off", "console", "otlp"] = Field(
+        default="off", description="OpenTelemetry span exporter: off, console (stderr) or otlp (gRPC)."
+    )
+    otlp_endpoint: str | None = Field(
+        default=None, description="OTLP gRPC endpoint (default: the exporter's, http://localhost:4317)."
+    )
+    service_name: str = Field(default="payinvest", description="service.name of the traces.")
+
     # Agent limits.
     max_plan_iterations: int = 2
     log_level: str = "INFO"

@@ -9,6 +9,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.domain import ActionKind
+from core.tracing import inject_trace_context
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
@@ -69,7 +70,11 @@ class PaymentSystems:
         """Clients of the payments API at ``base_url`` (tests pass an ``httpx.ASGITransport``)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), headers=headers, transport=transport, timeout=timeout
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            transport=transport,
+            timeout=timeout,
+            event_hooks={"request": [inject_trace_context]},
         )
         return cls.from_http(http)
 

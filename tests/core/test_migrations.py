@@ -19,6 +19,7 @@ import core.audit
 import core.controls
 import core.conversations
 import core.login_throttle
+import core.releases
 import core.user_changes
 import core.users
 import sandbox.actions_schema
