@@ -49,7 +49,10 @@ def _sentence(text: str, limit: int = 170) -> str:
 
 
 def sop_facts(hits: list[dict[str, Any]]) -> list[Finding]:
-    """What the procedure says, with its section citation (the text is the corpus's, not the evidence's)."""
+    """What the procedure says, with its section citation (the text is the corpus's, not the evidence's).
+
+    The section's first sentence (its instruction): quoting the lines that match the question's words was
+    measured to bring status words of other situations ("credited", "rejected") into the reply."""
     out = []
     # A worked example's numbers are not this payment's facts: instructions only.
     usable = [h for h in hits if "example" not in str(h.get("section_title") or "").lower()]

@@ -9,7 +9,6 @@ way against their text.
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -19,6 +18,7 @@ from agent.citations import validate_citations
 from agent.context import AgentContext
 from agent.events import emit
 from agent.evidence import EvidenceView, tracker_status
+from agent.excerpts import relevant_excerpt
 from agent.findings import findings_text
 from agent.llm.calls import text_call
 from agent.nodes.classify import llm_on
@@ -63,59 +63,6 @@ def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> lis
         text = (f.get("brief") or f["text"]) if brief else f["text"]
         lines.append(f"{text} {ids}".strip())
     return lines[:_MODEL_LINES] if brief else lines
-
-
-_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]+")
-_CODE = re.compile(r"^(?:[A-Z]{2,4}\d{0,3}|[A-Z]\d{3}|camt\.\d{3}|pacs\.\d{3})$")
-_STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "what",
-        "does",
-        "mean",
-        "should",
-        "with",
-        "that",
-        "this",
-        "from",
-        "when",
-        "have",
-        "are",
-        "can",
-        "our",
-        "how",
-        "why",
-    ]
-)
-
-
-def relevant_excerpt(text: str, question: str, limit: int = _SECTION_CHARS) -> str:
-    """The lines of a section that answer the question best (codes it names count most), in their order,
-    within ``limit`` characters; the section's start when nothing matches."""
-    flat = " ".join(text.split())
-    if not question.strip():
-        return flat[:limit]
-    terms = {t.lower() for t in _TERM.findall(question) if t.lower() not in _STOP and len(t) > 2}
-    codes = {t for t in _TERM.findall(question) if _CODE.match(t)}
-    pieces = [p.strip() for p in re.split(r"(?<=[.;:!?])\s+|\n|\s\|\s(?=\|?\s*[A-Z0-9])", text) if p.strip()]
-    scored = []
-    for index, piece in enumerate(pieces):
-        words = {w.lower() for w in _TERM.findall(piece)}
-        score = 3 * len(codes & set(_TERM.findall(piece))) + len(terms & words)
-        scored.append((score, index, " ".join(piece.split())))
-    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    if not best:
-        return flat[:limit]
-    chosen: list[tuple[int, str]] = []
-    used = 0
-    for _, index, piece in best:
-        if used + len(piece) > limit and chosen:
-            break
-        chosen.append((index, piece[:limit]))
-        used += len(piece) + 1
-    return " … ".join(piece for _, piece in sorted(chosen))
 
 
 def section_lines(hits: list[dict[str, Any]], question: str = "") -> list[str]:

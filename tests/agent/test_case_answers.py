@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from agent.case_answers import AnalystRequest, requested_changes
-from agent.nodes.answer import relevant_excerpt
+from agent.excerpts import relevant_excerpt
 from agent.playbooks import playbook_for
 
 
