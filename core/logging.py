@@ -59,9 +59,14 @@ def configure_logging(level: str = "INFO", json_logs: bool = False) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own handlers would bypass ours
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = True
+    # uvicorn's own handlers and levels, and a dictConfig/fileConfig run earlier in the process (uvicorn's
+    # log_level, Alembic's env.py disabling existing loggers) would otherwise bypass or silence ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        stdlib_logger = logging.getLogger(name)
+        stdlib_logger.handlers = []
+        stdlib_logger.propagate = True
+        stdlib_logger.disabled = False
+        stdlib_logger.setLevel(logging.NOTSET)
     structlog.configure(
         processors=[*SHARED_PROCESSORS, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

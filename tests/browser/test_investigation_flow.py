@@ -42,7 +42,8 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     box.press("Shift+Enter")  # a newline, not a send
     assert analyst.get_by_test_id("assistant-message").count() == 0
     box.press("Enter")
-    analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").wait_for()
+    # The verified summary and the findings below it both cite the section: two buttons.
+    analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").first.wait_for()
     analyst.get_by_test_id("proposal").first.wait_for()
     assert "camt.110" in analyst.get_by_test_id("proposal").first.inner_text()
     assert analyst.get_by_test_id("ai-label").first.is_visible()
