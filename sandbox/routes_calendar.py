@@ -56,6 +56,21 @@ SLA_RULES: dict[CaseType, tuple[tuple[str, int, str], ...]] = {
     CaseType.GENERAL: (),
 }
 
+# Monetary limits of a scheme as bank parameters, per case type and settlement currency (DOMAIN.md: UK APP
+# reimbursement from 7 October 2024). A bank replaces them with its own values; the SOP says they are parameters.
+SLA_LIMITS: dict[CaseType, dict[str, tuple[tuple[str, str, str], ...]]] = {
+    CaseType.FRAUD_RECALL: {
+        "GBP": (
+            ("app_reimbursement_cap", "85000.00", "UK APP reimbursement: at most this much per claim"),
+            (
+                "app_excess_max",
+                "100.00",
+                "UK APP reimbursement: the excess the bank may deduct (not for vulnerable customers)",
+            ),
+        )
+    },
+}
+
 
 def _with_currency(fn: Callable[[], T]) -> T:
     try:
@@ -125,7 +140,17 @@ def get_sla(
             }
             for name, days, rule in SLA_RULES.get(case_type, ())
         ]
-        return {"case_type": case_type.value, "start": start.isoformat(), "currency": currency, "due": due}
+        limits = [
+            {"name": name, "amount": amount, "currency": currency, "rule": rule}
+            for name, amount, rule in SLA_LIMITS.get(case_type, {}).get(currency, ())
+        ]
+        return {
+            "case_type": case_type.value,
+            "start": start.isoformat(),
+            "currency": currency,
+            "due": due,
+            "limits": limits,
+        }
 
     return _with_currency(build)
 

@@ -362,13 +362,24 @@ class SlaClock(ApiModel):
     rule: str
 
 
+class SlaLimit(ApiModel):
+    """A monetary limit of a case type's scheme rules (a bank parameter), e.g. the UK APP reimbursement cap."""
+
+    name: str
+    amount: Decimal
+    currency: str
+    rule: str
+
+
 class SlaDueDates(ApiModel):
-    """Every SLA clock of a case type counted from ``start`` in the currency's business days."""
+    """Every SLA clock of a case type counted from ``start`` in the currency's business days, and the scheme's
+    monetary limits that apply to payments in that currency."""
 
     case_type: str
     start: str
     currency: str
     due: list[SlaClock]
+    limits: list[SlaLimit] = []
 
 
 class FxRate(ApiModel):

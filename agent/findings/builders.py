@@ -107,15 +107,15 @@ def charges_fact(view: EvidenceView) -> Finding | None:
     return Finding("charges", text + ".", [eid, view.payment_id or ""])
 
 
-def screening_fact(view: EvidenceView) -> Finding | None:
+def screening_fact(view: EvidenceView) -> list[Finding]:
     seen = view.screening()
     if seen is None:
-        return None
+        return []
     model, eid = seen
     open_hits = [h for h in model.hits if h.get("status") == "open"]
     holds = [h for h in model.holds if h.get("status") == "active"]
     if not open_hits and not holds:
-        return Finding("screening", "Screening shows no open hit and no active hold.", [eid])
+        return [Finding("screening", "Screening shows no open hit and no active hold.", [eid])]
     parts = [
         f"an open {h.get('list_name')} hit on the {h.get('party')} (score {h.get('score')})"
         for h in open_hits[:2]
@@ -123,7 +123,20 @@ def screening_fact(view: EvidenceView) -> Finding | None:
     parts += [
         f"an active {h.get('kind')} hold {h.get('id')} since {_when(h.get('placed_at'))}" for h in holds[:2]
     ]
-    return Finding("screening", "Screening shows " + " and ".join(parts) + ".", [eid])
+    out = [Finding("screening", "Screening shows " + " and ".join(parts) + ".", [eid])]
+    # The reason the compliance officer recorded on the hold (what is asked, e.g. an RFI's sub-type) is free
+    # text: shown to the analyst as a quote, never sent to the model, never read by a rule.
+    out += [
+        Finding(
+            "hold_note",
+            f"Hold {h.get('id')} reason: \u201c{str(h['reason'])[:160]}\u201d",
+            [eid],
+            untrusted=True,
+        )
+        for h in holds[:2]
+        if h.get("reason")
+    ]
+    return out
 
 
 def account_fact(view: EvidenceView) -> Finding | None:
@@ -231,7 +244,15 @@ def sla_fact(view: EvidenceView) -> Finding | None:
     parts = [
         f"{d.get('name')} by {d.get('due_date')} ({d.get('business_days')} business days)" for d in due[:3]
     ]
-    return Finding("deadline", f"Deadlines from {data.get('start')}: " + "; ".join(parts) + ".", [eid])
+    text = f"Deadlines from {data.get('start')}: " + "; ".join(parts) + "."
+    limits = [x for x in data.get("limits") or [] if isinstance(x, dict)]
+    if limits:
+        text += (
+            " Limits: "
+            + "; ".join(f"{x.get('name')} {money(x.get('amount'), x.get('currency'))}" for x in limits)
+            + "."
+        )
+    return Finding("deadline", text, [eid])
 
 
 def failed_facts(view: EvidenceView) -> list[Finding]:

@@ -116,6 +116,14 @@ def _service(settings_for, case_type: str) -> AgentService:
     )
 
 
+async def _ask_scenario(settings_for, scenario_id: str, case_type: str):
+    service = _service(settings_for, case_type)
+    try:
+        return await service.ask(get_scenario(scenario_id).analyst_message)
+    finally:
+        await service.aclose()
+
+
 async def test_a_described_pair_sent_twice_is_one_subject_not_a_choice(settings_for):
     service = _service(settings_for, "duplicate")
     try:
@@ -132,12 +140,7 @@ async def test_a_described_pair_sent_twice_is_one_subject_not_a_choice(settings_
 
 
 async def test_a_returned_duplicate_shows_its_pacs004_and_nothing_is_proposed(settings_for):
-    scenario = get_scenario("dup-returned-am05")
-    service = _service(settings_for, "duplicate")
-    try:
-        result = await service.ask(scenario.analyst_message)
-    finally:
-        await service.aclose()
+    result = await _ask_scenario(settings_for, "dup-returned-am05", "duplicate")
     assert "was returned: pacs.004" in result.answer and "AM05 (duplication)" in result.answer
     assert result.proposals == []
 
@@ -220,3 +223,37 @@ async def test_fraud_recall_needs_compliance_sign_off_before_the_supervisor(sett
     assert done.status == "completed" and done.executions[0]["status"] == "executed"
     stages = [h["event"] for h in done.proposals[0]["history"]]
     assert stages[-3:] == ["compliance_signoff", "approve", "executed"]
+
+
+async def test_a_hold_reason_is_quoted_to_the_analyst_and_never_sent_to_the_model(settings_for):
+    scenario = get_scenario("ch-g003-aml-rfi")
+    model = ScriptedChatModel(script=default_script(case_type="compliance_hold"))
+    service = AgentService(
+        settings_for(),
+        chat_model=model,
+        systems=sandbox_systems(settings_for()),
+        retriever=ListRetriever(sample_hits()),
+    )
+    try:
+        result = await service.ask(scenario.analyst_message)
+    finally:
+        await service.aclose()
+    [note] = [f for f in result.findings if f["kind"] == "hold_note"]
+    assert note["untrusted"] is True and "RFI AMLI on source of funds" in note["text"]
+    assert "RFI AMLI on source of funds" in result.answer
+    prompts = " ".join(str(m.content) for call in model.calls for m in call["messages"])
+    assert "source of funds" not in prompts  # free text of the hold: shown, not phrased by the model
+
+
+async def test_a_uk_app_scam_shows_the_reimbursement_limits_from_the_bank_parameters(settings_for):
+    result = await _ask_scenario(settings_for, "fraud-app-scam-uk", "fraud_recall")
+    [deadline] = [f for f in result.findings if f["kind"] == "deadline"]
+    assert "app_reimbursement by" in deadline["text"]
+    assert "app_reimbursement_cap GBP 85,000.00" in deadline["text"]
+    assert "app_excess_max GBP 100.00" in deadline["text"]
+
+
+async def test_a_eur_fraud_recall_has_no_uk_app_limits(settings_for):
+    result = await _ask_scenario(settings_for, "fraud-invoice-redirection-frad", "fraud_recall")
+    deadlines = [f["text"] for f in result.findings if f["kind"] == "deadline"]
+    assert deadlines and not any("app_reimbursement_cap" in text for text in deadlines)
