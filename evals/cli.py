@@ -53,12 +53,22 @@ def _load_inputs(
     thresholds_path: Path | None,
     limit: int | None,
     only: str | None = None,
+    feedback: bool = False,
 ):
     from evals.config import ConfigError, load_config
     from evals.dataset import DEFAULT_DATASET, DatasetError
     from evals.gate import DEFAULT_THRESHOLDS, ThresholdError, load_thresholds
 
     paths = list(datasets or [DEFAULT_DATASET])
+    if (
+        feedback
+    ):  # the cases admins accepted from analysts' feedback (evals/candidates.py), when there are any
+        from core.settings import get_settings
+        from evals.candidates import feedback_dataset_path
+
+        accepted = feedback_dataset_path(get_settings())
+        if accepted.is_file() and accepted.resolve() not in {p.resolve() for p in paths}:
+            paths.append(accepted)
     try:
         cases = _load_cases(paths)
         config = load_config(config_path)
@@ -164,6 +174,11 @@ def eval_main(
     limit: int = typer.Option(None, "--limit", min=1, help="Run only the first N scenarios."),
     only: str = typer.Option(None, "--only", help="Comma-separated scenario ids or tags to run."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM-judged advisory metrics."),
+    feedback: bool = typer.Option(
+        True,
+        "--feedback/--no-feedback",
+        help="Also run the cases accepted from analysts' feedback (<data_dir>/evals/feedback.jsonl) when it exists.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (stable contract)."),
 ) -> None:
     """Run the evaluation suite through the agent; with --gate, block a release on a gated metric."""
@@ -172,7 +187,7 @@ def eval_main(
     from core.settings import get_settings
     from evals.report import build_report, write_report
 
-    paths, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only)
+    paths, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only, feedback)
     champion = _read_baseline(baseline) if baseline is not None else None
     output, metrics, verdict, context = _run_one(
         get_settings(), paths, cases, cfg, limits, not no_judge, as_json, thresholds

@@ -1,6 +1,8 @@
-"""Administration: users, kill switches and the current configuration."""
+"""Administration: users, kill switches, the current configuration and the evaluation-candidate queue."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -8,9 +10,10 @@ from pydantic import BaseModel, Field
 from agent.llm.factory import model_identity
 from app.auth import Admin
 from app.errors import ApiError, raise_mapped
-from app.routes.deps import audit_of, controls_of, users_of
+from app.routes.deps import audit_of, candidates_of, controls_of, users_of
 from core.controls import set_controls
 from core.user_changes import UserChangeStore
+from evals.candidates import Expected
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -186,3 +189,38 @@ def _jsonable(value: object) -> object:
     from app.routes.deps import jsonable
 
     return jsonable(value)
+
+
+class CandidateDismissBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.get("/eval-candidates")
+def list_eval_candidates(
+    _user: Admin, request: Request, status: Literal["pending", "accepted", "dismissed", "all"] = "pending"
+) -> dict:
+    """Analysts' thumbs-down and case-type corrections waiting to become evaluation cases (or decided)."""
+    store = candidates_of(request)
+    return {"candidates": store.list(None if status == "all" else status)}
+
+
+@router.post("/eval-candidates/{candidate_id}/accept")
+def accept_eval_candidate(candidate_id: str, body: Expected, admin: Admin, request: Request) -> dict:
+    """Accept with the expected outcome: the case is appended to the feedback dataset the next eval runs."""
+    try:
+        candidate = candidates_of(request).accept(candidate_id, admin.username, body.model_dump(mode="json"))
+    except Exception as exc:
+        raise_mapped(exc)
+    return {"candidate": candidate}
+
+
+@router.post("/eval-candidates/{candidate_id}/dismiss")
+def dismiss_eval_candidate(
+    candidate_id: str, body: CandidateDismissBody, admin: Admin, request: Request
+) -> dict:
+    """Dismiss a candidate with a reason (audited)."""
+    try:
+        candidate = candidates_of(request).dismiss(candidate_id, admin.username, body.reason)
+    except Exception as exc:
+        raise_mapped(exc)
+    return {"candidate": candidate}

@@ -15,10 +15,16 @@ from core.conversations import Conversation, ConversationRepository
 from core.domain import ProposalStatus
 from core.identity import Principal
 from core.users import User, UserStore
+from evals.candidates import CandidateStore
 
 
 def audit_of(request: Request) -> AuditLog:
     return request.app.state.audit
+
+
+def candidates_of(request: Request) -> CandidateStore:
+    """The evaluation-candidate queue (analysts' feedback an admin turns into evaluation cases)."""
+    return CandidateStore(request.app.state.engine, audit_of(request), request.app.state.settings)
 
 
 def users_of(request: Request) -> UserStore:

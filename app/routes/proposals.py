@@ -8,8 +8,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.auth import Analyst
-from app.errors import raise_mapped
-from app.routes.deps import audit_of, conversations_of, jsonable, owned_conversation, service_of
+from app.errors import ApiError, as_api_error, raise_mapped
+from app.routes.deps import (
+    audit_of,
+    candidates_of,
+    conversations_of,
+    jsonable,
+    owned_conversation,
+    service_of,
+)
+from core.domain import CaseType
 
 router = APIRouter(prefix="/api/conversations", tags=["proposals"])
 
@@ -31,16 +39,62 @@ class FeedbackBody(BaseModel):
     rating: Literal["up", "down"]
     comment: str = Field(default="", max_length=2000)
     turn: int | None = Field(default=None, ge=1, le=10_000)
+    case_type: CaseType | None = Field(
+        default=None, description="The case type the turn should have had (a correction)."
+    )
 
 
 @router.post("/{conversation_id}/feedback", status_code=201)
 def feedback(conversation_id: str, body: FeedbackBody, user: Analyst, request: Request) -> dict:
-    """Thumbs up/down with an optional comment, recorded in the audit chain."""
+    """Thumbs up/down with an optional comment, recorded in the audit chain. A thumbs-down or a corrected case
+    type also makes an evaluation candidate of the turn, for an admin to review (``/api/admin/eval-candidates``)."""
     conv = owned_conversation(request, conversation_id, user)
+    turn = _feedback_turn(request, conv.id, body.turn) if body.rating == "down" or body.case_type else None
     event = audit_of(request).append(
         "feedback",
         actor=user.username,
         conversation_id=conv.id,
-        payload={"rating": body.rating, "comment": body.comment, "turn": body.turn},
+        payload={
+            "rating": body.rating,
+            "comment": body.comment,
+            "turn": body.turn,
+            "case_type": body.case_type.value if body.case_type else None,
+        },
     )
-    return {"seq": event.seq}
+    candidate = None
+    if turn is not None:
+        observed = (turn.get("result") or {}).get("case_type")
+        corrected = body.case_type is not None and body.case_type.value != observed
+        wrong = body.comment.strip() or "thumbs-down without a comment"
+        if corrected and body.case_type is not None:
+            wrong = f"case type should be {body.case_type.value}, not {observed}. {body.comment}".strip()
+        try:
+            candidate = candidates_of(request).create(
+                conversation_id=conv.id,
+                turn=turn,
+                kind="case_type_correction" if corrected else "thumbs_down",
+                what_was_wrong=wrong,
+                user=user.username,
+            )
+        except Exception as exc:
+            raise_mapped(exc)
+    return {"seq": event.seq, "candidate": candidate["id"] if candidate else None}
+
+
+def _feedback_turn(request: Request, conversation_id: str, number: int | None) -> dict | None:
+    """The turn the feedback is about (the last one when not named); 404 for a turn that does not exist."""
+    service = getattr(request.app.state, "agent_service", None)
+    if service is None:
+        return None
+    try:
+        turns = service.thread(conversation_id)["turns"]
+    except Exception as exc:  # a conversation the agent has no thread for yet: no turn to evaluate
+        if getattr(as_api_error(exc), "status", None) == 404:
+            return None
+        raise
+    if number is None:
+        return turns[-1] if turns else None
+    for turn in turns:
+        if turn["turn"] == number:
+            return turn
+    raise ApiError(404, "turn_not_found", f"conversation {conversation_id} has no turn {number}")

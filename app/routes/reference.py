@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from app.auth import require_roles
 from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
-from core.domain import CaseType
+from core.domain import CASE_TYPE_DESCRIPTIONS, CaseType
 from core.users import User
 from tools.registry import call_read_tool
 
@@ -23,6 +23,7 @@ SECTION_RE = re.compile(r"^[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}$")
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 Reader = Annotated[User, Depends(require_roles("analyst", "supervisor", "compliance"))]
+AnyRole = Annotated[User, Depends(require_roles("analyst", "supervisor", "compliance", "admin"))]
 
 
 def _retriever(request: Request) -> Any:
@@ -37,6 +38,12 @@ def _retriever(request: Request) -> Any:
             message = mapped.message if mapped else f"retrieval is not available ({type(exc).__name__})"
             raise ApiError(503, "index_not_built", message) from exc
     return state.retriever
+
+
+@router.get("/case-types")
+def case_types(_user: AnyRole) -> dict:
+    """The case types with what each means (the analyst's correction, the admin's expected outcome)."""
+    return {"case_types": [{"value": c.value, "meaning": CASE_TYPE_DESCRIPTIONS[c]} for c in CaseType]}
 
 
 @router.get("/sop/{sop_id}/{section}")

@@ -1,4 +1,5 @@
-// Admin view: users, pending user changes (a second admin confirms), kill switches, configuration.
+// Admin view: users, pending user changes (a second admin confirms), kill switches, configuration, evaluation
+// candidates from analysts' feedback (accept with the expected outcome, or dismiss).
 import { api } from "./api.js";
 import { clear, el, fill, fmt, kvTable, showError } from "./dom.js";
 
@@ -7,6 +8,7 @@ export function renderAdmin(root) {
   const controls = el("div", { testid: "controls" });
   const config = el("div", { testid: "config" });
   const changes = el("div", { testid: "user-changes" });
+  const candidates = el("div", { testid: "eval-candidates" });
   const f = { username: el("input", { placeholder: "username", testid: "new-username" }), role: el("select", { testid: "new-role" }, ["analyst", "supervisor", "compliance", "admin"].map((r) => el("option", { value: r }, r))),
     password: el("input", { type: "password", placeholder: "password (12+ chars)", testid: "new-password" }), limit: el("input", { type: "number", placeholder: "approval limit EUR", testid: "new-limit" }) };
   const form = el("form", { testid: "new-user-form" }, el("div", { class: "row" }, Object.values(f)), el("button", { class: "primary", type: "submit" }, "Create user"));
@@ -17,7 +19,9 @@ export function renderAdmin(root) {
   });
   const load = async () => {
     try {
-      const [{ users: list }, { controls: c }, { config: cfg }, { changes: pending }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/controls"), api("GET", "/api/admin/config"), api("GET", "/api/admin/changes")]);
+      const [{ users: list }, { controls: c }, { config: cfg }, { changes: pending }, { candidates: queue }, { case_types: types }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/controls"), api("GET", "/api/admin/config"), api("GET", "/api/admin/changes"), api("GET", "/api/admin/eval-candidates"), api("GET", "/api/case-types")]);
+      fill(candidates, queue.length ? el("table", {}, el("thead", {}, el("tr", {}, ["candidate", "analyst's message", "agent decided", "what was wrong", "expected outcome"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, queue.map((cand) => candidateRow(cand, types, load)))) : el("p", { class: "muted" }, "No evaluation candidates waiting."));
       const decide = (ch, verb, body) => async () => { try { await api("POST", `/api/admin/changes/${ch.id}/${verb}`, body); load(); } catch (e) { showError(e); } };
       fill(changes, pending.length ? el("table", {}, el("tbody", {}, pending.map((ch) => el("tr", { testid: "change-row" }, el("td", {}, ch.id), el("td", {}, ch.kind), el("td", {}, ch.target),
         el("td", {}, JSON.stringify(ch.changes)), el("td", {}, `by ${ch.requested_by}`),
@@ -32,6 +36,33 @@ export function renderAdmin(root) {
     } catch (e) { showError(e); }
   };
   fill(root, el("div", { class: "grid2" }, el("section", {}, el("h2", {}, "Users"), users, form, el("h2", {}, "Waiting for a second admin"), changes),
-    el("section", {}, el("h2", {}, "Kill switches"), controls, el("h2", {}, "Configuration"), config)));
+    el("section", {}, el("h2", {}, "Kill switches"), controls, el("h2", {}, "Configuration"), config),
+    el("section", {}, el("h2", {}, "Evaluation candidates from analysts' feedback"), candidates)));
   load();
+}
+
+// One candidate: the expected case type (the analyst's correction preselected), proposals as kind/CODE and key
+// facts as comma-separated text; accepted cases go to the feedback dataset the next evaluation runs.
+function candidateRow(cand, types, reload) {
+  const obs = cand.observed || {};
+  const fix = /case type should be ([a-z_]+)/.exec(cand.what_was_wrong || "");
+  const caseType = el("select", { testid: "candidate-case-type" }, types.map((t) => el("option", { value: t.value, selected: t.value === (fix ? fix[1] : obs.case_type) }, t.value)));
+  const proposals = el("input", { testid: "candidate-proposals", placeholder: "e.g. investigation/CCNR", value: (obs.proposals || []).map((p) => `${p.kind}/${p.reason_code || ""}`).join(", ") });
+  const facts = el("input", { testid: "candidate-facts", placeholder: "key facts, comma-separated" });
+  const status = el("span", { class: "muted", testid: "candidate-status" });
+  const decide = (verb, body) => async (ev) => {
+    ev.target.disabled = true; status.textContent = "saving…";
+    try { await api("POST", `/api/admin/eval-candidates/${cand.id}/${verb}`, body()); reload(); }
+    catch (e) { status.textContent = e.message || String(e); ev.target.disabled = false; }
+  };
+  const expected = () => ({
+    case_type: caseType.value,
+    expected_proposals: proposals.value.split(",").map((x) => x.trim()).filter(Boolean).map((x) => { const [kind, code] = x.split("/"); return code ? { kind, reason_code: code } : { kind }; }),
+    required_facts: facts.value.split(",").map((x) => x.trim()).filter(Boolean),
+  });
+  return el("tr", { testid: "candidate-row" }, el("td", {}, cand.id, el("br"), el("span", { class: "muted" }, `${cand.created_by}, turn ${cand.turn}`)),
+    el("td", {}, cand.message), el("td", {}, `${obs.case_type || "—"}; ${(obs.proposals || []).map((p) => `${p.kind} ${p.reason_code || ""}`).join(", ") || "no proposal"}`),
+    el("td", {}, cand.what_was_wrong), el("td", {}, caseType, proposals, facts,
+      el("button", { class: "primary", testid: "candidate-accept", onclick: decide("accept", expected) }, "Accept as eval case"),
+      el("button", { testid: "candidate-dismiss", onclick: decide("dismiss", () => ({ reason: "dismissed in the admin view" })) }, "Dismiss"), status));
 }

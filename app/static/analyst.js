@@ -76,13 +76,18 @@ function assistantBubble(ctx, text) {
 
 function feedbackBox() {
   const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)" });
+  // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
+  const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
+  api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});
   const done = el("span", { class: "muted", testid: "feedback-done" });
   const send = (rating) => async () => {
-    try { await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value }); done.textContent = "Thanks — recorded."; }
-    catch (e) { showError(e); }
+    try {
+      const { candidate } = await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value, case_type: correct.value || null });
+      done.textContent = candidate ? `Thanks — recorded; sent for review as an evaluation case (${candidate}).` : "Thanks — recorded.";
+    } catch (e) { showError(e); }
   };
   return el("div", { class: "row" }, el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful"),
-    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), comment, done);
+    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), correct, comment, done);
 }
 
 async function openCitation(ctx, label) {

@@ -38,6 +38,10 @@ ROUTES = [
     ("get", "/api/admin/controls", None, {"admin1"}),
     ("post", "/api/admin/controls", {"llm_enabled": True}, {"admin1"}),
     ("get", "/api/admin/config", None, {"admin1"}),
+    ("get", "/api/admin/eval-candidates", None, {"admin1"}),
+    ("post", "/api/admin/eval-candidates/EC-0000000000/dismiss", {"reason": "x"}, {"admin1"}),
+    ("post", "/api/admin/eval-candidates/EC-0000000000/accept", {"case_type": "general"}, {"admin1"}),
+    ("get", "/api/case-types", None, {"analyst1", "analyst2", "supervisor1", "compliance1", "admin1"}),
     ("post", "/api/auth/logout", None, set()),  # checked separately: every role may log out
 ]
 USERS = ["anonymous", "analyst1", "analyst2", "supervisor1", "compliance1", "admin1"]

@@ -22,6 +22,7 @@ import core.login_throttle
 import core.releases
 import core.user_changes
 import core.users
+import evals.candidates
 import sandbox.actions_schema
 import sandbox.api_security
 from core.db import get_engine
@@ -41,6 +42,7 @@ _TABLE_MODULES = (
     core.audit,
     core.controls,
     core.users,
+    evals.candidates,
     sandbox.actions_schema,
 )
 DATABASES = {
