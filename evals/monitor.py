@@ -3,7 +3,10 @@
 Each signal is binned the same way on both sides and compared with the population stability index,
 ``PSI = sum((a - e) * ln(a / e))`` over bins (shares ``e`` in the reference, ``a`` in the window, empty bins
 floored at 0.0001). Levels (docs/operations.md): PSI < 0.10 ``ok``, 0.10-0.25 ``watch``, >= 0.25 ``alert``;
-a window with fewer than ``MIN_TURNS`` turns is ``insufficient`` whatever its PSI."""
+a window with fewer than ``MIN_TURNS`` turns is ``insufficient`` whatever its PSI.
+
+Analysts' thumbs-down have no counterpart in an evaluation run, so they are not a PSI signal: the report gives
+the window's thumbs-down rate per turn with absolute levels (``FEEDBACK_WATCH`` 0.10, ``FEEDBACK_ALERT`` 0.25)."""
 
 from __future__ import annotations
 
@@ -21,9 +24,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from agent.store import turns
+from core.audit import audit_events
 
 WATCH, ALERT = 0.10, 0.25
 MIN_TURNS = 20
+FEEDBACK_WATCH, FEEDBACK_ALERT = 0.10, 0.25
 FLOOR = 1e-4
 MONITOR_SCHEMA = "payinvest.monitor.report/1"
 # Turn latency bins (seconds): the embedded model's turns are 10-60 s on two cores.
@@ -105,6 +110,29 @@ def window_turns(engine: Engine, since: datetime) -> list[TurnSignals]:
     return [from_turn_result(r.result) for r in rows if isinstance(r.result, dict)]
 
 
+def window_feedback(engine: Engine, since: datetime) -> dict[str, int]:
+    """Thumbs up / down recorded since ``since`` (audit ``feedback`` events of every worker)."""
+    stamp = since.astimezone(UTC).isoformat(timespec="seconds")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_events.c.payload).where(
+                audit_events.c.event_type == "feedback", audit_events.c.ts >= stamp
+            )
+        ).all()
+    ratings = Counter(str(json.loads(r.payload).get("rating")) for r in rows)
+    return {"up": ratings.get("up", 0), "down": ratings.get("down", 0)}
+
+
+def feedback_summary(counts: dict[str, int], window_turns: int) -> dict[str, Any]:
+    """The thumbs-down rate per turn of the window, with its absolute alert level."""
+    rate = counts["down"] / window_turns if window_turns else None
+    if rate is None or window_turns < MIN_TURNS:
+        status = "insufficient"
+    else:
+        status = "alert" if rate >= FEEDBACK_ALERT else "watch" if rate >= FEEDBACK_WATCH else "ok"
+    return {**counts, "turns": window_turns, "thumbs_down_rate": rate, "level": status}
+
+
 def _bin(value: float, edges: tuple[float, ...]) -> str:
     for edge in edges:
         if value < edge:
@@ -164,10 +192,16 @@ def compare(reference: list[TurnSignals], window: list[TurnSignals]) -> dict[str
 
 
 def build_report(
-    reference: list[TurnSignals], window: list[TurnSignals], *, since: datetime, reference_path: str
+    reference: list[TurnSignals],
+    window: list[TurnSignals],
+    *,
+    since: datetime,
+    reference_path: str,
+    feedback: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     signals = compare(reference, window)
-    levels = [s["level"] for s in signals.values()]
+    thumbs = feedback_summary(feedback or {"up": 0, "down": 0}, len(window))
+    levels = [s["level"] for s in signals.values()] + [thumbs["level"]]
     worst = next((lv for lv in ("alert", "watch") if lv in levels), "ok")
     return {
         "schema": MONITOR_SCHEMA,
@@ -178,8 +212,13 @@ def build_report(
         "window_turns": len(window),
         "thresholds": {"watch": WATCH, "alert": ALERT, "min_turns": MIN_TURNS},
         "status": "insufficient" if len(window) < MIN_TURNS else worst,
-        "alerts": sorted(n for n, s in signals.items() if s["level"] == "alert"),
+        "alerts": sorted(
+            [n for n, s in signals.items() if s["level"] == "alert"]
+            + (["thumbs_down_rate"] if thumbs["level"] == "alert" else [])
+        ),
         "signals": signals,
+        "feedback": thumbs,
+        "feedback_thresholds": {"watch": FEEDBACK_WATCH, "alert": FEEDBACK_ALERT},
     }
 
 
@@ -210,6 +249,15 @@ def render_html(report: dict[str, Any]) -> str:
                 f"<td><span class='bar' style='width:{cur * 200:.0f}px;background:{tint}'></span> {cur:.1%}</td></tr>"
             )
         parts.append("</table>")
+    thumbs = report.get("feedback")
+    if thumbs:
+        rate = "n/a" if thumbs["thumbs_down_rate"] is None else f"{thumbs['thumbs_down_rate']:.1%}"
+        tint = colour.get(thumbs["level"], "#555")
+        parts.append(
+            f"<h2>thumbs_down_rate: <span style='color:{tint}'>{html.escape(thumbs['level'])}</span></h2>"
+            f"<p>{thumbs['down']} thumbs-down and {thumbs['up']} thumbs-up on {thumbs['turns']} turns: {rate} "
+            f"(absolute levels: watch from {FEEDBACK_WATCH:.0%}, alert from {FEEDBACK_ALERT:.0%}).</p>"
+        )
     return "\n".join(parts)
 
 
@@ -247,4 +295,10 @@ def monitor_report(engine: Engine, since: datetime, reference: Path | None = Non
     reference_turns = from_eval_report(data) if isinstance(data, dict) else []
     if not reference_turns:
         raise MonitorError(f"{path}: the report has no analyst turns to compare with")
-    return build_report(reference_turns, window_turns(engine, since), since=since, reference_path=str(path))
+    return build_report(
+        reference_turns,
+        window_turns(engine, since),
+        since=since,
+        reference_path=str(path),
+        feedback=window_feedback(engine, since),
+    )

@@ -145,3 +145,20 @@ def test_admin_view_shows_the_same_report(env: dict) -> None:
         assert admin.get("/api/admin/monitor", params={"since": "soon"}).status_code == 422
         client.cookies.clear()
         assert login(client, "analyst1").get("/api/admin/monitor").status_code == 403
+
+
+def test_a_high_thumbs_down_rate_is_an_alert_of_its_own(env: dict) -> None:
+    from core.audit import AuditLog
+
+    like = [ct for ct, w in MIX.items() for _ in range(w * 4)]  # 40 turns like the evaluation's
+    store_turns(env["store"], like, "fb")
+    audit = AuditLog(open_app_db(get_settings().app_db_url))
+    for i in range(12):  # 12 of 40 turns thumbed down: 30%
+        audit.append("feedback", actor="analyst1", conversation_id=f"fb-{i}", payload={"rating": "down"})
+    audit.append("feedback", actor="analyst1", conversation_id="fb-x", payload={"rating": "up"})
+    code, report = _run(env)
+    assert code == 1 and report["alerts"] == ["thumbs_down_rate"], report
+    thumbs = report["feedback"]
+    assert (thumbs["down"], thumbs["up"], thumbs["turns"], thumbs["level"]) == (12, 1, 40, "alert")
+    assert thumbs["thumbs_down_rate"] == pytest.approx(0.3)
+    assert "thumbs_down_rate" in (env["tmp"] / "monitor" / "monitor.html").read_text()
