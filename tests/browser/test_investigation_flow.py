@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 
@@ -82,8 +83,23 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     comp.get_by_test_id("replay-event").first.wait_for()
     comp.get_by_test_id("replay-next").click()
     assert comp.get_by_test_id("replay-event").count() == 2
+    headers = comp.get_by_test_id("results-table").locator("th").all_inner_texts()
+    assert headers[:4] == ["Conversation", "Users", "First event", "Matching events"]
+    stamp = comp.get_by_test_id("replay-event").first.locator("time")
+    assert not re.match(r"\d{4}-\d{2}-\d{2}T", stamp.inner_text())  # shown in words, not raw ISO
+    assert re.match(r"\d{4}-\d{2}-\d{2}T", stamp.get_attribute("datetime") or "")
+    assert not comp.get_by_test_id("replay-event").first.locator("pre").is_visible()  # JSON one click away
+    comp.get_by_test_id("replay-all").click()
+    total = comp.get_by_test_id("replay-event").count()
+    types = comp.get_by_test_id("replay-type").locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert types[0] == "" and len(types) > 2  # "all event types", then the conversation's own types
+    comp.get_by_test_id("replay-type").select_option(types[1])
+    shown = comp.locator("[data-testid=replay-event]:visible").count()
+    assert 1 <= shown < total
+    comp.get_by_test_id("replay-type").select_option("")
     comp.get_by_test_id("verify-chain").click()
     comp.get_by_test_id("chain-status").filter(has_text="verified").wait_for()
+    assert "head: seq" in comp.get_by_test_id("chain-head").inner_text()
     with comp.expect_download() as download_info:
         comp.get_by_test_id("export-pack").click()
     path = download_info.value.path()
