@@ -26,12 +26,13 @@ export function renderAdmin(root) {
       fill(changes, pending.length ? el("table", {}, el("tbody", {}, pending.map((ch) => el("tr", { testid: "change-row" }, el("td", {}, ch.id), el("td", {}, ch.kind), el("td", {}, ch.target),
         el("td", {}, JSON.stringify(ch.changes)), el("td", {}, `by ${ch.requested_by}`),
         el("td", {}, el("button", { onclick: decide(ch, "confirm") }, "Confirm"), el("button", { onclick: decide(ch, "reject", { reason: "rejected in the admin view" }) }, "Reject")))))) : el("p", { class: "muted" }, "No changes waiting."));
-      fill(users, el("table", {}, el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
+      fill(users, el("table", { testid: "users-table" }, el("thead", {}, el("tr", {}, ["User", "Role", "Approval limit (EUR)", "Status", ""].map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
         el("td", {}, fmt(u.approval_limit_eur)), el("td", {}, u.active ? "active" : "disabled"),
         el("td", {}, el("button", { onclick: async () => { try { await api("POST", `/api/admin/users/${u.username}/${u.active ? "disable" : "enable"}`); load(); } catch (e) { showError(e); } } }, u.active ? "Disable" : "Enable")))))));
-      const toggle = (key, label) => el("label", { class: "row" }, el("input", { type: "checkbox", testid: `toggle-${key}`, checked: c[key], onchange: async (ev) => {
-        try { await api("POST", "/api/admin/controls", { [key]: ev.target.checked }); load(); } catch (e) { showError(e); } } }), label);
-      fill(controls, toggle("actions_enabled", "Actions enabled"), toggle("llm_enabled", "LLM enabled"), el("p", { class: "muted" }, `last change by ${fmt(c.updated_by)} at ${fmt(c.updated_at)}`));
+      // A switch sits right next to its label and says its state in words.
+      const toggle = (key, label) => el("label", { class: "switch", testid: `switch-${key}` }, el("input", { type: "checkbox", testid: `toggle-${key}`, checked: c[key], onchange: async (ev) => {
+        try { await api("POST", "/api/admin/controls", { [key]: ev.target.checked }); load(); } catch (e) { showError(e); } } }), ` ${label}: `, el("strong", {}, c[key] ? "on" : "off"));
+      fill(controls, toggle("actions_enabled", "Actions enabled"), toggle("llm_enabled", "LLM enabled"), el("p", { class: "muted", testid: "controls-changed" }, c.updated_by ? `last changed by ${c.updated_by} on ${new Date(c.updated_at).toLocaleString()}` : "never changed"));
       fill(config, kvTable(cfg, "config-table"));
     } catch (e) { showError(e); }
   };

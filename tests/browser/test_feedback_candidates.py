@@ -21,7 +21,8 @@ def test_thumbs_down_becomes_an_eval_case_an_admin_accepts(live_server: dict, br
     message = f"customer says {UETR_STUCK} still not there"
     analyst.get_by_test_id("message-input").fill(message)
     analyst.get_by_test_id("message-input").press("Enter")
-    analyst.get_by_test_id("proposal").first.wait_for()
+    # The first turn of this module's server loads the embedder and the classifier: slow on a busy machine.
+    analyst.get_by_test_id("proposal").first.wait_for(timeout=120_000)
     box = analyst.get_by_test_id("assistant-message").last
     box.get_by_test_id("feedback-case-type").select_option("status_chaser")
     box.get_by_test_id("feedback-comment").fill("this is a chaser, not a claim")

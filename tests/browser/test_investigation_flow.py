@@ -163,8 +163,12 @@ def test_edit_shows_diff_and_self_approval_is_refused_then_admin_switch(live_ser
     admin.get_by_test_id("user-row").first.wait_for()
     toggle = admin.get_by_test_id("toggle-llm_enabled")
     assert toggle.is_checked()
+    assert " ".join(admin.get_by_test_id("switch-llm_enabled").inner_text().split()) == "LLM enabled: on"
+    headers = admin.get_by_test_id("users-table").locator("th").all_inner_texts()
+    assert headers[:4] == ["User", "Role", "Approval limit (EUR)", "Status"]
     toggle.uncheck()
-    admin.get_by_test_id("controls").get_by_text("last change by admin1").wait_for()
+    admin.get_by_test_id("controls-changed").get_by_text("last changed by admin1").wait_for()
+    assert " ".join(admin.get_by_test_id("switch-llm_enabled").inner_text().split()) == "LLM enabled: off"
     analyst.get_by_test_id("new-conversation").click()
     analyst.get_by_test_id("message-input").fill("anything")
     analyst.get_by_test_id("send").click()
