@@ -66,10 +66,18 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.get_by_test_id("queue-row").first.wait_for()
     assert "analyst1" in sup.get_by_test_id("queue-row").first.inner_text()
     sup.get_by_test_id("queue-sla").filter(has_text="2099-01-15").first.wait_for()
+    rows = sup.get_by_test_id("queue-row").count()
+    sup.get_by_test_id("filter-sla-breached").check()  # due 2099: not breached, so filtered out
+    sup.get_by_test_id("approval-queue").get_by_text("No proposal matches the filters.").wait_for()
+    sup.get_by_test_id("filter-sla-breached").uncheck()
+    assert sup.get_by_test_id("queue-row").count() == rows
+    sup.get_by_test_id("filter-amount").fill("999999999999")
+    assert sup.get_by_test_id("queue-row").count() == 0
+    sup.get_by_test_id("filter-amount").fill("")
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("proposal-conversation").get_by_text("never arrived").first.wait_for()
     sup.get_by_test_id("approve").click()
-    sup.get_by_test_id("decision-done").wait_for()
+    sup.get_by_test_id("decision-done").filter(has_text="Approved: investigation").wait_for()
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
 
     analyst.get_by_test_id("proposal-status").filter(has_text="executed").first.wait_for()
@@ -155,7 +163,9 @@ def test_edit_shows_diff_and_self_approval_is_refused_then_admin_switch(live_ser
         "open-proposal"
     ).click()
     sup.get_by_test_id("approve").click()
-    sup.get_by_test_id("error-banner").filter(has_text="four_eyes_violation").wait_for()
+    # The refusal shows next to the buttons that caused it, and they are usable again.
+    sup.get_by_test_id("decision-error").filter(has_text="four_eyes_violation").wait_for()
+    assert sup.get_by_test_id("approve").is_enabled()
     sup.screenshot(path=str(SCREENSHOTS / "supervisor-four-eyes.png"))
     assert len(live_server["port"].action_rows()) == executed_before  # nothing ran
 
