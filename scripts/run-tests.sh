@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 ./scripts/system-deps.sh || echo "run-tests: system packages could not be installed" >&2
+./scripts/test-tools.sh || echo "run-tests: test tools (axe-core) could not be installed" >&2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 RAGAS_DO_NOT_TRACK=true ANONYMIZED_TELEMETRY=False
 unset PYTHONDONTWRITEBYTECODE  # recompiling the stack on every import costs tens of seconds per process
 if [ -z "${PAYINVEST_TEST_POSTGRES_URL:-}" ]; then

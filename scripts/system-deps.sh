@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the system packages the tests need (Debian): Chromium for the browser tests, PostgreSQL for the
-# scale-out tests. Idempotent; does nothing for what is already installed.
+# scale-out tests, Node's npm for the accessibility scan's axe-core. Idempotent; does nothing for what is already installed.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
+command -v npm >/dev/null 2>&1 || need+=(nodejs)  # npm installs axe-core for the accessibility scan
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then

@@ -9,8 +9,8 @@ export function renderAdmin(root) {
   const config = el("div", { testid: "config" });
   const changes = el("div", { testid: "user-changes" });
   const candidates = el("div", { testid: "eval-candidates" });
-  const f = { username: el("input", { placeholder: "username", testid: "new-username" }), role: el("select", { testid: "new-role" }, ["analyst", "supervisor", "compliance", "admin"].map((r) => el("option", { value: r }, r))),
-    password: el("input", { type: "password", placeholder: "password (12+ chars)", testid: "new-password" }), limit: el("input", { type: "number", placeholder: "approval limit EUR", testid: "new-limit" }) };
+  const f = { username: el("input", { placeholder: "username", testid: "new-username", "aria-label": "New user's name" }), role: el("select", { testid: "new-role", "aria-label": "New user's role" }, ["analyst", "supervisor", "compliance", "admin"].map((r) => el("option", { value: r }, r))),
+    password: el("input", { type: "password", placeholder: "password (12+ chars)", testid: "new-password", "aria-label": "New user's password" }), limit: el("input", { type: "number", placeholder: "approval limit EUR", testid: "new-limit", "aria-label": "Approval limit in EUR" }) };
   const form = el("form", { testid: "new-user-form" }, el("div", { class: "row" }, Object.values(f)), el("button", { class: "primary", type: "submit" }, "Create user"));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault(); showError(null);
@@ -20,13 +20,13 @@ export function renderAdmin(root) {
   const load = async () => {
     try {
       const [{ users: list }, { controls: c }, { config: cfg }, { changes: pending }, { candidates: queue }, { case_types: types }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/controls"), api("GET", "/api/admin/config"), api("GET", "/api/admin/changes"), api("GET", "/api/admin/eval-candidates"), api("GET", "/api/case-types")]);
-      fill(candidates, queue.length ? el("table", {}, el("thead", {}, el("tr", {}, ["candidate", "analyst's message", "agent decided", "what was wrong", "expected outcome"].map((h) => el("th", {}, h)))),
+      fill(candidates, queue.length ? el("table", {}, el("thead", {}, el("tr", {}, ["Candidate", "Analyst's message", "Agent decided", "What was wrong", "Expected outcome"].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, queue.map((cand) => candidateRow(cand, types, load)))) : el("p", { class: "muted" }, "No evaluation candidates waiting."));
       const decide = (ch, verb, body) => async () => { try { await api("POST", `/api/admin/changes/${ch.id}/${verb}`, body); load(); } catch (e) { showError(e); } };
       fill(changes, pending.length ? el("table", {}, el("tbody", {}, pending.map((ch) => el("tr", { testid: "change-row" }, el("td", {}, ch.id), el("td", {}, ch.kind), el("td", {}, ch.target),
         el("td", {}, JSON.stringify(ch.changes)), el("td", {}, `by ${ch.requested_by}`),
         el("td", {}, el("button", { onclick: decide(ch, "confirm") }, "Confirm"), el("button", { onclick: decide(ch, "reject", { reason: "rejected in the admin view" }) }, "Reject")))))) : el("p", { class: "muted" }, "No changes waiting."));
-      fill(users, el("table", { testid: "users-table" }, el("thead", {}, el("tr", {}, ["User", "Role", "Approval limit (EUR)", "Status", ""].map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
+      fill(users, el("table", { testid: "users-table" }, el("thead", {}, el("tr", {}, ["User", "Role", "Approval limit (EUR)", "Status", "Change"].map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, list.map((u) => el("tr", { testid: "user-row" }, el("td", {}, u.username), el("td", {}, u.role),
         el("td", {}, fmt(u.approval_limit_eur)), el("td", {}, u.active ? "active" : "disabled"),
         el("td", {}, el("button", { onclick: async () => { try { await api("POST", `/api/admin/users/${u.username}/${u.active ? "disable" : "enable"}`); load(); } catch (e) { showError(e); } } }, u.active ? "Disable" : "Enable")))))));
       // A switch sits right next to its label and says its state in words.
@@ -47,9 +47,9 @@ export function renderAdmin(root) {
 function candidateRow(cand, types, reload) {
   const obs = cand.observed || {};
   const fix = /case type should be ([a-z_]+)/.exec(cand.what_was_wrong || "");
-  const caseType = el("select", { testid: "candidate-case-type" }, types.map((t) => el("option", { value: t.value, selected: t.value === (fix ? fix[1] : obs.case_type) }, t.value)));
-  const proposals = el("input", { testid: "candidate-proposals", placeholder: "e.g. investigation/CCNR", value: (obs.proposals || []).map((p) => `${p.kind}/${p.reason_code || ""}`).join(", ") });
-  const facts = el("input", { testid: "candidate-facts", placeholder: "key facts, comma-separated" });
+  const caseType = el("select", { testid: "candidate-case-type", "aria-label": "Expected case type" }, types.map((t) => el("option", { value: t.value, selected: t.value === (fix ? fix[1] : obs.case_type) }, t.value)));
+  const proposals = el("input", { testid: "candidate-proposals", "aria-label": "Expected proposals (kind/CODE, comma-separated)", placeholder: "e.g. investigation/CCNR", value: (obs.proposals || []).map((p) => `${p.kind}/${p.reason_code || ""}`).join(", ") });
+  const facts = el("input", { testid: "candidate-facts", "aria-label": "Key facts, comma-separated", placeholder: "key facts, comma-separated" });
   const status = el("span", { class: "muted", testid: "candidate-status" });
   const decide = (verb, body) => async (ev) => {
     ev.target.disabled = true; status.textContent = "saving…";

@@ -10,7 +10,7 @@ export function renderAnalyst(root) {
   const messages = el("div", { class: "messages", testid: "messages" });
   const input = el("textarea", { testid: "message-input", maxlength: "4000", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
   const send = el("button", { class: "primary", testid: "send", text: "Send" });
-  const side = el("aside", { testid: "side-panel" },
+  const side = el("aside", { testid: "side-panel", tabindex: "0", "aria-label": "Case, evidence and procedure" },
     el("div", { class: "card", testid: "case-panel" }, el("h3", {}, "Case"), el("p", { class: "muted" }, "The payment appears here once the assistant finds it.")),
     el("div", { class: "card", testid: "sop-panel", hidden: true }));
   const chat = el("section", { class: "chat" }, el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
@@ -75,7 +75,7 @@ function assistantBubble(ctx, text) {
 }
 
 function feedbackBox() {
-  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)" });
+  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment" });
   // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
   const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
   api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});

@@ -48,7 +48,7 @@ export function renderCompliance(root) {
     try {
       const { conversations } = await api("GET", `/api/compliance/search?${q}`);
       fill(results, conversations.length ? el("table", { testid: "results-table" },
-        el("thead", {}, el("tr", {}, ["Conversation", "Users", "First event", "Matching events", ""].map((h) => el("th", { scope: "col" }, h)))),
+        el("thead", {}, el("tr", {}, ["Conversation", "Users", "First event", "Matching events", "Replay"].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, conversations.map((c) => el("tr", { testid: "result-row", "data-id": c.conversation_id },
           el("td", {}, c.conversation_id), el("td", {}, c.actors.join(", ")), el("td", {}, when(c.first_ts)),
           el("td", { title: "events of this conversation that match the filters; the replay shows all of its events" }, String(c.matches)),
@@ -97,7 +97,7 @@ async function openReplay(id, box) {
     };
     next.addEventListener("click", () => step(shown + 1));
     all.addEventListener("click", () => step(events.length));
-    const unmask = el("input", { type: "checkbox", testid: "export-unmask" });
+    const unmask = el("input", { type: "checkbox", testid: "export-unmask", "aria-label": "Unmask personal data in the pack (recorded)" });
     const link = el("a", { testid: "export-pack", href: `/api/compliance/conversations/${encodeURIComponent(id)}/export`, download: `evidence-${id}.zip` }, "Download evidence pack");
     unmask.addEventListener("change", () => { link.href = `/api/compliance/conversations/${encodeURIComponent(id)}/export${unmask.checked ? "?unmask=true" : ""}`; });
     fill(box, el("h3", {}, `Replay of ${id}: ${events.length} events, ${when(events[0]?.ts)} to ${when(events[events.length - 1]?.ts)}`),

@@ -53,7 +53,7 @@ function renderQueue(approvals, filters, queue, detail, reload) {
     el("td", {}, age(p.submitted_at || p.created_at)), slaCell(p, today, () => filters.breached.checked || filters.sort.value === "sla"),
     el("td", {}, el("button", { testid: "open-proposal", onclick: () => openProposal(p, reload, detail) }, "Open"))));
   fill(queue, approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
-    ["Requester", "Action", "Amount", "Age", "SLA", ""].map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, rows),
+    ["Requester", "Action", "Amount", "Age", "SLA", "Open"].map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, rows),
     shown.length ? null : el("caption", { class: "muted" }, "No proposal matches the filters."))
     : el("p", { class: "muted", testid: "queue-empty" }, "Nothing waiting."));
 }
