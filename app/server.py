@@ -31,6 +31,7 @@ from app.routes import (
     proposals,
     reference,
 )
+from app.turn_runner import runner_of
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
@@ -106,6 +107,7 @@ def create_app(
             failed = {name: c.get("error") for name, c in report["checks"].items() if not c["ok"]}
             (log.info if report["ready"] else log.warning)("readiness", ready=report["ready"], failed=failed)
         yield
+        await runner_of(app).drain()  # turns still running finish before their service closes
         if listener is not None:
             listener.shutdown()
         for name in ("agent_service", "payment_systems"):

@@ -22,6 +22,7 @@ from app.routes.deps import (
     readable_conversation,
     service_of,
 )
+from app.turn_runner import runner_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 log = structlog.get_logger("payinvest.app")
@@ -100,7 +101,9 @@ async def post_message(
     async def events() -> AsyncIterator[str]:
         try:
             choice = {"case_type": body.case_type} if body.case_type else {}  # the analyst's one-click pick
-            async for event in service.stream(body.message, thread_id=conv.id, user=user.username, **choice):
+            # the turn runs in its own task: a client that disconnects stops reading, not the turn
+            turn = service.stream(body.message, thread_id=conv.id, user=user.username, **choice)
+            async for event in runner_of(request.app).detach(turn):
                 event = jsonable(event)
                 yield _sse(str(event.get("type", "message")), event.get("data", {}))
         except Exception as exc:
