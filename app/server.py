@@ -21,6 +21,7 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.metrics import app_registry, parse_bind, start_metrics_listener
 from app.observability import RequestObservabilityMiddleware
+from app.rate_limits import install_rate_limit_handler
 from app.routes import (
     admin,
     approvals,
@@ -141,6 +142,7 @@ def create_app(
     )
 
     install_error_handlers(app)
+    install_rate_limit_handler(app)
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
     routers = (
         auth,

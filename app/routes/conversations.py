@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from app.auth import Analyst, AnyUser
 from app.errors import ApiError, as_api_error
+from app.rate_limits import check_turn_rate
 from app.routes.deps import (
     audit_of,
     controls_of,
@@ -92,6 +93,7 @@ async def post_message(
 ) -> StreamingResponse:
     """Run one agent turn; events stream as ``text/event-stream`` (``event: <type>``, JSON ``data``)."""
     conv = owned_conversation(request, conversation_id, user)
+    check_turn_rate(request, user.username)
     if not controls_of(request).llm_enabled:
         raise ApiError(423, "llm_disabled", "the assistant is switched off by an administrator")
     service = service_of(request)
