@@ -43,6 +43,7 @@ class Tally:
         self.errors: Counter[str] = Counter()
         self.expected: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
+        self.load_s = 0.0  # from the first question to the last answer (logins before it)
 
     def timed(self, route: str, started: float) -> None:
         self.ms[route].append((time.perf_counter() - started) * 1000)
@@ -102,30 +103,36 @@ async def _turn(client: Any, question: str, tally: Tally) -> None:
         tally.error("reconnect", r.status_code)
 
 
-async def _analyst(base: str, index: int, questions: list[str], deadline: float, tally: Tally) -> None:
+async def _analyst(client: Any, index: int, questions: list[str], deadline: float, tally: Tally) -> None:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S) as client:
-        await _login(client, ANALYSTS[index % len(ANALYSTS)], tally)
-        n = index
-        while time.monotonic() < deadline:
-            try:
-                await _turn(client, questions[n % len(questions)], tally)
-            except httpx.HTTPError as exc:
-                tally.error("analyst", type(exc).__name__)
-            n += len(ANALYSTS) * 7 + 1  # spread the analysts over the catalogue
+    n = index
+    while time.monotonic() < deadline:
+        try:
+            await _turn(client, questions[n % len(questions)], tally)
+        except httpx.HTTPError as exc:
+            tally.error("analyst", type(exc).__name__)
+        n += len(ANALYSTS) * 7 + 1  # spread the analysts over the catalogue
 
 
-async def _review(client: Any, tally: Tally) -> int:
-    """One look at the queue: approve up to three pending proposals; the number seen pending."""
+def _actionable(item: dict[str, Any], role: str, tried: set[str]) -> bool:
+    """Compliance signs off what needs it; supervisors approve what is signed off or needs no sign-off."""
+    if item["id"] in tried:  # refused once (limit, four-eyes): left for another approver
+        return False
+    needs = bool(item.get("compliance_signoff_required")) and not item.get("compliance_signoff_by")
+    return needs if role == "compliance" else not needs
+
+
+async def _review(client: Any, role: str, tried: set[str], tally: Tally) -> int:
+    """One look at the queue: decide up to three proposals this role can act on; how many it could."""
     started = time.perf_counter()
     r = await client.get("/api/approvals")
     tally.timed("GET /api/approvals", started)
     if r.status_code != 200:
         tally.error("queue", r.status_code)
         return 0
-    pending = r.json()["approvals"]
-    for item in pending[:3]:
+    mine = [item for item in r.json()["approvals"] if _actionable(item, role, tried)]
+    for item in mine[:3]:
         started = time.perf_counter()
         decision = {"proposal_id": item["id"], "action": "approve"}
         r = await client.post(f"/api/approvals/{item['thread_id']}/decide", json={"decisions": [decision]})
@@ -133,42 +140,34 @@ async def _review(client: Any, tally: Tally) -> int:
         if r.status_code == 200:
             tally.expected["agent.decision"] += 1
             tally.expected["agent.execution"] += len(r.json()["result"].get("executions") or [])
-        elif 400 <= r.status_code < 500:  # four-eyes, limit, sign-off, the other supervisor won
+        elif 400 <= r.status_code < 500:  # four-eyes, limit, the other approver won
+            tried.add(item["id"])
             tally.refused[r.json()["error"]["code"]] += 1
             tally.expected["agent.decision_refused"] += 1
         else:
             tally.error("decide", r.status_code)
-    return len(pending)
+    return len(mine)
 
 
-async def _supervisor(base: str, username: str, stop: asyncio.Event, tally: Tally) -> None:
-    import httpx
-
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S) as client:
-        await _login(client, username, tally)
-        while not stop.is_set():
-            if not await _review(client, tally):
-                await asyncio.sleep(0.2)
-        await _review(client, tally)  # what the last turns submitted
+async def _approver(client: Any, role: str, stop: asyncio.Event, tally: Tally) -> None:
+    tried: set[str] = set()
+    while not stop.is_set():
+        if not await _review(client, role, tried, tally):
+            await asyncio.sleep(0.2)
+    await _review(client, role, tried, tally)  # what the last turns submitted
 
 
-async def _compliance(base: str, stop: asyncio.Event, tally: Tally) -> None:
-    import httpx
-
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S) as client:
-        await _login(client, "compliance1", tally)
-        while not stop.is_set():
-            for route in (
-                "/api/compliance/search?user=analyst1",
-                "/api/conversations",
-                "/api/compliance/verify",
-            ):
-                started = time.perf_counter()
-                r = await client.get(route)
-                tally.timed(f"GET {route.split('?')[0]}", started)
-                if r.status_code != 200 or (route.endswith("verify") and not r.json()["ok"]):
-                    tally.error(route, r.status_code)
-            await asyncio.sleep(0.5)
+async def _compliance(client: Any, stop: asyncio.Event, tally: Tally) -> None:
+    while not stop.is_set():
+        for route in ("/api/compliance/search?user=analyst1", "/api/conversations", "/api/compliance/verify"):
+            started = time.perf_counter()
+            r = await client.get(route)
+            tally.timed(f"GET {route.split('?')[0]}", started)
+            if r.status_code != 200:
+                tally.error(route, r.status_code)
+            elif route.endswith("verify") and not r.json()["ok"]:
+                tally.error(route, r.json().get("reason"))
+        await asyncio.sleep(0.5)
 
 
 async def _warm_up(base: str, question: str) -> Counter[str]:
@@ -185,18 +184,39 @@ async def _warm_up(base: str, question: str) -> Counter[str]:
 
 
 async def _load(base: str, conversations: int, seconds: float, questions: list[str]) -> Tally:
+    import httpx
+
     tally = Tally()
-    stop = asyncio.Event()
-    deadline = time.monotonic() + seconds
-    readers = [asyncio.create_task(_supervisor(base, name, stop, tally)) for name in SUPERVISORS] + [
-        asyncio.create_task(_compliance(base, stop, tally))
+    names = [ANALYSTS[i % len(ANALYSTS)] for i in range(conversations)] + [
+        *SUPERVISORS,
+        "compliance1",
+        "compliance1",
     ]
-    analysts = [_analyst(base, i, questions, deadline, tally) for i in range(conversations)]
+    clients = [httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S) for _ in names]
     try:
-        await asyncio.wait_for(asyncio.gather(*analysts), seconds + DRAIN_S)
+        for client, name in zip(clients, names, strict=True):  # logins first, one at a time (argon2 is slow
+            await _login(client, name, tally)  # on purpose): the load is the turns, not a login storm
+        stop = asyncio.Event()
+        deadline, started = time.monotonic() + seconds, time.perf_counter()
+        analysts, others = clients[:conversations], clients[conversations:]
+        readers = [
+            asyncio.create_task(_approver(others[0], "supervisor", stop, tally)),
+            asyncio.create_task(_approver(others[1], "supervisor", stop, tally)),
+            asyncio.create_task(_approver(others[2], "compliance", stop, tally)),
+            asyncio.create_task(_compliance(others[3], stop, tally)),
+        ]
+        try:
+            work = [_analyst(c, i, questions, deadline, tally) for i, c in enumerate(analysts)]
+            await asyncio.wait_for(asyncio.gather(*work), seconds + DRAIN_S)
+            tally.load_s = time.perf_counter() - started
+        finally:
+            stop.set()
+            for failed in await asyncio.gather(*readers, return_exceptions=True):
+                if isinstance(failed, BaseException):
+                    tally.error("reader", repr(failed))
     finally:
-        stop.set()
-        await asyncio.gather(*readers, return_exceptions=True)
+        for client in clients:
+            await client.aclose()
     return tally
 
 
@@ -240,10 +260,9 @@ def run(settings: Settings, *, conversations: int = 50, seconds: float = 60.0) -
         }
         with serve_process(cmd, f"{base}/api/health/live", Path(tmp) / "server.log", timeout=120, env=env):
             warm = asyncio.run(_warm_up(base, questions[0]))  # not part of the figures
-            started = time.perf_counter()
             tally = asyncio.run(_load(base, conversations, seconds, questions))
             tally.expected.update(warm)
-            elapsed = time.perf_counter() - started
+            elapsed = tally.load_s
             load_during = os.getloadavg()
         verified, counted = _audit_counts(data_dir, sorted(tally.expected))
     mismatched = {
@@ -251,7 +270,7 @@ def run(settings: Settings, *, conversations: int = 50, seconds: float = 60.0) -
         for k in counted
         if counted[k] != tally.expected[k]
     }
-    turns = tally.expected["agent.user_message"]
+    turns = tally.expected["agent.user_message"] - warm["agent.user_message"]  # the warm-up is not load
     routes = {
         route: {"count": len(ms), "p50_ms": _pct(ms, 0.5), "p99_ms": _pct(ms, 0.99)}
         for route, ms in sorted(tally.ms.items())
