@@ -78,11 +78,23 @@ def build_app(data_dir: Path) -> Any:
     return app
 
 
+async def _recover(service: Any) -> None:
+    """What the app's start-up does for a service it builds: resume approved work a crash left behind."""
+    try:
+        await service.recover()
+    finally:
+        await service.aclose()  # its checkpointer belongs to this loop; the server's loop opens its own
+
+
 def main(port: int, data_dir: Path, lifetime_s: float) -> None:
+    import asyncio
+
     import uvicorn
 
     threading.Timer(lifetime_s, lambda: os._exit(0)).start()
-    uvicorn.run(build_app(data_dir), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    app = build_app(data_dir)
+    asyncio.run(_recover(app.state.agent_service))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":
