@@ -306,8 +306,8 @@ class AgentService:
         }
         if chosen:
             record_choice(self.settings, message, chosen, user, thread_id, self.audit)
-        # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
-        # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
+        # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and its
+        # proposals count only once the turn is saved. Decisions and writes are checkpointed after every step.
         finished = False
         try:
             async for event in self._run(graph_input, thread_id, user, durability="exit", spans=spans):
