@@ -27,6 +27,7 @@ from agent.errors import (
 )
 from agent.faults import fault_point
 from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
+from agent.recovery import discard_unsaved, fail_stranded
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
 from agent.store import AgentStore
@@ -37,6 +38,7 @@ from core.releases import ServingRelease
 from core.settings import Settings
 
 log = structlog.get_logger("payinvest.agent")
+_OUTCOME_FIELDS = ("status", "answer", "decisions", "executions", "latency_ms", "release_id")
 _PROPOSAL_FIELDS = (
     "id",
     "status",
@@ -88,8 +90,10 @@ class AgentService:
         return self._graph
 
     async def start(self) -> None:
-        """Open the checkpointer and warm the embedded model's prompt cache (the web app calls this at start-up)."""
+        """Open the checkpointer, recover approved work a crash left unexecuted and warm the embedded model's
+        prompt cache (the web app calls this at start-up)."""
         await self._ready()
+        await self.recover()
         if self.deps.llm_enabled():
             from agent.llm.calls import warm_prompt_cache
 
@@ -202,7 +206,9 @@ class AgentService:
         finally:
             spans.close(failure)
 
-    async def _result(self, thread_id: str, started: float | None = None) -> TurnResult:
+    async def _result(
+        self, thread_id: str, started: float | None = None, actor: str = "system"
+    ) -> TurnResult:
         snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
         values = snapshot.values or {}
         if not values:
@@ -217,14 +223,40 @@ class AgentService:
             latency_ms=round((time.perf_counter() - started) * 1000, 1) if started else None,
         )
         result.release_id = self.serving_release_id()
-        self.store.save_turn(
-            thread_id=thread_id,
-            turn=result.turn,
-            user=result.user,
-            message=values.get("message", ""),
-            result=result.model_dump(mode="json"),
-        )
+        record = result.model_dump(mode="json")
+        if result.turn in self.store.saved_turns(thread_id):  # a decision's outcome: never over the answer
+            outcome = {"by": actor, **{k: record.get(k) for k in _OUTCOME_FIELDS}}
+            self.store.add_outcome(thread_id=thread_id, turn=result.turn, outcome=outcome)
+        else:
+            self.store.save_turn(
+                thread_id=thread_id,
+                turn=result.turn,
+                user=result.user,
+                message=values.get("message", ""),
+                result=record,
+            )
         return result
+
+    async def _resumable(self, thread_id: str) -> bool:
+        snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
+        return bool(snapshot.interrupts or snapshot.next)
+
+    async def recover(self) -> dict[str, list[str]]:
+        """At start-up: resume the threads a crash left with approved, unexecuted proposals; a thread with
+        nothing left to resume gets its approved proposals ``failed`` (agent.recovery)."""
+        threads = sorted({r["thread_id"] for r in self.store.list_proposals(statuses=("approved",))})
+        failed: list[str] = []
+        for thread_id in threads:
+            try:
+                async for _ in self.resume(thread_id):
+                    pass
+            except Exception:  # the payments API may be down: the thread stays resumable for the next start
+                log.exception("recovery_failed", thread_id=thread_id)
+            if not await self._resumable(thread_id):
+                failed += fail_stranded(self.store, self.audit, thread_id=thread_id, actor="system")
+        if threads:
+            log.info("recovered", threads=len(threads), failed=len(failed))
+        return {"threads": threads, "failed": failed}
 
     async def stream(
         self,
@@ -274,13 +306,19 @@ class AgentService:
         }
         if chosen:
             record_choice(self.settings, message, chosen, user, thread_id, self.audit)
-        # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and
-        # proposals are idempotent rows in the store. Decisions and writes are checkpointed after every step.
-        async for event in self._run(graph_input, thread_id, user, durability="exit", spans=spans):
-            if event["type"] == "findings":
-                observe_findings(started)
-            yield event
-        result = await self._result(thread_id, started)
+        # A read-only turn is checkpointed when it ends or pauses: a crash mid-turn only loses that turn, and its
+        # proposals count only once the turn is saved. Decisions and writes are checkpointed after every step.
+        finished = False
+        try:
+            async for event in self._run(graph_input, thread_id, user, durability="exit", spans=spans):
+                if event["type"] == "findings":
+                    observe_findings(started)
+                yield event
+            result = await self._result(thread_id, started, actor=user)
+            finished = True
+        finally:
+            if not finished:  # a proposal stands only with its saved turn
+                discard_unsaved(self.store, self.audit, thread_id=thread_id, turn=turn)
         observe_turn(result.status, started)
         log.info(
             "turn_completed",
@@ -330,7 +368,12 @@ class AgentService:
 
     async def submit(self, thread_id: str, user: str) -> list[dict[str, Any]]:
         """The analyst who asked submits the thread's proposals to the supervisor queue."""
-        rows = [r for r in self.store.list_proposals(thread_id=thread_id) if r["status"] == "proposed"]
+        saved = self.store.saved_turns(thread_id)  # a proposal of a turn that never finished is not submitted
+        rows = [
+            r
+            for r in self.store.list_proposals(thread_id=thread_id, statuses=("proposed",))
+            if r["turn"] in saved
+        ]
         if not rows:
             raise NothingToSubmit(f"thread {thread_id} has no proposals waiting to be submitted")
         submitted = []
@@ -387,7 +430,9 @@ class AgentService:
         fault_point("after_decision")
         async for _ in self.resume(thread_id, actor=approver.username):
             pass
-        return await self._result(thread_id, started)
+        if not await self._resumable(thread_id):  # approved but nothing can run it: failed, visibly
+            fail_stranded(self.store, self.audit, thread_id=thread_id, actor=approver.username)
+        return await self._result(thread_id, started, actor=approver.username)
 
     async def resume(self, thread_id: str, actor: str = "system") -> AsyncIterator[dict[str, Any]]:
         """Continue a thread after decisions or after a crash (idempotent: does nothing when nothing is due)."""
@@ -424,8 +469,9 @@ class AgentService:
         conversation = self.conversation_store.get(thread_id)
         if conversation is None:
             raise ThreadNotFound(f"no conversation {thread_id}")
+        saved = self.store.saved_turns(thread_id)  # proposals of a turn that never finished are not shown
         return {
             "conversation": conversation.as_thread(),
             "turns": self.store.list_turns(thread_id),
-            "proposals": self.store.list_proposals(thread_id=thread_id),
+            "proposals": [p for p in self.store.list_proposals(thread_id=thread_id) if p["turn"] in saved],
         }

@@ -115,3 +115,8 @@ class AuditSink:
                 {k: v for k, v in p.items() if k != "iso_xml"} for p in payload.get("proposals", [])
             ]
         self.audit.append(f"agent.{event['type']}", actor=actor, conversation_id=thread_id, payload=payload)
+        if event["type"] == "execution" and payload.get("status") == "failed" and not payload.get("replayed"):
+            # a failure is searchable by its own event type, not only inside the execution payload
+            self.audit.append(
+                "agent.execution_failed", actor=actor, conversation_id=thread_id, payload=payload
+            )

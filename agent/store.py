@@ -102,6 +102,30 @@ class AgentStore:
                     )
                 )
 
+    def add_outcome(self, *, thread_id: str, turn: int, outcome: dict[str, Any]) -> bool:
+        """Append a decision's outcome to a saved turn; the analyst's message and answer stay as they were.
+        False when the turn was never saved."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(turns.c.result).where(turns.c.thread_id == thread_id, turns.c.turn == turn)
+            ).first()
+            if row is None:
+                return False
+            result = dict(row.result or {})
+            result["outcomes"] = [*(result.get("outcomes") or []), outcome]
+            conn.execute(
+                update(turns)
+                .where(turns.c.thread_id == thread_id, turns.c.turn == turn)
+                .values(result=result, updated_at=utcnow())
+            )
+            return True
+
+    def saved_turns(self, thread_id: str) -> set[int]:
+        """The turn numbers of a thread that were saved (a turn is saved when it ran to its end)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(turns.c.turn).where(turns.c.thread_id == thread_id))
+            return {r.turn for r in rows}
+
     def list_turns(self, thread_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(turns).where(turns.c.thread_id == thread_id).order_by(turns.c.turn))

@@ -7,7 +7,10 @@ retrieved sections for a ``general`` question):
 - amounts (any number with decimals or of three digits or more) and dates (ISO, "12 November") must equal
   one in the sources;
 - status words ("credited", "rejected", "returned", "held", "cancelled", "forwarded") must agree with the
-  payment's state: "credited" needs ACCC, "not credited" needs anything else, and so on.
+  payment's state: "credited" needs ACCC, "not credited" needs anything else, and so on;
+- action words ("was approved", "has been executed", "the supervisor authorised") claim that a decision was
+  taken: a reply is written before any supervisor decides, so such a claim stands only where the sources say
+  it (a model talked into "the recall was approved" by injected text loses that sentence); negated it stays.
 Repeated sentences and repetition loops inside a sentence are cut. Removed sentences are counted.
 """
 
@@ -42,6 +45,14 @@ STATUS_WORDS: dict[str, str] = {
     "canceled": "cancelled",
     "forwarded": "forwarded",
 }
+ACTION_WORDS = ("approved", "executed", "authorised", "authorized")
+# a decision stated as taken ("was approved", "has been executed", "the supervisor approved"), not one to come
+# ("will be executed once approved")
+_ACTION_RE = re.compile(
+    r"\b(?:was|were|been|is|are|already|now|got|(?:supervisor|approver|compliance|manager)s?(?:\s+ha(?:s|ve))?)"
+    r"\s+(?:\w+\s+)?(" + "|".join(ACTION_WORDS) + r")\b",
+    re.I,
+)
 _STATUS_RE = re.compile(r"\b(" + "|".join(sorted(STATUS_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -130,6 +141,10 @@ def sentence_problems(sentence: str, src: Sources) -> list[str]:
                 problems.append(f"status {match.group(1)}")
         elif negated == (state in src.states):
             problems.append(f"status {'not ' if negated else ''}{state}")
+    for match in _ACTION_RE.finditer(plain):
+        negated = bool(_NEGATION.search(plain[: match.start()]))
+        if not negated and match.group(1).lower() not in lowered_src:
+            problems.append(f"action {match.group(1)}")
     return problems
 
 

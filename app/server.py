@@ -21,6 +21,7 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.metrics import app_registry, parse_bind, start_metrics_listener
 from app.observability import RequestObservabilityMiddleware
+from app.rate_limits import install_rate_limit_handler
 from app.routes import (
     admin,
     approvals,
@@ -31,6 +32,7 @@ from app.routes import (
     proposals,
     reference,
 )
+from app.turn_runner import runner_of
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
@@ -106,6 +108,7 @@ def create_app(
             failed = {name: c.get("error") for name, c in report["checks"].items() if not c["ok"]}
             (log.info if report["ready"] else log.warning)("readiness", ready=report["ready"], failed=failed)
         yield
+        await runner_of(app).drain()  # turns still running finish before their service closes
         if listener is not None:
             listener.shutdown()
         for name in ("agent_service", "payment_systems"):
@@ -139,6 +142,7 @@ def create_app(
     )
 
     install_error_handlers(app)
+    install_rate_limit_handler(app)
     app.add_middleware(BodySizeLimitMiddleware)  # 413 before any body is parsed (also for /payments-api)
     routers = (
         auth,

@@ -92,6 +92,23 @@ def bench_agent(
     )
 
 
+@bench_app.command("web")
+def bench_web(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    conversations: int = typer.Option(50, min=1, help="Concurrent analysts, each asking turn after turn."),
+    seconds: float = typer.Option(60.0, min=1.0, help="How long the analysts keep asking."),
+) -> None:
+    """Load over real HTTP with SSE (scripted model): concurrent conversations, supervisors deciding,
+    compliance reading; 0 errors, the audit chain verified and its counts matched, p50/p99 per route."""
+    from bench.web import run
+    from core.settings import get_settings
+
+    result = run(get_settings(), conversations=conversations, seconds=seconds)
+    _emit(result, as_json)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``payinvest bench`` to the command line."""
     app.add_typer(bench_app, name="bench")

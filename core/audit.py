@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     insert,
     select,
     text,
@@ -255,17 +256,26 @@ class AuditLog:
         expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
         with self.engine.connect() as conn:
             head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).first()
-            rows = conn.execute(select(audit_events).order_by(audit_events.c.seq))
+            head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+            # The chain up to the head read above: an event appended meanwhile (each append commits its row
+            # and the head together) belongs to the next verification, not to a false "broken" here.
+            rows = conn.execute(
+                select(audit_events).where(audit_events.c.seq <= head_seq).order_by(audit_events.c.seq)
+            )
             for row in rows:
                 broken = _check_row(row, expected_seq, prev_hash)
                 if broken:
                     return VerifyResult(False, checked, min(row.seq, expected_seq), broken)
                 checked += 1
                 expected_seq, prev_hash = row.seq + 1, row.hash
-        head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+            beyond = conn.execute(select(func.count()).where(audit_events.c.seq > head_seq)).scalar() or 0
+            now = conn.execute(select(audit_head.c.seq)).scalar() or 0
         if (head_seq, head_hash) != (expected_seq - 1, prev_hash):
             reason = f"chain ends at seq {expected_seq - 1} but the recorded head is seq {head_seq}"
             return VerifyResult(False, checked, expected_seq, reason, head_seq, head_hash)
+        if beyond > now - head_seq:  # rows past the head that no append recorded: inserted behind its back
+            reason = f"{beyond - (now - head_seq)} event(s) after seq {head_seq} are not in the recorded head"
+            return VerifyResult(False, checked, head_seq + 1, reason, head_seq, head_hash)
         return VerifyResult(True, checked, None, None, head_seq, head_hash)
 
 

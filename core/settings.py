@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     )
     service_name: str = Field(default="payinvest", description="service.name of the traces.")
 
+    # Request rate limits per minute, per worker process (0: off).
+    login_rate_limit: int = Field(default=30, description="Login attempts per client address per minute.")
+    turn_rate_limit: int = Field(default=30, description="Agent turns (messages) per user per minute.")
+
     # Agent limits.
     max_plan_iterations: int = 2
     log_level: str = "INFO"

@@ -56,7 +56,8 @@ def _message_dict(prepared_message: Any) -> dict[str, Any] | None:
 def draft(engine: Engine, kind: ActionKind, raw: Any) -> dict[str, Any]:
     """Validate ``raw`` and check the rules of ``kind``; return the message draft. Changes nothing."""
     args = validate_args(kind, raw)
-    msg_id = "DRAFT-" + hashlib.sha256(_canonical(kind, args).encode()).hexdigest()[:10].upper()
+    # random, never derived from the arguments: two proposals of the same action carry different MsgIds
+    msg_id = "DRAFT-" + secrets.token_hex(8).upper()
     with engine.connect() as conn:
         prepared = prepare(conn, kind, args, msg_id)
         conn.rollback()

@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
+from agent.case_text import case_text
 from agent.case_typing import TextIntent, decide_case_type, keyword_intent, trained_intent
 from agent.context import AgentContext
 from agent.events import emit
@@ -42,7 +43,7 @@ async def _llm_intent(
         ctx,
         "intake",
         {
-            "message": pseudo.mask_message(state.get("message", "")),
+            "message": pseudo.mask_message(case_text(state.get("message", ""))),
             "references": pseudo.mask(compact_references(refs)),
         },
         CaseClassification,
@@ -53,8 +54,9 @@ async def _llm_intent(
 
 
 async def text_intent(ctx: AgentContext, state: AgentState) -> tuple[TextIntent, list[dict[str, Any]]]:
-    """What the words say, from the configured classifier."""
-    message = state.get("message", "")
+    """What the words say, from the configured classifier (it reads agent.case_text: no hidden text and no
+    instructions addressed to the assistant)."""
+    message = case_text(state.get("message", ""))
     has_ref = bool((state.get("references") or {}).get("payment_refs"))
     fallback = keyword_intent(message, has_ref)
     if ctx.config.classifier == "llm" and llm_on(ctx):

@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.case_answers import requested_changes
+from agent.case_text import case_text
 from agent.context import AgentContext
 from agent.events import emit
 from agent.evidence import EvidenceView
@@ -57,7 +58,7 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
 
     thread_id, turn, user = state.get("thread_id", ""), state.get("turn", 1), state.get("user", "")
     typed = EvidenceView(evidence, target).payment
-    request = requested_changes(state.get("message", ""), payment.get("instructed_currency"))
+    request = requested_changes(case_text(state.get("message", "")), payment.get("instructed_currency"))
     for index, cand in enumerate(playbook.decide(target, evidence, request)):
         try:
             args = ctx.port.validate_args(cand.kind, cand.args)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL, SessionDep
 from app.errors import ApiError
+from app.rate_limits import check_login_rate
 from app.routes.deps import audit_of, users_of
 from core.users import AccountLocked, InvalidCredentials
 
@@ -28,6 +29,7 @@ def _set_cookies(request: Request, response: Response, token: str, csrf: str) ->
 @router.post("/login")
 def login(body: LoginBody, request: Request, response: Response) -> dict:
     """Check the password, open a session, audit the attempt either way."""
+    check_login_rate(request)  # before the password check: a flood costs no argon2 work
     audit = audit_of(request)
     ip = request.client.host if request.client else None
     try:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from app.auth import Analyst, AnyUser
 from app.errors import ApiError, as_api_error
+from app.rate_limits import check_turn_rate
 from app.routes.deps import (
     audit_of,
     controls_of,
@@ -22,6 +23,7 @@ from app.routes.deps import (
     readable_conversation,
     service_of,
 )
+from app.turn_runner import runner_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 log = structlog.get_logger("payinvest.app")
@@ -91,6 +93,7 @@ async def post_message(
 ) -> StreamingResponse:
     """Run one agent turn; events stream as ``text/event-stream`` (``event: <type>``, JSON ``data``)."""
     conv = owned_conversation(request, conversation_id, user)
+    check_turn_rate(request, user.username)
     if not controls_of(request).llm_enabled:
         raise ApiError(423, "llm_disabled", "the assistant is switched off by an administrator")
     service = service_of(request)
@@ -100,7 +103,9 @@ async def post_message(
     async def events() -> AsyncIterator[str]:
         try:
             choice = {"case_type": body.case_type} if body.case_type else {}  # the analyst's one-click pick
-            async for event in service.stream(body.message, thread_id=conv.id, user=user.username, **choice):
+            # the turn runs in its own task: a client that disconnects stops reading, not the turn
+            turn = service.stream(body.message, thread_id=conv.id, user=user.username, **choice)
+            async for event in runner_of(request.app).detach(turn):
                 event = jsonable(event)
                 yield _sse(str(event.get("type", "message")), event.get("data", {}))
         except Exception as exc:

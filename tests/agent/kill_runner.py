@@ -39,6 +39,10 @@ async def main(step: str, data_dir: str, thread: str | None) -> dict:
         if step == "decide":
             pid = service.store.list_proposals(thread_id=thread)[0]["id"]
             result = await service.decide(thread, [{"proposal_id": pid, "action": "approve"}], SUPERVISOR)
+        elif step == "start":  # a restarted web app: start-up recovery finds the thread by itself
+            recovered = await service.recover()
+            result = await service._result(thread)
+            return {"status": result.status, "proposals": result.proposals, "recovered": recovered}
         else:  # recover: what a restarted worker does for threads left mid-flight
             async for _ in service.resume(thread):
                 pass

@@ -63,3 +63,18 @@ def test_without_a_fault_the_decision_executes_in_the_same_process(tmp_path):
     code, out = _step("decide", data_dir, setup["thread"])
     assert code == 0 and out["status"] == "completed"
     assert len(FakePaymentPort(data_dir / "payments-actions.db", []).action_rows()) == 1
+
+
+@pytest.mark.parametrize("fault", ["after_decision", "after_execute"])
+def test_start_up_recovery_executes_approved_work_exactly_once(tmp_path, fault):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _, setup = _step("setup", data_dir)
+    code, _ = _step("decide", data_dir, setup["thread"], fault=fault)
+    assert code == -signal.SIGKILL
+    code, out = _step("start", data_dir, setup["thread"])  # nobody names the thread: start-up finds it
+    assert code == 0 and out["recovered"] == {"threads": [setup["thread"]], "failed": []}
+    assert [p["status"] for p in out["proposals"]] == ["executed"]
+    code, out = _step("start", data_dir, setup["thread"])
+    assert code == 0 and out["recovered"] == {"threads": [], "failed": []}
+    assert len(FakePaymentPort(data_dir / "payments-actions.db", []).action_rows()) == 1

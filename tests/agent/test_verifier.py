@@ -60,3 +60,13 @@ def test_repetition_loops_and_repeated_sentences_are_cut():
     verdict = verify(f"{loop} The payment is at HUDSUS33. The payment is at HUDSUS33.", _src())
     assert verdict.repetitions == 2
     assert verdict.text.count("HUDSUS33") == 2  # the loop cut at its repeat, the duplicate sentence dropped
+
+
+def test_a_decision_the_sources_do_not_record_is_removed():
+    src = _src()
+    assert sentence_problems("The recall was approved and executed.", src) == ["action approved"]
+    assert sentence_problems("The recall has been executed.", src) == ["action executed"]
+    assert sentence_problems("Supervisor authorised the investigation.", src) == ["action authorised"]
+    assert sentence_problems("The investigation has not been approved yet.", src) == []
+    assert sentence_problems("An investigation awaits approval.", src) == []
+    assert sentence_problems("It will be executed once a supervisor decides.", src) == []

@@ -22,7 +22,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "retrieval": ("core", "tools"),
     "agent": ("core", "tools", "retrieval", "prompts"),
     "evals": ("core", "tools", "sandbox", "retrieval", "prompts", "agent"),
-    "bench": ("core", "tools", "sandbox", "retrieval", "prompts", "agent", "evals"),
+    # bench.web_server builds the web app it loads (its only door into app)
+    "bench": ("core", "tools", "sandbox", "retrieval", "prompts", "agent", "evals", "app.server"),
     "app": ("core", "tools", "sandbox", "retrieval", "prompts", "agent", "evals"),
 }
 

@@ -352,3 +352,18 @@ def test_control_characters_are_dropped_from_free_text(client: TestClient) -> No
     assert res.json()["arguments"]["additional_info"] == "abc"
     res = _post(client, "open_case", {"case_type": "general", "summary": "\x00\x01"})
     assert res.status_code == 422
+
+
+def test_every_message_id_is_unique(client: TestClient) -> None:
+    """Drafts of the same action (two proposals of one recall) and its execution never share an ISO MsgId."""
+    import re
+
+    def msg_id(xml: str) -> str:
+        found = re.search(r"<MsgId>([^<]+)</MsgId>|<Id>([^<]+)</Id>", xml)
+        assert found
+        return found.group(1) or found.group(2)
+
+    drafts = [client.post("/v1/actions/recall/draft", json=RECALL).json()["xml"] for _ in range(3)]
+    executed = [_post(client, "recall", RECALL).json()["message"]["xml"]]
+    ids = [msg_id(xml) for xml in drafts + executed]
+    assert len(set(ids)) == len(ids), ids
