@@ -50,6 +50,7 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     analyst.get_by_test_id("message-input").fill(f"Customer says payment {UETR_STUCK} never arrived")
     analyst.get_by_test_id("message-input").press("Enter")
     analyst.get_by_test_id("proposal").first.wait_for()
+    analyst.get_by_test_id("thumbs-down").last.wait_for()  # the turn has ended (and is saved)
     found["analyst"] = _violations(analyst)
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
