@@ -34,8 +34,11 @@ def after_answer(state: AgentState) -> Literal["approval", "__end__"]:
     return "approval" if state.get("proposals") else "__end__"
 
 
-def after_approval(state: AgentState) -> Literal["execute_writes", "summary"]:
-    """Execute approved proposals (or collect results recorded before a crash); rejections go to the summary."""
+def after_approval(state: AgentState) -> Literal["approval", "execute_writes", "summary"]:
+    """Wait again while a decision was refused or approvals are missing; execute approved proposals (or collect
+    results recorded before a crash); rejections go to the summary."""
+    if state.get("status") == "awaiting_approval":
+        return "approval"
     statuses = {p.get("status") for p in state.get("proposals") or []}
     return "execute_writes" if statuses & {"approved", "executed", "failed"} else "summary"
 

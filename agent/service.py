@@ -75,6 +75,9 @@ class AgentService:
         from core.approval_tokens import signer_from_settings
 
         self._approvals = signer_from_settings(settings)
+        from core.users import UserStore
+
+        self._users = UserStore(self.deps.app_engine)
         self._serving = ServingRelease(self.deps.app_engine)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
@@ -122,6 +125,7 @@ class AgentService:
             llm_enabled=lambda: llm_on,
             classifier=self.text_classifier(),
             approvals=self._approvals,
+            users=self._users,
         )
 
     def serving_release_id(self) -> str | None:
