@@ -17,6 +17,7 @@ from app.routes.deps import (
     principal_for,
     service_of,
 )
+from app.turns import turns_of
 from core.users import User
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
@@ -60,4 +61,5 @@ async def decide(thread_id: str, body: DecideBody, user: Approver, request: Requ
     except Exception as exc:
         raise_mapped(exc)
     conversations_of(request).touch(thread_id)
+    turns_of(request.app).approvals_changed(thread_id)  # the analyst's approval-status stream
     return {"result": jsonable(result)}

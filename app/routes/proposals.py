@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.auth import Analyst
 from app.errors import raise_mapped
 from app.routes.deps import audit_of, conversations_of, jsonable, owned_conversation, service_of
+from app.turns import turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["proposals"])
 
@@ -24,6 +25,7 @@ async def submit(conversation_id: str, user: Analyst, request: Request) -> dict:
     except Exception as exc:
         raise_mapped(exc)
     conversations_of(request).touch(conv.id, submitted=True)
+    turns_of(request.app).approvals_changed(conv.id)
     return {"result": jsonable(result)}
 
 
