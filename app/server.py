@@ -31,6 +31,7 @@ from app.routes import (
     proposals,
     reference,
 )
+from app.schemas import HealthOut
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
@@ -166,7 +167,7 @@ def create_app(
     # Added last, so it runs first: every response (413s and errors too) gets a request id, a log line, a span.
     app.add_middleware(RequestObservabilityMiddleware)
 
-    @app.get("/api/health", tags=["health"])
+    @app.get("/api/health", tags=["health"], response_model=HealthOut)
     def health_summary() -> dict:
         return {"ok": True, "agent": app.state.agent_service is not None}
 

@@ -22,6 +22,7 @@ from app.routes.deps import (
     readable_conversation,
     service_of,
 )
+from app.schemas import ConversationList, ConversationOne, ConversationWithThread
 from app.turns import TurnLog, turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -46,7 +47,7 @@ class MessageBody(BaseModel):
     )
 
 
-@router.get("")
+@router.get("", response_model=ConversationList)
 def list_conversations(
     user: AnyUser,
     request: Request,
@@ -65,7 +66,7 @@ def list_conversations(
     return {"conversations": [c.to_dict() for c in items]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ConversationOne)
 def create_conversation(body: NewConversation, user: Analyst, request: Request) -> dict:
     """Open a new conversation owned by the analyst."""
     conv = conversations_of(request).create(owner=user.username, title=body.title)
@@ -79,7 +80,7 @@ class Rename(BaseModel):
     title: str = Field(min_length=1, max_length=200)
 
 
-@router.patch("/{conversation_id}")
+@router.patch("/{conversation_id}", response_model=ConversationOne)
 def rename_conversation(conversation_id: str, body: Rename, user: Analyst, request: Request) -> dict:
     """The owner renames the conversation."""
     conv = owned_conversation(request, conversation_id, user)
@@ -94,7 +95,7 @@ def rename_conversation(conversation_id: str, body: Rename, user: Analyst, reque
     return {"conversation": renamed.to_dict()}
 
 
-@router.get("/{conversation_id}")
+@router.get("/{conversation_id}", response_model=ConversationWithThread)
 async def get_conversation(conversation_id: str, user: AnyUser, request: Request) -> dict:
     """The conversation record plus the agent's view of its thread (messages, proposals, status)."""
     conv = readable_conversation(request, conversation_id, user)

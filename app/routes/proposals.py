@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 from app.auth import Analyst
 from app.errors import raise_mapped
 from app.routes.deps import audit_of, conversations_of, jsonable, owned_conversation, service_of
+from app.schemas import FeedbackOut, TurnResultOut
 from app.turns import turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["proposals"])
 
 
-@router.post("/{conversation_id}/submit")
+@router.post("/{conversation_id}/submit", response_model=TurnResultOut)
 async def submit(conversation_id: str, user: Analyst, request: Request) -> dict:
     """Send the thread's open proposals to the approval queue."""
     conv = owned_conversation(request, conversation_id, user)
@@ -35,7 +36,7 @@ class FeedbackBody(BaseModel):
     turn: int | None = Field(default=None, ge=1, le=10_000)
 
 
-@router.post("/{conversation_id}/feedback", status_code=201)
+@router.post("/{conversation_id}/feedback", status_code=201, response_model=FeedbackOut)
 def feedback(conversation_id: str, body: FeedbackBody, user: Analyst, request: Request) -> dict:
     """Thumbs up/down with an optional comment, recorded in the audit chain."""
     conv = owned_conversation(request, conversation_id, user)
