@@ -3,7 +3,8 @@
 The server passes no live objects, so the factory builds the run's dependencies from ``Settings`` (the
 environment, ``PAYINVEST_*``) through the same AgentService the web app uses; the server brings its own
 checkpointer. Decisions arrive as LangChain HITL responses and pass the approval rules inside the graph
-(agent.nodes.approval); the service's audit log and conversation list are not written on this path.
+(agent.nodes.approval) and are recorded in the audit log with the submission and any refusal; the turn's
+other events and the web app's conversation list are not written on this path.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ _services: dict[str, AgentService] = {}  # one per server process, built on the 
 def server_service(settings: Settings | None = None) -> AgentService:
     """The process's AgentService, built from ``settings`` (default: the environment) on first use."""
     if "service" not in _services:
-        _services["service"] = AgentService(settings or Settings())
+        from core.audit_anchor import open_audit_log
+
+        settings = settings or Settings()
+        _services["service"] = AgentService(settings, audit=open_audit_log(settings))
     return _services["service"]
 
 

@@ -136,6 +136,7 @@ class AgentService:
             classifier=self.text_classifier(),
             approvals=self._approvals,
             users=self._users,
+            audit=self.audit,
         )
 
     def serving_release_id(self) -> str | None:

@@ -48,36 +48,49 @@ async def approval(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     return {"proposals": proposals, "decisions": list(resumed.get("decisions", [])), "status": "completed"}
 
 
-def _submit(ctx: AgentContext, proposals: list[dict[str, Any]]) -> None:
+def _audit(ctx: AgentContext, event_type: str, data: dict[str, Any], actor: str, thread_id: str) -> None:
+    if ctx.audit is not None:
+        ctx.audit.record({"type": event_type, "data": data}, actor=actor, thread_id=thread_id)
+
+
+def _submit(ctx: AgentContext, proposals: list[dict[str, Any]], thread_id: str) -> None:
     """Reaching the interrupt is the request for review: proposals not yet submitted are submitted by their
     requester (who still cannot approve them)."""
     for p in proposals:
-        ctx.store.transition(
+        requester = p.get("requested_by") or "unknown"
+        if ctx.store.transition(
             p["id"],
             expected=("proposed",),
             status="submitted",
-            history_event={"event": "submitted", "by": p.get("requested_by"), "via": "hitl"},
-        )
+            history_event={"event": "submitted", "by": requester, "via": "hitl"},
+        ):
+            _audit(ctx, "submission", {"proposal_ids": [p["id"]], "via": "hitl"}, requester, thread_id)
 
 
 async def _review(
     state: AgentState, ctx: AgentContext, response: dict[str, Any], config: RunnableConfig
 ) -> dict[str, Any]:
     proposals = list(state.get("proposals") or [])
+    thread_id = state.get("thread_id", "")
+    approver = None
     try:
         approver = reviewer(response, config, ctx.users)
         decisions = to_decisions(response, proposals)
-        _submit(ctx, proposals)
+        _submit(ctx, proposals, thread_id)
         enabled = ctx.actions_enabled() if ctx.actions_enabled is not None else True
         records = await apply_decisions(
-            ctx.store, ctx.port, state.get("thread_id", ""), decisions, approver, actions_enabled=enabled
+            ctx.store, ctx.port, thread_id, decisions, approver, actions_enabled=enabled
         )
     except AgentError as exc:  # refused: the thread waits for another decision, with the reason shown
         refusal = {"code": exc.code, "message": exc.message}
         emit("error", refusal)
+        who = approver.username if approver else str(response.get("approver") or "unknown")
+        refused = {**refusal, "role": approver.role if approver else None, "decisions": response["decisions"]}
+        _audit(ctx, "decision_refused", refused, who, thread_id)
         return {"approval_error": refusal, "status": "awaiting_approval"}
     for record in records:
         emit("decision", record)
+        _audit(ctx, "decision", record, approver.username, thread_id)
     rows = {p["id"]: ctx.store.get_proposal(p["id"]) or p for p in proposals}
     merged = [
         {**p, **{k: v for k, v in rows[p["id"]].items() if k in p or k == "history"}} for p in proposals

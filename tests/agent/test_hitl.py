@@ -117,3 +117,28 @@ async def test_hitl_reject_needs_a_message_and_then_ends_the_turn(service, port)
     row = service.store.get_proposal(result.proposals[0]["id"])
     assert row["status"] == "rejected" and row["reason"] == "customer withdrew"
     assert port.action_rows() == []
+
+
+async def test_hitl_submission_decision_and_refusal_are_audited(make_service, settings):
+    from core.audit import AuditLog
+    from core.schema import open_app_db
+
+    audit = AuditLog(open_app_db(settings.app_db_url))
+    service = make_service(default_script(summary="Summary."), audit=audit)
+    UserStore(service.deps.app_engine).ensure_demo_users()
+    try:
+        result, graph, _ = await _interrupted(service)
+        await _resume(
+            service, graph, result.thread_id, {"decisions": [{"type": "approve"}], "approver": "analyst2"}
+        )
+        await _resume(
+            service, graph, result.thread_id, {"decisions": [{"type": "approve"}], "approver": "supervisor1"}
+        )
+        events = [(e.event_type, e.actor) for e in audit.events(conversation_id=result.thread_id)]
+        assert ("agent.decision_refused", "analyst2") in events
+        assert ("agent.submission", "analyst1") in events and ("agent.decision", "supervisor1") in events
+        refused = audit.events(conversation_id=result.thread_id, event_type="agent.decision_refused")[0]
+        assert refused.payload["code"] == "not_authorised"
+        assert audit.verify().ok
+    finally:
+        await service.aclose()

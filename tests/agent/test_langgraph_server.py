@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from langgraph_sdk import get_client
 
+from core.audit import AuditLog
 from core.controls import set_controls
 from core.schema import open_app_db
 from core.settings import Settings
@@ -100,6 +101,8 @@ async def test_sdk_runs_a_turn_sees_the_hitl_interrupt_and_approves(server):
     assert state["interrupts"] == [] and state["values"]["status"] == "completed"
     assert [e["status"] for e in state["values"]["executions"]] == ["executed"]
     assert "executed by supervisor1" in state["values"]["messages"][-1]["content"]
+    audited = AuditLog(server["engine"]).events(conversation_id=thread_id, event_type="agent.decision")
+    assert [(e.actor, e.payload["action"]) for e in audited] == [("supervisor1", "approve")]
 
 
 async def test_sdk_path_cannot_approve_what_the_rules_refuse(server):
