@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
+.PHONY: setup run langgraph-dev test lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -25,6 +25,9 @@ classifier: setup  ## train the case-type classifier on the committed corpus (se
 
 run: setup model data index classifier  ## serve the web app, payments API and embedded LLM on 127.0.0.1
 	@$(BIN)/payinvest serve
+
+langgraph-dev: setup model data index classifier  ## LangGraph's dev server on 127.0.0.1:2024 for Studio and langgraph-sdk (docs/agent.md)
+	"$$(./scripts/langgraph-venv.sh)/python" scripts/langgraph_dev.py
 
 test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite
 	@./scripts/run-tests.sh

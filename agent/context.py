@@ -26,3 +26,5 @@ class AgentContext:
     llm_enabled: Any = None  # callable () -> bool; None means enabled
     classifier: Any = None  # agent.case_typing.TextClassifier; None: keywords give the text intent
     approvals: Any = None  # core.approval_tokens.ApprovalSigner: signs the X-Approval-Ref of each write
+    users: Any = None  # core.users.UserStore: the reviewer of a HITL resume (role, limit); None refuses them
+    audit: Any = None  # agent.service_support.AuditSink: records HITL submissions, decisions and refusals

@@ -19,6 +19,7 @@ EVENT_TYPES = (
     "proposals",
     "findings",
     "approval",
+    "decision",
     "execution",
     "error",
     "turn",

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.nodes.accept import accept
 from agent.nodes.answer import answer
 from agent.nodes.approval import approval
 from agent.nodes.classify import classify
@@ -34,27 +37,56 @@ def after_answer(state: AgentState) -> Literal["approval", "__end__"]:
     return "approval" if state.get("proposals") else "__end__"
 
 
-def after_approval(state: AgentState) -> Literal["execute_writes", "summary"]:
-    """Execute approved proposals (or collect results recorded before a crash); rejections go to the summary."""
+def after_approval(state: AgentState) -> Literal["approval", "execute_writes", "summary"]:
+    """Wait again while a decision was refused or approvals are missing; execute approved proposals (or collect
+    results recorded before a crash); rejections go to the summary."""
+    if state.get("status") == "awaiting_approval":
+        return "approval"
     statuses = {p.get("status") for p in state.get("proposals") or []}
     return "execute_writes" if statuses & {"approved", "executed", "failed"} else "summary"
 
 
-def build_graph() -> StateGraph[Any, Any, Any, Any]:
-    """The uncompiled graph (compile it with a checkpointer)."""
-    graph = StateGraph(AgentState, context_schema=AgentContext)
-    graph.add_node("intake", intake)
-    graph.add_node("triage", triage)
-    graph.add_node("classify", classify)
-    graph.add_node("plan", plan)
-    graph.add_node("execute_reads", execute_reads)
-    graph.add_node("propose", propose)
-    graph.add_node("findings", findings)
-    graph.add_node("answer", answer)
-    graph.add_node("approval", approval)
-    graph.add_node("execute_writes", execute_writes)
-    graph.add_node("summary", summary)
-    graph.add_edge(START, "intake")
+Node = Callable[[AgentState, Runtime[AgentContext]], Awaitable[dict[str, Any]]]
+
+
+def with_context(node: Node, context: AgentContext) -> Any:
+    """The node run with ``context`` instead of the caller's (a server run cannot pass live objects)."""
+
+    async def run(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+        return await node(state, runtime.override(context=context))
+
+    run.__name__ = run.__qualname__ = getattr(node, "__name__", "node")
+    return run
+
+
+def build_graph(context: AgentContext | None = None) -> StateGraph[Any, Any, Any, Any]:
+    """The uncompiled graph (compile it with a checkpointer). With ``context`` (the LangGraph server's graph,
+    agent.server_graph) every node runs with it, and an ``accept`` node derives the turn fields from
+    ``messages``."""
+    graph: StateGraph[Any, Any, Any, Any] = StateGraph(
+        AgentState, context_schema=None if context else AgentContext
+    )
+    nodes: dict[str, Any] = {  # Any: add_node matches nodes by parameter names, which Callable drops
+        "intake": intake,
+        "triage": triage,
+        "classify": classify,
+        "plan": plan,
+        "execute_reads": execute_reads,
+        "propose": propose,
+        "findings": findings,
+        "answer": answer,
+        "approval": approval,
+        "execute_writes": execute_writes,
+        "summary": summary,
+    }
+    for name, node in nodes.items():
+        graph.add_node(name, with_context(node, context) if context else node)
+    if context:
+        graph.add_node("accept", accept)
+        graph.add_edge(START, "accept")
+        graph.add_edge("accept", "intake")
+    else:
+        graph.add_edge(START, "intake")
     graph.add_edge("intake", "triage")
     graph.add_edge("triage", "classify")
     graph.add_edge("classify", "plan")

@@ -21,6 +21,7 @@ from agent.errors import (
     AgentError,
     NotAuthorised,
     NothingToSubmit,
+    ServiceNotReady,
     ThreadAwaitingApproval,
     ThreadNotFound,
     TurnFailed,
@@ -77,6 +78,9 @@ class AgentService:
         from core.approval_tokens import signer_from_settings
 
         self._approvals = signer_from_settings(settings)
+        from core.users import UserStore
+
+        self._users = UserStore(self.deps.app_engine)
         self._serving = ServingRelease(self.deps.app_engine)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
@@ -105,12 +109,21 @@ class AgentService:
         await self.deps.aclose()
         self._graph = None
 
-    def _context(self) -> AgentContext:
+    def run_context(self, *, index_required: bool = True) -> AgentContext:
+        """The run-scoped dependencies of one graph run (agent.server_graph builds the LangGraph server's runs
+        with it); ``index_required=False`` runs without procedures when the SOP index is not built."""
+        return self._context(index_required=index_required)
+
+    def _context(self, *, index_required: bool = True) -> AgentContext:
         provider, model = self.deps.model_identity()
-        port, retriever = (
-            self.deps.port(),
-            self.deps.retriever(),
-        )  # data and index first: the model is slow to start
+        port = self.deps.port()  # data and index first: the model is slow to start
+        try:
+            retriever = self.deps.retriever()
+        except ServiceNotReady:
+            if index_required:
+                raise
+            log.warning("sop_index_missing", hint="run `payinvest index build`")
+            retriever = None
         llm_on = (
             self.deps.llm_enabled()
         )  # read once per run; the actions switch is re-read right before a write
@@ -126,6 +139,8 @@ class AgentService:
             llm_enabled=lambda: llm_on,
             classifier=self.text_classifier(),
             approvals=self._approvals,
+            users=self._users,
+            audit=self.audit,
         )
 
     def serving_release_id(self) -> str | None:

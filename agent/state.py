@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict  # typing.TypedDict on 3.11 breaks get_input_jsonschema()
 
 
 class AgentState(TypedDict, total=False):
@@ -13,7 +14,7 @@ class AgentState(TypedDict, total=False):
 
     messages: Annotated[
         list[AnyMessage], add_messages
-    ]  # the conversation as the analyst sees it (restored text)
+    ]  # the conversation as the analyst sees it (restored text): human, AI tool calls, tool results, replies
     thread_id: str  # the conversation id (also the checkpointer thread)
     user: str  # username of the analyst who asked this turn (the proposals' requester)
     turn: int  # 1-based turn counter
@@ -37,6 +38,7 @@ class AgentState(TypedDict, total=False):
     proposals: list[dict[str, Any]]  # agent.proposals.Proposal dumps for this turn
     blocked: list[dict[str, Any]]  # proposals the playbook refused, with the missing checks
     decisions: list[dict[str, Any]]  # approval decisions applied on resume
+    approval_error: dict[str, Any] | None  # {"code", "message"} of the last refused HITL decision, else None
     executions: list[dict[str, Any]]  # results of approved actions (exactly once)
     llm_calls: list[dict[str, Any]]  # one record per LLM call: prompt name+version, tokens, latency
     iteration: int  # plan/read rounds done in this turn
@@ -44,7 +46,7 @@ class AgentState(TypedDict, total=False):
     seen_refs: list[str]  # payment references already planned in this turn
     pending_refs: list[str]  # payment references revealed by reads, not yet read (drives another round)
     pseudonyms: dict[str, str]  # token -> real value, stable for the thread
-    status: str  # "answered" | "awaiting_approval" | "completed"
+    status: str  # "answered" | "awaiting_approval" (also: a HITL decision is still due) | "completed"
     chosen_case_type: str | None  # the analyst's pick for this turn (--case-type), else None
     classification: dict[str, Any]  # agent.case_typing.CaseDecision.to_dict() + the text intent
     case_type_choices: list[str]  # non-empty: the case type is unclear and the analyst is asked to pick

@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
+from app.schemas import LiveOut, ReadyOut
 from core.controls import read_controls
 from core.settings import Settings
 
@@ -142,13 +143,13 @@ def readiness(app: FastAPI) -> dict[str, Any]:
     return {"ready": all(c["ok"] for c in checks.values()), "checks": checks}
 
 
-@router.get("/live")
+@router.get("/live", response_model=LiveOut)
 def live() -> dict:
     """200 while the process serves requests (restart the process when this fails)."""
     return {"live": True}
 
 
-@router.get("/ready")
+@router.get("/ready", response_model=ReadyOut, responses={503: {"model": ReadyOut}})
 def ready(request: Request) -> JSONResponse:
     """200 with the checks when every dependency answers, 503 with the same JSON when one does not."""
     report = readiness(request.app)

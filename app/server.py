@@ -32,7 +32,8 @@ from app.routes import (
     proposals,
     reference,
 )
-from app.turn_runner import runner_of
+from app.schemas import HealthOut
+from app.turns import turns_of
 from core.audit import AuditLog
 from core.audit_anchor import AnchorWriter
 from core.conversations import ConversationRepository
@@ -108,7 +109,7 @@ def create_app(
             failed = {name: c.get("error") for name, c in report["checks"].items() if not c["ok"]}
             (log.info if report["ready"] else log.warning)("readiness", ready=report["ready"], failed=failed)
         yield
-        await runner_of(app).drain()  # turns still running finish before their service closes
+        await turns_of(app).drain()  # turns still running finish before their service closes
         if listener is not None:
             listener.shutdown()
         for name in ("agent_service", "payment_systems"):
@@ -170,7 +171,7 @@ def create_app(
     # Added last, so it runs first: every response (413s and errors too) gets a request id, a log line, a span.
     app.add_middleware(RequestObservabilityMiddleware)
 
-    @app.get("/api/health", tags=["health"])
+    @app.get("/api/health", tags=["health"], response_model=HealthOut)
     def health_summary() -> dict:
         return {"ok": True, "agent": app.state.agent_service is not None}
 

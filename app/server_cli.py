@@ -1,4 +1,4 @@
-"""Commands of the web area: ``serve`` and ``audit verify|export`` (users and logins: ``app.users_cli``)."""
+"""Commands of the web area: ``serve`` and ``audit verify|chain|export`` (users and logins: ``app.users_cli``)."""
 
 from __future__ import annotations
 
@@ -91,6 +91,37 @@ def audit_verify(
         typer.echo(f"audit chain BROKEN at seq {result.first_broken_seq}: {result.reason}")
     if not result.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("chain")
+def audit_chain(
+    out: Path = typer.Option(..., "--out", help="JSON file to write."),
+    as_user: str = typer.Option(None, "--as", help="Must be the logged-in user (default: current login)."),
+) -> None:
+    """Write the whole hash chain (every event, its canonicalisation, the head) for another tool to re-verify
+    (docs/audit.md has a standalone verifier). Payloads are unmasked: a compliance or admin login is needed."""
+    from core.audit import AuditLog, chain_export
+    from core.cli_session import NotLoggedIn, logged_in_session, session_store
+    from core.settings import get_settings
+
+    engine = _engine()
+    try:
+        viewer = logged_in_session(get_settings().resolved_data_dir, session_store(engine), as_user).user
+    except NotLoggedIn as exc:
+        _fail(f"{exc.message} (the chain export needs a login with the compliance or admin role)")
+    if viewer.role not in ("compliance", "admin"):
+        _fail(f"{viewer.username} ({viewer.role}) may not export the audit chain: compliance or admin only")
+    log = AuditLog(engine)
+    chain = chain_export(log)
+    log.append(
+        "audit_read", actor=viewer.username, payload={"what": "chain_export", "events": len(chain["events"])}
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(chain, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    head = chain["head"]
+    typer.echo(
+        f"wrote {out}: {len(chain['events'])} events, head seq {head['seq']} {str(head['hash'])[:16]}…"
+    )
 
 
 @audit_app.command("export")

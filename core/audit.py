@@ -28,7 +28,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.audit_hash import GENESIS_HASH, canonical_json, compute_hash, extract_refs, normalise_actor
+from core.audit_hash import (
+    CANON_JCS,
+    CANON_LEGACY,
+    CANONS,
+    GENESIS_HASH,
+    canon_for,
+    canonical_json,
+    compute_hash,
+    extract_refs,
+    normalise_actor,
+)
 from core.metrics import AUDIT_APPEND_LATENCY
 from core.schema import metadata
 
@@ -58,6 +68,8 @@ audit_events = Table(
     Column("refs", Text, nullable=False, default=" "),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # How the hash was canonicalised (core.audit_hash.CANONS); rows older than migration 0006: json-sorted-v1.
+    Column("canon", String(16), nullable=False, server_default=CANON_LEGACY),
     UniqueConstraint("prev_hash", name="uq_audit_prev_hash"),
     Index("ix_audit_conversation", "conversation_id"),
     Index("ix_audit_actor", "actor"),
@@ -87,6 +99,7 @@ class AuditEvent:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    canon: str = CANON_JCS  # the canonicalisation of this event's hash (core.audit_hash)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,6 +176,7 @@ class AuditLog:
                 head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
                 seq, prev_hash = head.seq + 1, head.hash
                 ts = _now()
+                canon = canon_for(payload)
                 digest = compute_hash(
                     seq=seq,
                     ts=ts,
@@ -171,6 +185,7 @@ class AuditLog:
                     conversation_id=conversation_id,
                     payload=payload,
                     prev_hash=prev_hash,
+                    canon=canon,
                 )
                 conn.execute(
                     insert(audit_events).values(
@@ -183,6 +198,7 @@ class AuditLog:
                         refs=extract_refs(payload),
                         prev_hash=prev_hash,
                         hash=digest,
+                        canon=canon,
                     )
                 )
                 conn.execute(
@@ -197,7 +213,7 @@ class AuditLog:
                 self.anchor.write(seq, digest)
             except OSError:
                 logging.getLogger(__name__).exception("could not write the audit anchor")
-        return AuditEvent(seq, ts, event_type, actor, conversation_id, payload, prev_hash, digest)
+        return AuditEvent(seq, ts, event_type, actor, conversation_id, payload, prev_hash, digest, canon)
 
     def _rows(self, stmt: Any) -> Iterator[AuditEvent]:
         with self.engine.connect() as conn:
@@ -297,6 +313,7 @@ def _check_row(row: Any, expected_seq: int, prev_hash: str) -> str | None:
         conversation_id=row.conversation_id,
         payload=payload,
         prev_hash=row.prev_hash,
+        canon=row.canon,
     )
     if digest != row.hash:
         return f"seq {row.seq}: content does not match its hash (event edited)"
@@ -313,7 +330,31 @@ def _to_event(row: Any) -> AuditEvent:
         payload=json.loads(row.payload),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        canon=row.canon,
     )
+
+
+CHAIN_FORMAT = "payinvest-audit-chain/1"
+
+
+def chain_export(log: AuditLog) -> dict[str, Any]:
+    """The whole chain as another tool needs it to re-verify (docs/audit.md: the standalone verifier)."""
+    result = log.verify()
+    with log.engine.connect() as conn:
+        rows = conn.execute(select(audit_events).order_by(audit_events.c.seq))
+        events = [_to_event(row).to_dict() for row in rows]
+    return {
+        "format": CHAIN_FORMAT,
+        "genesis_hash": GENESIS_HASH,
+        "hash": "sha256 over the canonical JSON of {seq, ts, event_type, actor, conversation_id, payload, prev_hash}",
+        "canons": {
+            CANON_JCS: "RFC 8785 JSON Canonicalization Scheme",
+            CANON_LEGACY: "json.dumps(sort_keys=True, separators=(',', ':'), ensure_ascii=False), UTF-8",
+        },
+        "head": {"seq": result.head_seq, "hash": result.head_hash},
+        "verified_here": result.to_dict(),
+        "events": events,
+    }
 
 
 def verify_chain_of(events: list[dict[str, Any]]) -> VerifyResult:
@@ -329,7 +370,8 @@ def verify_chain_of(events: list[dict[str, Any]]) -> VerifyResult:
             k: event[k]
             for k in ("seq", "ts", "event_type", "actor", "conversation_id", "payload", "prev_hash")
         }
-        if compute_hash(**fields) != event["hash"]:
+        canon = event.get("canon", CANON_LEGACY)  # packs exported before 0006 carry no canon
+        if canon not in CANONS or compute_hash(**fields, canon=canon) != event["hash"]:
             return VerifyResult(False, checked, event["seq"], "content does not match its hash")
         prev, prev_seq, checked = event["hash"], event["seq"], checked + 1
     return VerifyResult(True, checked)

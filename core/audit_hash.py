@@ -1,21 +1,51 @@
-"""The hash-chain arithmetic of the audit record: canonical JSON, event hashes, searchable references."""
+"""The hash-chain arithmetic of the audit record: canonical JSON, event hashes, searchable references.
+
+Each event records the canonicalisation its hash was computed over (the ``canon`` column): ``rfc8785`` (RFC 8785
+JSON Canonicalization Scheme, which any other tool can reproduce byte for byte; docs/audit.md) for events written
+since migration 0006, ``json-sorted-v1`` (Python's ``json.dumps`` with sorted keys) for the older ones, which
+keep verifying unchanged. The first RFC 8785 event links to the old head: one chain, two segments.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import unicodedata
-from typing import Any
+from typing import Any, Literal
+
+import rfc8785
 
 from core.domain import CASE_ID_RE, E2E_ID_RE, PAYMENT_ID_RE, UETR_RE, ActionKind
 
 GENESIS_HASH = "0" * 64
 _KINDS = {kind.value for kind in ActionKind}
+Canon = Literal["rfc8785", "json-sorted-v1"]
+CANON_JCS: Canon = "rfc8785"
+CANON_LEGACY: Canon = "json-sorted-v1"
+CANONS: tuple[Canon, ...] = (CANON_JCS, CANON_LEGACY)
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, no whitespace, UTF-8 characters kept: the byte form that is hashed."""
+    """Sorted keys, no whitespace, UTF-8 characters kept: how payloads are stored (and hashed before RFC 8785)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def canonical_bytes(value: Any, canon: Canon = CANON_JCS) -> bytes:
+    """The bytes that are hashed under ``canon``."""
+    if canon == CANON_JCS:
+        return rfc8785.dumps(value)
+    if canon == CANON_LEGACY:
+        return canonical_json(value).encode("utf-8")
+    raise ValueError(f"unknown canonicalisation {canon!r}")
+
+
+def canon_for(value: Any) -> Canon:
+    """RFC 8785, unless the value lies outside its I-JSON domain (integers beyond 2**53, non-finite floats)."""
+    try:
+        rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        return CANON_LEGACY
+    return CANON_JCS
 
 
 def compute_hash(
@@ -27,8 +57,9 @@ def compute_hash(
     conversation_id: str | None,
     payload: Any,
     prev_hash: str,
+    canon: Canon = CANON_JCS,
 ) -> str:
-    """SHA-256 of the canonical JSON of one event's fields and its predecessor's hash."""
+    """SHA-256 of the canonical JSON (under ``canon``) of one event's fields and its predecessor's hash."""
     body = {
         "seq": seq,
         "ts": ts,
@@ -38,7 +69,7 @@ def compute_hash(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_bytes(body, canon)).hexdigest()
 
 
 def extract_refs(payload: Any) -> str:

@@ -18,6 +18,8 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    cast,
+    func,
     insert,
     select,
     update,
@@ -129,10 +131,23 @@ class ConversationRepository:
         return _conversation(row) if row else None
 
     def list(
-        self, *, owner: str | None = None, submitted: bool | None = None, limit: int = 500
+        self,
+        *,
+        owner: str | None = None,
+        submitted: bool | None = None,
+        search: str | None = None,
+        limit: int = 500,
     ) -> list[Conversation]:
-        """Conversations, newest activity first (one owner's; only submitted ones; or all)."""
-        stmt = select(conversations_table).order_by(conversations_table.c.updated_at.desc()).limit(limit)
+        """Conversations, newest activity first (one owner's; only submitted ones; or all); ``search``: the
+        title or a reference (UETR, payment id …) contains it, ignoring case."""
+        table = conversations_table
+        stmt = select(table).order_by(table.c.updated_at.desc()).limit(limit)
+        if search and search.strip():
+            needle = search.strip().lower()
+            stmt = stmt.where(
+                func.lower(table.c.title).contains(needle, autoescape=True)
+                | func.lower(cast(table.c.references, String)).contains(needle, autoescape=True)
+            )
         if owner is not None:
             stmt = stmt.where(conversations_table.c.owner == owner)
         if submitted is not None:

@@ -14,6 +14,8 @@ from agent.events import emit
 from prompts import load_prompt
 
 M = TypeVar("M", bound=BaseModel)
+# LangGraph's tag that keeps a model call out of the ``messages`` stream mode (langgraph.constants.TAG_NOSTREAM).
+NOSTREAM = "nostream"
 
 # The embedded llama.cpp server runs one slot per prompt family, so each keeps its own static prefix in the
 # KV cache (intake, plan and answer prompts alternate within a turn and would evict each other in one slot).
@@ -87,8 +89,10 @@ async def structured_call(
     started = time.perf_counter()
     raw: Any = None
     try:
-        runnable = _model_for(ctx, name).with_structured_output(
-            schema, method="json_schema", include_raw=True
+        runnable = (
+            _model_for(ctx, name)
+            .with_structured_output(schema, method="json_schema", include_raw=True)
+            .with_config(tags=[NOSTREAM])
         )
         result: Any = await runnable.ainvoke(messages)
         raw, parsed, error = result.get("raw"), result.get("parsed"), result.get("parsing_error")
@@ -114,6 +118,9 @@ async def text_call(
     model: Any = _model_for(ctx, name)
     if max_tokens and ctx.provider != "scripted":
         model = model.bind(max_tokens=max_tokens)
+    # The tokens carry pseudonyms and unverified sentences: the node streams what passes (``on_token``) and
+    # writes the restored reply to ``messages``.
+    model = model.with_config(tags=[NOSTREAM])
     text, final = "", None
     try:
         async for chunk in model.astream(messages):

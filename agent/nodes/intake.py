@@ -28,6 +28,7 @@ _PER_TURN_RESET: dict[str, Any] = {
     "proposals": [],
     "blocked": [],
     "decisions": [],
+    "approval_error": None,
     "executions": [],
     "llm_calls": [],
     "iteration": 0,

@@ -15,6 +15,7 @@ from agent.events import emit
 from agent.facts import found_payments, new_references, payment_keys
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
+from agent.tool_messages import tool_messages
 from core.domain import CaseType
 
 _SUMMARY_CHARS = 260
@@ -114,6 +115,7 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     ctx = runtime.context
     plan = state.get("plan") or {}
     evidence = list(state.get("evidence") or [])
+    known = len(evidence)
     hits = list(state.get("hits") or [])
     steps = plan.get("steps", [])
     queries = plan.get("queries", [])
@@ -162,7 +164,12 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     seen = set(state.get("seen_refs") or [])
     pending = [r for r in state.get("pending_refs") or [] if r not in seen]
     pending += revealed(tool_items, evidence, seen)
+    round_id = f"r{state.get('iteration', 0) + 1}"
+    messages = tool_messages(
+        evidence[known:], thread_id=state.get("thread_id", ""), turn=state.get("turn", 0), round_id=round_id
+    )
     return {
+        "messages": messages,
         "evidence": evidence,
         "hits": hits,
         "iteration": state.get("iteration", 0) + 1,

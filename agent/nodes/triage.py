@@ -19,6 +19,7 @@ from agent.events import emit
 from agent.evidence import norm_ref, payment_from
 from agent.nodes.reads import add_evidence, attach_refs, revealed, run_tool
 from agent.state import AgentState
+from agent.tool_messages import tool_messages
 from tools.models import CaseRecord, Payment, PaymentSearch
 
 BUNDLE = ("get_payment", "get_tracker", "get_cases", "get_screening", "get_risk_signals", "find_duplicates")
@@ -168,6 +169,7 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     reads = list(await asyncio.gather(*(run_tool(ctx, s) for s in steps)))
     reads += await asyncio.gather(*(run_tool(ctx, s) for s in _account_steps(reads, available)))
     evidence = list(state.get("evidence") or [])
+    known = len(evidence)
     add_evidence(evidence, [*items, *reads])
     attach_refs(evidence)
     refs["payment_refs"] = targets
@@ -181,7 +183,11 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         "reads": len(items) + len(reads),
     }
     emit("triage", info)
+    messages = tool_messages(
+        evidence[known:], thread_id=state.get("thread_id", ""), turn=state.get("turn", 0), round_id="triage"
+    )
     return {
+        "messages": messages,
         "evidence": evidence,
         "references": refs,
         "triage": info,

@@ -12,6 +12,7 @@ from agent.faults import fault_point
 from agent.ports import ToolFailure
 from agent.state import AgentState
 from agent.store import json_safe
+from agent.tool_messages import tool_messages
 from core.domain import ActionKind
 
 
@@ -79,4 +80,25 @@ async def execute_writes(state: AgentState, runtime: Runtime[AgentContext]) -> d
         executions.append(execution)
         proposals[index] = {**proposal, "status": execution["status"], "result": execution["result"]}
         emit("execution", execution)
-    return {"executions": executions, "proposals": proposals}
+    return {"executions": executions, "proposals": proposals, "messages": _action_messages(state, executions)}
+
+
+def _action_messages(state: AgentState, executions: list[dict[str, Any]]) -> list[Any]:
+    """The executed actions as tool calls and results (the approved arguments, the payments API's reply)."""
+    by_id = {p["id"]: p for p in state.get("proposals") or []}
+    items = [
+        {
+            "id": e["proposal_id"],
+            "tool": by_id.get(e["proposal_id"], {}).get("kind", "action"),
+            "args": by_id.get(e["proposal_id"], {}).get("args") or {},
+            "ok": e["status"] == "executed",
+            "data": e.get("result"),
+            "error": e.get("result"),
+            "summary": e["status"],
+        }
+        for e in executions
+        if e.get("status") in ("executed", "failed")
+    ]
+    return tool_messages(
+        items, thread_id=state.get("thread_id", ""), turn=state.get("turn", 0), round_id="writes"
+    )

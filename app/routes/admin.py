@@ -11,6 +11,17 @@ from agent.llm.factory import model_identity
 from app.auth import Admin
 from app.errors import ApiError, raise_mapped
 from app.routes.deps import audit_of, candidates_of, controls_of, users_of
+from app.schemas import (
+    ChangeList,
+    ChangeOrUser,
+    ChangeOut,
+    ConfigOut,
+    ControlsOut,
+    EvalCandidateList,
+    EvalCandidateOne,
+    UnlockOut,
+    UserList,
+)
 from core.controls import set_controls
 from core.user_changes import UserChangeStore
 from evals.candidates import Expected
@@ -30,7 +41,7 @@ class ControlsBody(BaseModel):
     llm_enabled: bool | None = None
 
 
-@router.get("/users")
+@router.get("/users", response_model=UserList)
 def list_users(_user: Admin, request: Request) -> dict:
     """Every user with role, limit and status."""
     return {"users": [u.to_dict() for u in users_of(request).list_users()]}
@@ -49,7 +60,7 @@ def _changes(request: Request) -> UserChangeStore:
     return UserChangeStore(request.app.state.engine, users_of(request), audit_of(request))
 
 
-@router.post("/users", status_code=202)
+@router.post("/users", status_code=202, response_model=ChangeOut)
 def create_user(body: NewUser, admin: Admin, request: Request) -> dict:
     """Request a new user: validated now, created when a second admin confirms (audited)."""
     try:
@@ -59,7 +70,7 @@ def create_user(body: NewUser, admin: Admin, request: Request) -> dict:
     return {"change": change}
 
 
-@router.post("/users/{username}/role", status_code=202)
+@router.post("/users/{username}/role", status_code=202, response_model=ChangeOut)
 def change_role(username: str, body: RoleBody, admin: Admin, request: Request) -> dict:
     """Request a new role / approval limit; applied when a second admin confirms."""
     try:
@@ -69,13 +80,13 @@ def change_role(username: str, body: RoleBody, admin: Admin, request: Request) -
     return {"change": change}
 
 
-@router.get("/changes")
+@router.get("/changes", response_model=ChangeList)
 def pending_changes(_user: Admin, request: Request) -> dict:
     """User changes waiting for a second admin."""
     return {"changes": _changes(request).pending()}
 
 
-@router.post("/changes/{change_id}/confirm")
+@router.post("/changes/{change_id}/confirm", response_model=ChangeOut)
 def confirm_change(change_id: str, admin: Admin, request: Request) -> dict:
     """Apply a change another admin requested (403 ``four_eyes_violation`` for your own)."""
     try:
@@ -85,7 +96,7 @@ def confirm_change(change_id: str, admin: Admin, request: Request) -> dict:
     return {"change": change}
 
 
-@router.post("/changes/{change_id}/reject")
+@router.post("/changes/{change_id}/reject", response_model=ChangeOut)
 def reject_change(change_id: str, body: RejectBody, admin: Admin, request: Request) -> dict:
     """Drop a pending change with a reason."""
     try:
@@ -113,19 +124,19 @@ def _set_active(username: str, active: bool, admin_name: str, request: Request) 
     return {"user": user.to_dict()}
 
 
-@router.post("/users/{username}/disable")
+@router.post("/users/{username}/disable", response_model=ChangeOrUser)
 def disable_user(username: str, admin: Admin, request: Request) -> dict:
     """Disable a user; their sessions stop working at once."""
     return _set_active(username, False, admin.username, request)
 
 
-@router.post("/users/{username}/enable", status_code=202)
+@router.post("/users/{username}/enable", status_code=202, response_model=ChangeOrUser)
 def enable_user(username: str, admin: Admin, request: Request) -> dict:
     """Request to re-enable a user; applied when a second admin confirms."""
     return _set_active(username, True, admin.username, request)
 
 
-@router.post("/users/{username}/unlock")
+@router.post("/users/{username}/unlock", response_model=UnlockOut)
 def unlock_user(username: str, admin: Admin, request: Request) -> dict:
     """Lift every client's login lock on this user at once (audited ``user_unlocked``)."""
     from core.login_throttle import LoginThrottle
@@ -141,13 +152,13 @@ def unlock_user(username: str, admin: Admin, request: Request) -> dict:
     return {"username": username, "cleared": cleared}
 
 
-@router.get("/controls")
+@router.get("/controls", response_model=ControlsOut)
 def get_controls(_user: Admin, request: Request) -> dict:
     """The kill switches."""
     return {"controls": controls_of(request).to_dict()}
 
 
-@router.post("/controls")
+@router.post("/controls", response_model=ControlsOut)
 def change_controls(body: ControlsBody, admin: Admin, request: Request) -> dict:
     """Flip the kill switches; effective for every worker on the next request, audited."""
     if body.actions_enabled is None and body.llm_enabled is None:
@@ -162,7 +173,7 @@ def change_controls(body: ControlsBody, admin: Admin, request: Request) -> dict:
     return {"controls": controls.to_dict()}
 
 
-@router.get("/config")
+@router.get("/config", response_model=ConfigOut)
 def config(_user: Admin, request: Request) -> dict:
     """Provider, model and prompt versions in use (no secrets)."""
     settings = request.app.state.settings
@@ -195,7 +206,7 @@ class CandidateDismissBody(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-@router.get("/eval-candidates")
+@router.get("/eval-candidates", response_model=EvalCandidateList)
 def list_eval_candidates(
     _user: Admin, request: Request, status: Literal["pending", "accepted", "dismissed", "all"] = "pending"
 ) -> dict:
@@ -204,7 +215,7 @@ def list_eval_candidates(
     return {"candidates": store.list(None if status == "all" else status)}
 
 
-@router.post("/eval-candidates/{candidate_id}/accept")
+@router.post("/eval-candidates/{candidate_id}/accept", response_model=EvalCandidateOne)
 def accept_eval_candidate(candidate_id: str, body: Expected, admin: Admin, request: Request) -> dict:
     """Accept with the expected outcome: the case is appended to the feedback dataset the next eval runs."""
     try:
@@ -214,7 +225,7 @@ def accept_eval_candidate(candidate_id: str, body: Expected, admin: Admin, reque
     return {"candidate": candidate}
 
 
-@router.post("/eval-candidates/{candidate_id}/dismiss")
+@router.post("/eval-candidates/{candidate_id}/dismiss", response_model=EvalCandidateOne)
 def dismiss_eval_candidate(
     candidate_id: str, body: CandidateDismissBody, admin: Admin, request: Request
 ) -> dict:

@@ -17,6 +17,8 @@ from app.routes.deps import (
     principal_for,
     service_of,
 )
+from app.schemas import ApprovalQueue, TurnResultOut
+from app.turns import turns_of
 from core.users import User
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
@@ -35,14 +37,14 @@ class DecideBody(BaseModel):
     decisions: list[Decision] = Field(min_length=1, max_length=50)
 
 
-@router.get("")
+@router.get("", response_model=ApprovalQueue)
 async def queue(user: Approver, request: Request) -> dict:
     """Proposals waiting for a decision, with requester, amount, age and SLA as the agent reports them."""
     items = service_of(request).pending_approvals()
     return {"approvals": jsonable(items), "approver": user.to_dict()}
 
 
-@router.post("/{thread_id}/decide")
+@router.post("/{thread_id}/decide", response_model=TurnResultOut)
 async def decide(thread_id: str, body: DecideBody, user: Approver, request: Request) -> dict:
     """Approve, edit or reject; four-eyes and amount tiers are enforced by the agent service."""
     if find_conversation(request, thread_id) is None:
@@ -60,4 +62,5 @@ async def decide(thread_id: str, body: DecideBody, user: Approver, request: Requ
     except Exception as exc:
         raise_mapped(exc)
     conversations_of(request).touch(thread_id)
+    turns_of(request.app).approvals_changed(thread_id)  # the analyst's approval-status stream
     return {"result": jsonable(result)}

@@ -9,6 +9,7 @@ from app.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL, SessionDep
 from app.errors import ApiError
 from app.rate_limits import check_login_rate
 from app.routes.deps import audit_of, users_of
+from app.schemas import Ok, SessionOut
 from core.users import AccountLocked, InvalidCredentials
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -26,7 +27,7 @@ def _set_cookies(request: Request, response: Response, token: str, csrf: str) ->
     response.set_cookie(CSRF_COOKIE, csrf, max_age=age, httponly=False, samesite="strict", secure=secure)
 
 
-@router.post("/login")
+@router.post("/login", response_model=SessionOut)
 def login(body: LoginBody, request: Request, response: Response) -> dict:
     """Check the password, open a session, audit the attempt either way."""
     check_login_rate(request)  # before the password check: a flood costs no argon2 work
@@ -43,7 +44,7 @@ def login(body: LoginBody, request: Request, response: Response) -> dict:
     return {"user": user.to_dict(), "csrf_token": csrf}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=Ok)
 def logout(session: SessionDep, request: Request, response: Response) -> dict:
     """End the session and clear the cookies."""
     request.app.state.sessions.delete(session.token_hash)
@@ -53,7 +54,7 @@ def logout(session: SessionDep, request: Request, response: Response) -> dict:
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", response_model=SessionOut)
 def me(session: SessionDep) -> dict:
     """Who is logged in, and the CSRF token to echo in the X-CSRF-Token header."""
     return {"user": session.user.to_dict(), "csrf_token": session.csrf_token}

@@ -13,6 +13,7 @@ from app.auth import Compliance
 from app.errors import ApiError, raise_mapped
 from app.evidence import build_evidence_pack
 from app.routes.deps import audit_of, jsonable
+from app.schemas import EventList, SearchResults, VerifyOut
 from core.audit_anchor import AnchorError, verify_with_anchor
 from core.domain import ActionKind
 
@@ -38,7 +39,7 @@ def _token(value: str | None, name: str) -> str | None:
     return value or None
 
 
-@router.get("/search")
+@router.get("/search", response_model=SearchResults)
 def search(
     _user: Compliance,
     request: Request,
@@ -71,7 +72,7 @@ def search(
     return {"conversations": results}
 
 
-@router.get("/conversations/{conversation_id}/events")
+@router.get("/conversations/{conversation_id}/events", response_model=EventList)
 def replay(conversation_id: str, _user: Compliance, request: Request) -> dict:
     """Every audit event of a conversation in chain order, for replay (the read itself is audited)."""
     events = audit_of(request).events(conversation_id=conversation_id, limit=100_000)
@@ -86,7 +87,7 @@ def replay(conversation_id: str, _user: Compliance, request: Request) -> dict:
     return {"events": jsonable([e.to_dict() for e in events])}
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=VerifyOut)
 def verify(_user: Compliance, request: Request) -> dict:
     """Verify the whole hash chain now, and against the signed checkpoint outside the database."""
     log = audit_of(request)
@@ -102,7 +103,11 @@ def verify(_user: Compliance, request: Request) -> dict:
                                  "written_at": checkpoint.written_at, "file": anchor.path.name}}  # fmt: skip
 
 
-@router.get("/conversations/{conversation_id}/export")
+@router.get(
+    "/conversations/{conversation_id}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "The evidence pack (a zip file)."}},
+)
 def export(conversation_id: str, user: Compliance, request: Request, unmask: bool = False) -> Response:
     """Download the evidence pack (masked unless ``unmask=true``, which compliance may ask for)."""
     try:

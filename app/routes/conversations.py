@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
 from app.auth import Analyst, AnyUser
@@ -18,21 +17,28 @@ from app.routes.deps import (
     audit_of,
     controls_of,
     conversations_of,
+    find_conversation,
     jsonable,
     owned_conversation,
     readable_conversation,
     service_of,
 )
-from app.turn_runner import runner_of
+from app.schemas import ConversationList, ConversationOne, ConversationWithThread
+from app.turns import TurnLog, turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 log = structlog.get_logger("payinvest.app")
 
 MAX_MESSAGE_CHARS = 4000
+WAITING_STATUSES = ("submitted", "edited", "approved")  # the analyst's view waits for these to change
 
 
 class NewConversation(BaseModel):
     title: str = Field(default="", max_length=200)
+
+
+class StopResult(BaseModel):
+    stopped: bool = Field(description="False when no turn was running.")
 
 
 class MessageBody(BaseModel):
@@ -42,22 +48,26 @@ class MessageBody(BaseModel):
     )
 
 
-@router.get("")
-def list_conversations(user: AnyUser, request: Request) -> dict:
+@router.get("", response_model=ConversationList)
+def list_conversations(
+    user: AnyUser,
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200, description="Title or reference contains this.")] = None,
+) -> dict:
     """Analysts see their own; supervisors those submitted for approval; compliance everything."""
     store = conversations_of(request)  # a read: threads started from the CLI are in the same table
     if user.role == "analyst":
-        items = store.list(owner=user.username)
+        items = store.list(owner=user.username, search=q)
     elif user.role == "supervisor":
-        items = store.list(submitted=True)
+        items = store.list(submitted=True, search=q)
     elif user.role == "compliance":
-        items = store.list()
+        items = store.list(search=q)
     else:
         raise ApiError(403, "forbidden", "admins do not read conversations")
     return {"conversations": [c.to_dict() for c in items]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ConversationOne)
 def create_conversation(body: NewConversation, user: Analyst, request: Request) -> dict:
     """Open a new conversation owned by the analyst."""
     conv = conversations_of(request).create(owner=user.username, title=body.title)
@@ -67,7 +77,26 @@ def create_conversation(body: NewConversation, user: Analyst, request: Request) 
     return {"conversation": conv.to_dict()}
 
 
-@router.get("/{conversation_id}")
+class Rename(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+
+
+@router.patch("/{conversation_id}", response_model=ConversationOne)
+def rename_conversation(conversation_id: str, body: Rename, user: Analyst, request: Request) -> dict:
+    """The owner renames the conversation."""
+    conv = owned_conversation(request, conversation_id, user)
+    title = body.title.strip()
+    if not title:
+        raise ApiError(422, "title_required", "a title cannot be blank")
+    conversations_of(request).touch(conv.id, title=title)
+    audit_of(request).append(
+        "conversation_renamed", actor=user.username, conversation_id=conv.id, payload={"title": title}
+    )
+    renamed = find_conversation(request, conv.id) or conv
+    return {"conversation": renamed.to_dict()}
+
+
+@router.get("/{conversation_id}", response_model=ConversationWithThread)
 async def get_conversation(conversation_id: str, user: AnyUser, request: Request) -> dict:
     """The conversation record plus the agent's view of its thread (messages, proposals, status)."""
     conv = readable_conversation(request, conversation_id, user)
@@ -83,39 +112,93 @@ async def get_conversation(conversation_id: str, user: AnyUser, request: Request
     return {"conversation": conv.to_dict(), "thread": jsonable(thread)}
 
 
-def _sse(event_type: str, data: Any) -> str:
-    return f"event: {event_type}\ndata: {json.dumps(jsonable(data), ensure_ascii=False)}\n\n"
+def _error_event(conversation_id: str) -> Callable[[BaseException], dict[str, Any]]:
+    def mapped(exc: BaseException) -> dict[str, Any]:
+        api_error = as_api_error(exc) if isinstance(exc, Exception) else None
+        if api_error is None:
+            log.error("stream_failed", conversation_id=conversation_id, exc_info=exc)
+            return {"code": "internal_error", "message": "the turn failed; it was logged"}
+        return {"code": api_error.code, "message": api_error.message}
+
+    return mapped
 
 
-@router.post("/{conversation_id}/messages")
-async def post_message(
-    conversation_id: str, body: MessageBody, user: Analyst, request: Request
-) -> StreamingResponse:
-    """Run one agent turn; events stream as ``text/event-stream`` (``event: <type>``, JSON ``data``)."""
+async def start_turn(conversation_id: str, body: MessageBody, user: Analyst, request: Request) -> TurnLog:
+    """Check the request (typed errors before the stream opens), then start the turn in its own task."""
     conv = owned_conversation(request, conversation_id, user)
     check_turn_rate(request, user.username)
     if not controls_of(request).llm_enabled:
         raise ApiError(423, "llm_disabled", "the assistant is switched off by an administrator")
+    turns = turns_of(request.app)
+    if turns.running(conv.id):
+        raise ApiError(409, "turn_running", "a turn is still running in this conversation: wait or stop it")
     service = service_of(request)
-    conversations = conversations_of(request)
-    conversations.touch(conv.id, title=body.message[:80] if conv.title == "New conversation" else None)
+    conversations_of(request).touch(
+        conv.id, title=body.message[:80] if conv.title == "New conversation" else None
+    )
+    choice = {"case_type": body.case_type} if body.case_type else {}  # the analyst's one-click pick
 
-    async def events() -> AsyncIterator[str]:
-        try:
-            choice = {"case_type": body.case_type} if body.case_type else {}  # the analyst's one-click pick
-            # the turn runs in its own task: a client that disconnects stops reading, not the turn
-            turn = service.stream(body.message, thread_id=conv.id, user=user.username, **choice)
-            async for event in runner_of(request.app).detach(turn):
-                event = jsonable(event)
-                yield _sse(str(event.get("type", "message")), event.get("data", {}))
-        except Exception as exc:
-            mapped = as_api_error(exc)
-            if mapped is None:
-                log.exception("stream_failed", conversation_id=conv.id)
-                yield _sse("error", {"code": "internal_error", "message": "the turn failed; it was logged"})
-            else:
-                yield _sse("error", {"code": mapped.code, "message": mapped.message})
-        yield _sse("done", {"conversation_id": conv.id})
+    async def events() -> AsyncIterator[dict[str, Any]]:
+        async for event in service.stream(body.message, thread_id=conv.id, user=user.username, **choice):
+            yield jsonable(event)
 
-    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+    return turns.start(conv.id, events, _error_event(conv.id))
+
+
+@router.post("/{conversation_id}/messages", response_class=EventSourceResponse)
+async def post_message(turn: Annotated[TurnLog, Depends(start_turn)]) -> AsyncIterable[ServerSentEvent]:
+    """Run one agent turn; events stream as ``text/event-stream`` (``event: <type>``, JSON ``data``, ``id``
+    for ``GET …/events`` with ``Last-Event-ID``). The turn runs to its end if the client goes away."""
+    async for event in turn.follow():
+        yield event
+
+
+def readable_id(conversation_id: str, user: AnyUser, request: Request) -> str:
+    """The conversation id once the user may read it (checked before a stream opens: errors stay JSON)."""
+    return readable_conversation(request, conversation_id, user).id
+
+
+@router.get("/{conversation_id}/events", response_class=EventSourceResponse)
+async def turn_events(
+    conversation_id: Annotated[str, Depends(readable_id)],
+    request: Request,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> AsyncIterable[ServerSentEvent]:
+    """The conversation's current or last turn from after ``Last-Event-ID`` (all of it without one); nothing
+    when this process runs no turn for it (the thread's history has the result)."""
+    turn = turns_of(request.app).current(conversation_id)
+    if turn is None:
+        return
+    async for event in turn.follow(turn.start_after(last_event_id)):
+        yield event
+
+
+@router.post("/{conversation_id}/stop", response_model=StopResult)
+async def stop_turn(conversation_id: str, user: Analyst, request: Request) -> StopResult:
+    """Stop the conversation's running turn (its stream ends with ``stopped`` then ``done``)."""
+    owned_conversation(request, conversation_id, user)
+    return StopResult(stopped=await turns_of(request.app).stop(conversation_id))
+
+
+APPROVAL_RECHECK_S = 10.0  # a decision taken by another worker shows up within this time
+
+
+@router.get("/{conversation_id}/approval-events", response_class=EventSourceResponse)
+async def approval_events(
+    conversation_id: str, user: AnyUser, request: Request
+) -> AsyncIterable[ServerSentEvent]:
+    """The statuses of the conversation's proposals, pushed when they change; ends when none awaits a
+    decision or an execution."""
+    readable_conversation(request, conversation_id, user)
+    service, turns = service_of(request), turns_of(request.app)
+    last: Any = None
+    n = 0
+    while True:
+        proposals = service.thread(conversation_id).get("proposals") or []
+        statuses = {p["id"]: p["status"] for p in proposals}
+        if statuses != last:
+            yield ServerSentEvent(event="approval_status", data={"proposals": jsonable(statuses)}, id=str(n))
+            last, n = statuses, n + 1
+        if not any(s in WAITING_STATUSES for s in statuses.values()):
+            return
+        await turns.wait_for_approvals(conversation_id, APPROVAL_RECHECK_S)

@@ -8,11 +8,12 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth import Admin
 from app.errors import ApiError
 from app.routes.deps import jsonable
+from app.schemas import MonitorOut
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
 
-@router.get("/monitor", response_model=None)
+@router.get("/monitor", response_model=MonitorOut)
 def monitor(
     _admin: Admin,
     request: Request,

@@ -17,12 +17,14 @@ from app.routes.deps import (
     owned_conversation,
     service_of,
 )
+from app.schemas import FeedbackOut, TurnResultOut
+from app.turns import turns_of
 from core.domain import CaseType
 
 router = APIRouter(prefix="/api/conversations", tags=["proposals"])
 
 
-@router.post("/{conversation_id}/submit")
+@router.post("/{conversation_id}/submit", response_model=TurnResultOut)
 async def submit(conversation_id: str, user: Analyst, request: Request) -> dict:
     """Send the thread's open proposals to the approval queue."""
     conv = owned_conversation(request, conversation_id, user)
@@ -32,6 +34,7 @@ async def submit(conversation_id: str, user: Analyst, request: Request) -> dict:
     except Exception as exc:
         raise_mapped(exc)
     conversations_of(request).touch(conv.id, submitted=True)
+    turns_of(request.app).approvals_changed(conv.id)
     return {"result": jsonable(result)}
 
 
@@ -44,7 +47,7 @@ class FeedbackBody(BaseModel):
     )
 
 
-@router.post("/{conversation_id}/feedback", status_code=201)
+@router.post("/{conversation_id}/feedback", status_code=201, response_model=FeedbackOut)
 def feedback(conversation_id: str, body: FeedbackBody, user: Analyst, request: Request) -> dict:
     """Thumbs up/down with an optional comment, recorded in the audit chain. A thumbs-down or a corrected case
     type also makes an evaluation candidate of the turn, for an admin to review (``/api/admin/eval-candidates``)."""

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from app.auth import require_roles
 from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
+from app.schemas import CasePanel, CaseTypeList, SectionOut
 from core.domain import CASE_TYPE_DESCRIPTIONS, CaseType
 from core.users import User
 from tools.registry import call_read_tool
@@ -40,13 +41,13 @@ def _retriever(request: Request) -> Any:
     return state.retriever
 
 
-@router.get("/case-types")
+@router.get("/case-types", response_model=CaseTypeList)
 def case_types(_user: AnyRole) -> dict:
     """The case types with what each means (the analyst's correction, the admin's expected outcome)."""
     return {"case_types": [{"value": c.value, "meaning": CASE_TYPE_DESCRIPTIONS[c]} for c in CaseType]}
 
 
-@router.get("/sop/{sop_id}/{section}")
+@router.get("/sop/{sop_id}/{section}", response_model=SectionOut)
 def sop_section(sop_id: str, section: str, _user: Reader, request: Request) -> dict:
     """One SOP section (text, version, title) for the citation side panel."""
     if not SOP_ID_RE.match(sop_id) or not SECTION_RE.match(section):
@@ -67,7 +68,7 @@ async def _read(reader: Any, name: str, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "error": {"code": mapped.code, "message": mapped.message}}
 
 
-@router.get("/case/{reference}")
+@router.get("/case/{reference}", response_model=CasePanel)
 async def case_panel(
     reference: str, _user: Reader, request: Request, case_type: CaseType | None = None
 ) -> dict:

@@ -1,48 +1,87 @@
 // Analyst view: conversations, streaming answers, evidence cards, citations, case panel, proposals, feedback.
-import { api, stream } from "./api.js";
+import { api, follow, stream } from "./api.js";
 import { age, clear, el, fill, fmt, kvTable, showError } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
 
-const CITE_RE = /\[(SOP-\d{3} §[\d.]+|E\d+)\]/g;
-const state = { current: null, poll: null };
+// current: the open conversation; turn / watch: AbortControllers of the running turn's stream and of the
+// approval-status stream. The open conversation and the message of a running turn survive a reload.
+const state = { current: null, turn: null, watch: null };
+const SAVED = "payinvest.analyst";
+const remember = (v) => sessionStorage.setItem(SAVED, JSON.stringify({ ...recall(), ...v }));
+const recall = () => { try { return JSON.parse(sessionStorage.getItem(SAVED)) || {}; } catch (_) { return {}; } };
 
 export function renderAnalyst(root) {
   const list = el("div", { class: "convlist", testid: "conversation-list" });
   const messages = el("div", { class: "messages", testid: "messages" });
   const input = el("textarea", { testid: "message-input", maxlength: "4000", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
   const send = el("button", { class: "primary", testid: "send", text: "Send" });
+  const stop = el("button", { class: "danger", testid: "stop", text: "Stop", hidden: true, title: "Stop the running turn (Esc)" });
+  const search = el("input", { type: "search", testid: "conversation-search", maxlength: "200", placeholder: "Search conversations", "aria-label": "Search conversations" });
   const side = el("aside", { testid: "side-panel", tabindex: "0", "aria-label": "Case, evidence and procedure" },
     el("div", { class: "card", testid: "case-panel" }, el("h3", {}, "Case"), el("p", { class: "muted" }, "The payment appears here once the assistant finds it.")),
     el("div", { class: "card", testid: "sop-panel", hidden: true }));
   const chat = el("section", { class: "chat" }, el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
-    el("div", { class: "composer" }, input, send));
+    el("div", { class: "composer" }, input, send, stop));
   const newBtn = el("button", { class: "primary", testid: "new-conversation", text: "New conversation" });
-  fill(root, el("div", { class: "layout" }, el("nav", {}, newBtn, list), chat, side));
+  fill(root, el("div", { class: "layout" }, el("nav", {}, newBtn, search, list), chat, side));
 
-  const ctx = { list, messages, input, send, side };
+  const ctx = { list, messages, input, send, stop, side, search };
   newBtn.addEventListener("click", async () => {
-    try { const { conversation } = await api("POST", "/api/conversations", {}); state.current = conversation.id; await refreshList(ctx); clear(messages); }
+    if (state.turn) return; // a running turn keeps its conversation open (stop it first)
+    try { const { conversation } = await api("POST", "/api/conversations", {}); state.current = conversation.id; remember({ current: conversation.id }); await refreshList(ctx); clear(messages); }
     catch (e) { showError(e); }
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); sendMessage(ctx); }
   });
+  root.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && state.turn) { ev.preventDefault(); stopTurn(); } });
   send.addEventListener("click", () => sendMessage(ctx));
-  refreshList(ctx);
+  stop.addEventListener("click", () => stopTurn());
+  search.addEventListener("input", () => refreshList(ctx));
+  const saved = recall().current;
+  if (saved) openConversation(ctx, saved, { resume: true }).catch(() => { remember({ current: null }); refreshList(ctx); });
+  else refreshList(ctx);
 }
 
 async function refreshList(ctx) {
-  const { conversations } = await api("GET", "/api/conversations");
-  fill(ctx.list, ...conversations.map((c) => el("button", {
-    class: c.id === state.current ? "active" : "", testid: "conversation-item", "data-id": c.id,
-    onclick: () => openConversation(ctx, c.id),
-  }, c.title)));
+  const q = ctx.search.value.trim();
+  const { conversations } = await api("GET", "/api/conversations" + (q ? `?q=${encodeURIComponent(q)}` : ""));
+  fill(ctx.list, ...conversations.map((c) => conversationItem(ctx, c)));
+  if (!conversations.length) ctx.list.append(el("p", { class: "muted", testid: "no-conversations" }, q ? "No conversation matches." : "No conversations yet."));
 }
 
-async function openConversation(ctx, id) {
+function conversationItem(ctx, c) {
+  const open = el("button", { class: "conv" + (c.id === state.current ? " active" : ""), testid: "conversation-item", "data-id": c.id,
+    onclick: () => openConversation(ctx, c.id) }, c.title);
+  const rename = el("button", { class: "icon", testid: "rename-conversation", title: "Rename", "aria-label": `Rename ${c.title}` }, "✎");
+  const row = el("div", { class: "convrow" }, open, rename);
+  rename.addEventListener("click", () => {
+    const field = el("input", { testid: "rename-input", maxlength: "200", value: c.title, "aria-label": "New title" });
+    const save = async () => {
+      const title = field.value.trim();
+      if (title && title !== c.title) {
+        try { await api("PATCH", `/api/conversations/${encodeURIComponent(c.id)}`, { title }); } catch (e) { showError(e); }
+      }
+      refreshList(ctx);
+    };
+    field.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); save(); } else if (ev.key === "Escape") { ev.stopPropagation(); refreshList(ctx); } });
+    field.addEventListener("blur", save, { once: true });
+    fill(row, field);
+    field.focus();
+    field.select();
+  });
+  return row;
+}
+
+async function openConversation(ctx, id, { resume = false } = {}) {
+  if (state.current !== id) { state.turn?.abort(); state.turn = null; }
+  state.watch?.abort();
   state.current = id;
+  remember({ current: id });
   showError(null);
   await refreshList(ctx);
   const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
+  if (state.current !== id) return;
   clear(ctx.messages);
   for (const t of (thread && thread.turns) || []) {
     ctx.messages.append(el("div", { class: "msg user" }, t.message));
@@ -53,25 +92,42 @@ async function openConversation(ctx, id) {
   }
   const proposals = (thread && thread.proposals) || [];
   if (proposals.length) ctx.messages.append(proposalsCard(ctx, proposals));
+  if (resume) await resumeTurn(ctx, id);
 }
 
-function citationText(ctx, text) {
-  const parts = [];
-  let last = 0;
-  for (const m of text.matchAll(CITE_RE)) {
-    parts.push(text.slice(last, m.index));
-    const label = m[1];
-    parts.push(el("button", { class: "cite", testid: "citation", onclick: () => openCitation(ctx, label) }, label));
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return parts;
+// A reloaded page follows the turn still running in the server (replayed from its first event), if any.
+async function resumeTurn(ctx, id) {
+  const saved = recall();
+  const view = turnView(ctx, saved.turnMessage || "", { replay: true });
+  state.turn = new AbortController();
+  let seen = false;
+  try {
+    await follow(`/api/conversations/${encodeURIComponent(id)}/events`, null, (type, data) => {
+      if (!seen) { seen = true; view.attach(); setRunning(ctx, true); }
+      view.onEvent(type, data);
+    }, { signal: state.turn.signal });
+    if (seen) { view.finish(); refreshList(ctx); }
+  } catch (e) { if (e.name !== "AbortError") showError(e); }
+  finally { if (state.current === id) { state.turn = null; setRunning(ctx, false); } }
+}
+
+function answerBody(ctx, text) {
+  return el("div", { class: "md", testid: "answer-text" }, renderMarkdown(text || "", (label) => openCitation(ctx, label)));
+}
+
+function copyButton(testid, label, text) {
+  const button = el("button", { class: "icon", testid, title: label, "aria-label": label }, "Copy");
+  button.addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(text()); button.textContent = "Copied"; button.dataset.copied = "true"; }
+    catch (_) { showError({ message: "the browser refused access to the clipboard", code: "clipboard_denied" }); }
+  });
+  return button;
 }
 
 function assistantBubble(ctx, text) {
-  const body = el("div", { testid: "answer-text" }, citationText(ctx, text || ""));
   return el("div", { class: "msg assistant", testid: "assistant-message" },
-    el("div", { class: "ai-label" }, "AI-generated — check the evidence"), body, feedbackBox());
+    el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copyButton("copy-reply", "Copy the reply", () => text || "")),
+    answerBody(ctx, text), feedbackBox());
 }
 
 function feedbackBox() {
@@ -124,31 +180,34 @@ function proposalsCard(ctx, proposals) {
         p.amount != null ? el("span", {}, `${fmt(p.amount)} ${p.currency || ""}`) : null),
       p.explanation ? el("p", {}, p.explanation) : null,
       el("div", { class: "muted" }, "arguments: " + fmt(p.args)),
-      el("details", {}, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), el("pre", { testid: "iso-draft" }, p.iso_xml || "")),
+      el("details", {}, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), copyButton("copy-iso", "Copy the ISO 20022 draft", () => p.iso_xml || ""), el("pre", { testid: "iso-draft" }, p.iso_xml || "")),
       p.result ? el("div", { class: "muted" }, "result: " + fmt(p.result)) : null));
   }
   if (proposals.some((p) => p.status === "proposed")) {
     const btn = el("button", { class: "primary", testid: "submit-proposals" }, "Submit for approval");
     btn.addEventListener("click", async () => {
       btn.disabled = true;
-      try { await api("POST", `/api/conversations/${state.current}/submit`); await openConversation(ctx, state.current); watch(ctx); }
+      try { await api("POST", `/api/conversations/${state.current}/submit`); await openConversation(ctx, state.current); }
       catch (e) { showError(e); btn.disabled = false; }
     });
     card.append(btn);
   }
-  if (proposals.some((p) => ["submitted", "edited", "approved"].includes(p.status))) watch(ctx);
+  if (proposals.some((p) => ["submitted", "edited", "approved"].includes(p.status))) watch(ctx, proposals);
   return card;
 }
 
-function watch(ctx) {
-  clearInterval(state.poll);
-  const id = state.current;
-  state.poll = setInterval(async () => {
-    if (state.current !== id) return clearInterval(state.poll);
-    const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`).catch(() => ({}));
-    const ps = (thread && thread.proposals) || [];
-    if (!ps.some((p) => ["submitted", "edited", "approved"].includes(p.status))) { clearInterval(state.poll); openConversation(ctx, id); }
-  }, 2000);
+// Approval statuses are pushed by the server (SSE): when they differ from the ones shown, the view reloads.
+function watch(ctx, shown) {
+  state.watch?.abort();
+  const id = state.current, controller = new AbortController();
+  const before = JSON.stringify(Object.fromEntries(shown.map((p) => [p.id, p.status])));
+  state.watch = controller;
+  follow(`/api/conversations/${encodeURIComponent(id)}/approval-events`, null, (type, data) => {
+    if (type === "approval_status" && JSON.stringify(data.proposals) !== before && state.current === id) {
+      controller.abort();
+      openConversation(ctx, id);
+    }
+  }, { signal: controller.signal }).catch((e) => { if (e.name !== "AbortError") showError(e); });
 }
 
 async function loadCase(ctx, reference, caseType) {
@@ -183,41 +242,74 @@ function choiceCard(ctx, message, choices) {
     choices.map((c) => el("button", { onclick: () => sendMessage(ctx, { message, case_type: c }) }, c.replace(/_/g, " "))));
 }
 
+function setRunning(ctx, running) {
+  ctx.send.disabled = running;
+  ctx.stop.hidden = !running;
+}
+
+async function stopTurn() {
+  const id = state.current;
+  if (!id) return;
+  try { await api("POST", `/api/conversations/${encodeURIComponent(id)}/stop`); } catch (e) { showError(e); }
+}
+
+// The bubble of one streaming turn and its event handler (a sent message, or a turn followed after a reload).
+function turnView(ctx, message, { replay = false } = {}) {
+  const user = el("div", { class: "msg user", testid: "user-message" }, message);
+  const steps = el("div", { class: "muted", testid: "steps" });
+  const live = el("div", { class: "plain", testid: "streaming-answer" });
+  const copy = copyButton("copy-reply", "Copy the reply", () => text);
+  const bubble = el("div", { class: "msg assistant", testid: "assistant-message", "data-state": "streaming" },
+    el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copy), steps, live);
+  let text = "", caseLoaded = false;
+  const attach = () => { if (message) ctx.messages.append(user); ctx.messages.append(bubble); };
+  if (!replay) attach();
+  const onEvent = (type, data) => {
+    if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
+    else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
+    else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
+    else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
+    else if (type === "findings" && (data.findings || []).length) bubble.insertBefore(findingsCard(data.findings), live);
+    else if (type === "case_type_choice" && (data.choices || []).length) ctx.messages.append(choiceCard(ctx, message, data.choices));
+    else if (type === "answer") { text = data.text || data.answer || text; live.className = "md"; fill(live, answerBody(ctx, text)); }
+    else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
+    else if (type === "stopped") bubble.append(el("p", { class: "muted", testid: "turn-stopped" }, "Stopped."));
+    else if (type === "error") showError(data);
+    const refs = (type === "intake" && data.references) || null;
+    const ref = refs && [...(refs.uetrs || []), ...(refs.payment_ids || []), ...(refs.payment_refs || [])][0];
+    if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref, data.case_type); }
+  };
+  const finish = () => { bubble.dataset.state = "done"; bubble.append(feedbackBox()); remember({ turnMessage: null }); };
+  return { onEvent, finish, attach };
+}
+
 async function sendMessage(ctx, pick = null) {
   const message = pick ? pick.message : ctx.input.value.trim();
-  if (!message) return;
+  if (!message || state.turn) return;
   showError(null);
   if (!state.current) {
-    try { state.current = (await api("POST", "/api/conversations", {})).conversation.id; } catch (e) { return showError(e); }
+    try { state.current = (await api("POST", "/api/conversations", {})).conversation.id; remember({ current: state.current }); } catch (e) { return showError(e); }
   }
   if (!pick) ctx.input.value = "";
-  ctx.send.disabled = true;
-  ctx.messages.append(el("div", { class: "msg user" }, message));
-  const steps = el("div", { class: "muted", testid: "steps" });
-  const live = el("div", { testid: "streaming-answer" });
-  const bubble = el("div", { class: "msg assistant", testid: "assistant-message" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), steps, live);
-  ctx.messages.append(bubble);
-  let text = "", caseLoaded = false;
+  const id = state.current;
+  const view = turnView(ctx, message);
+  remember({ turnMessage: message });
+  state.turn = new AbortController();
+  setRunning(ctx, true);
+  let lastId = null;
   try {
     const body = pick ? { message, case_type: pick.case_type } : { message };
-    await stream(`/api/conversations/${state.current}/messages`, body, (type, data) => {
-      if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
-      else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
-      else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
-      else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
-      else if (type === "findings" && (data.findings || []).length) bubble.insertBefore(findingsCard(data.findings), live);
-      else if (type === "case_type_choice" && (data.choices || []).length) ctx.messages.append(choiceCard(ctx, message, data.choices));
-      else if (type === "answer") { text = data.text || data.answer || text; fill(live, ...citationText(ctx, text)); }
-      else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
-      else if (type === "error") showError(data);
-      const refs = (type === "intake" && data.references) || null;
-      const ref = refs && [...(refs.uetrs || []), ...(refs.payment_ids || []), ...(refs.payment_refs || [])][0];
-      if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref, data.case_type); }
-    });
-    bubble.append(feedbackBox());
+    const path = `/api/conversations/${encodeURIComponent(id)}`;
+    try { lastId = await stream(`${path}/messages`, body, (type, data, eid) => { lastId = eid || lastId; view.onEvent(type, data); }, { signal: state.turn.signal }); }
+    catch (e) {
+      if (e.name === "AbortError" || e.status || !lastId) throw e;
+      // The connection dropped mid-turn: the server kept running it; pick up after the last event seen.
+      await follow(`${path}/events`, lastId, (type, data) => view.onEvent(type, data), { signal: state.turn.signal });
+    }
+    view.finish();
     refreshList(ctx);
-  } catch (e) { showError(e); }
-  finally { ctx.send.disabled = false; }
+  } catch (e) { if (e.name !== "AbortError") showError(e); }
+  finally { if (state.current === id) { state.turn = null; setRunning(ctx, false); } }
 }
 
 export { age };

@@ -29,15 +29,11 @@ export async function api(method, path, body) {
   return response.json();
 }
 
-// POST that answers with text/event-stream: calls onEvent(type, data) per event.
-export async function stream(path, body, onEvent) {
-  const response = await fetch(path, {
-    method: "POST", headers: headers("POST", body), credentials: "same-origin", body: JSON.stringify(body),
-  });
-  if (!response.ok) await raise(response);
+// Read a text/event-stream body: onEvent(type, data, id) per event; returns the last event id seen.
+async function readEvents(response, onEvent) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = "";
+  let buffer = "", lastId = null;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -46,12 +42,33 @@ export async function stream(path, body, onEvent) {
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      let type = "message", data = "";
+      let type = "message", data = "", id = null;
       for (const line of block.split("\n")) {
         if (line.startsWith("event: ")) type = line.slice(7);
         else if (line.startsWith("data: ")) data += line.slice(6);
+        else if (line.startsWith("id: ")) id = line.slice(4);
       }
-      onEvent(type, data ? JSON.parse(data) : {});
+      if (!data) continue; // a keep-alive comment
+      if (id !== null) lastId = id;
+      onEvent(type, JSON.parse(data), id);
     }
   }
+  return lastId;
+}
+
+// POST that answers with text/event-stream: calls onEvent(type, data, id) per event; returns the last id.
+export async function stream(path, body, onEvent, { signal } = {}) {
+  const response = await fetch(path, {
+    method: "POST", headers: headers("POST", body), credentials: "same-origin", body: JSON.stringify(body), signal,
+  });
+  if (!response.ok) await raise(response);
+  return readEvents(response, onEvent);
+}
+
+// GET an event stream, resuming after lastEventId when given (the server replays what was missed).
+export async function follow(path, lastEventId, onEvent, { signal } = {}) {
+  const h = lastEventId ? { "Last-Event-ID": lastEventId } : {};
+  const response = await fetch(path, { method: "GET", headers: h, credentials: "same-origin", signal });
+  if (!response.ok) await raise(response);
+  return readEvents(response, onEvent);
 }

@@ -110,3 +110,19 @@ def test_users_create_and_list(env: dict) -> None:
         "approval_limit_eur": 5000.0,
         "active": True,
     } in listed
+
+
+def test_audit_chain_exports_for_compliance_only_and_matches_verify(env: dict) -> None:
+    runner, out = CliRunner(), env["tmp"] / "chain.json"
+    _login(runner, "ana", "analyst-pass-12")
+    r = runner.invoke(app, ["audit", "chain", "--out", str(out), "--as", "ana"])
+    assert r.exit_code == 2 and "compliance or admin only" in r.output and not out.exists()
+    _login(runner, "comp", "compliance-pass-1")
+    r = runner.invoke(app, ["audit", "chain", "--out", str(out), "--as", "comp"])
+    assert r.exit_code == 0, r.output
+    chain = json.loads(out.read_text())
+    assert chain["format"] == "payinvest-audit-chain/1" and chain["verified_here"]["ok"]
+    assert [e["seq"] for e in chain["events"]][:3] == [1, 2, 3]
+    assert {e["canon"] for e in chain["events"]} == {"rfc8785"}
+    assert chain["events"][0]["payload"] == {"text": "IBAN GB29NWBK60161331926819"}  # unmasked: re-hashable
+    assert env["audit"].events(event_type="audit_read")[-1].payload["what"] == "chain_export"

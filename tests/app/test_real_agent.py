@@ -32,7 +32,7 @@ def test_real_agent_flow_through_the_api(settings: Settings, tmp_path: Path) -> 
         blocks = [b for b in r.text.strip().split("\n\n") if b]
         types = [b.split("\n")[0].removeprefix("event: ") for b in blocks]
         assert "answer" in types and types[-2:] == ["turn", "done"], types
-        turn = json.loads(blocks[-2].split("\n", 1)[1].removeprefix("data: "))
+        turn = json.loads(next(ln for ln in blocks[-2].split("\n") if ln.startswith("data: "))[6:])
         [proposal] = turn["proposals"]
         thread = analyst.get(f"/api/conversations/{conv}").json()["thread"]
         assert thread["turns"][0]["result"]["answer"].startswith("The payment is at BNPAFRPPXXX")

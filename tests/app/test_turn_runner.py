@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from app.server import create_app
-from app.turn_runner import runner_of
+from app.turns import turns_of
 from core.settings import Settings
 from tests.agent.fakes import ScriptedChatModel, default_script
 from tests.app.fakes import fast_hasher
@@ -91,9 +91,9 @@ async def test_a_turn_is_saved_when_the_client_disconnects(settings: Settings, t
             body = f'{{"message": "Customer says {UETR_STUCK} never arrived"}}'.encode()
             streamed = await _post_and_disconnect(app, f"/api/conversations/{conv}/messages", body, headers)
             assert streamed and b"event: turn" not in streamed  # the client left before the answer
-            assert runner_of(app).running == 1  # ...and the turn goes on without it
+            assert turns_of(app).running(conv)  # ...and the turn goes on without it
             gate.set()
-            await runner_of(app).drain(timeout=60)
+            await turns_of(app).drain(timeout=60)
             thread = (await client.get(f"/api/conversations/{conv}")).json()["thread"]  # the reconnect
         (turn,) = thread["turns"]
         assert turn["result"]["answer"].startswith("The payment is at BNPAFRPPXXX")

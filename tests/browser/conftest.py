@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +30,27 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
+class TurnGate:
+    """Holds a turn at its tracker read while closed, so a test sees it running (no sleeps, no timing)."""
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+        self.waiting = threading.Event()  # a read is held at the gate
+
+    def close(self) -> None:
+        self.waiting.clear()
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    async def pass_through(self, tool: str) -> None:
+        if tool == "get_tracker" and not self._open.is_set():
+            self.waiting.set()
+            await asyncio.to_thread(self._open.wait, 120)
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Start the app; stop it when the module's tests are done."""
@@ -49,6 +71,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             }
         return await port.read(name, args)
 
+    gate = TurnGate()
+    gated_read = port.read
+
+    async def read(name: str, args: dict) -> dict:
+        await gate.pass_through(name)
+        return await gated_read(name, args)
+
+    port.read = read  # type: ignore[method-assign]
     app.state.agent_service, app.state.retriever, app.state.case_reader = service, retriever, case_reader
     app.state.users.hasher = fast_hasher()
     app.state.users.ensure_demo_users()
@@ -61,7 +91,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     bound = server.servers[0].sockets[0].getsockname()[1]
-    yield {"url": f"http://127.0.0.1:{bound}", "app": app, "port": port}
+    yield {"url": f"http://127.0.0.1:{bound}", "app": app, "port": port, "gate": gate}
+    gate.release()
     server.should_exit = True
     thread.join(timeout=10)
 
