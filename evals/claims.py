@@ -17,6 +17,7 @@ from evals.dataset import CaseTruth
 _JSON_KEY_RE = re.compile(r'"[\w ]+(?:"\s*:\s*(?:false|null|\[\]|\{\}|"")?|…)')  # … = a truncated key
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_RE = re.compile(r"[,;:()]|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_PROCEDURE_LINE_RE = re.compile(r"^\s*-?\s*Procedure, [^\n]*\[SOP-\d{3}[^\n]*$", re.MULTILINE)
 _STATUS_RE = re.compile(r"\b(ACSP|ACCC|ACSC|RJCT|PDNG|ACTC|ACWC)\b")
 _REASON_RE = re.compile(r"\b(G00[0-9])\b")
 _CURRENCIES = "USD|EUR|GBP|JPY|CHF|SGD|AUD|CAD|SEK|NOK|DKK|PLN|HKD"
@@ -32,7 +33,7 @@ _HEDGE_RE = re.compile(
 # Status words about something other than the payment itself (a recall, a request, an RFI ...).
 _OTHER_OBJECT_RE = re.compile(
     r"\b(recall|cancellation|camt\.\d{3}|request|claim|amendment|modification|rfi|approval|proposal|"
-    r"investigation|case|charges?|fees?)\b",
+    r"action|investigation|case|charges?|fees?)\b",
     re.IGNORECASE,
 )
 _WORDS: dict[str, re.Pattern[str]] = {
@@ -93,6 +94,9 @@ def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") ->
     }
     notes: list[str] = []
     reply = _JSON_KEY_RE.sub(" ", reply)
+    # A quoted procedure line ("- Procedure, <section>: ..." cited to an SOP) states what the SOP says, not the
+    # payment's state: its status words ("payments held for compliance reasons") are not claims.
+    reply = _PROCEDURE_LINE_RE.sub(" ", reply)
     for sentence in (s.strip() for s in _SENTENCE_RE.split(reply)):
         if not sentence:
             continue

@@ -37,6 +37,20 @@ CREDITED = CaseTruth(payment_status="ACCC", statuses=["ACCC"], amounts=["12400.0
         ('- [E2] {"current_status":"ACSP","status_reason":"G002","credited":false}', IN_FLIGHT, []),
         ('- [E2] {"current_status":"ACSP","gpi":true,"credited… hops=', IN_FLIGHT, []),
         ("The payment was rejected.", CREDITED, ["says 'rejected' (truth: ACCC/None)"]),
+        ("The action was rejected by supervisor2.", CREDITED, []),  # the proposed action, not the payment
+        # A quoted procedure line says what the SOP covers, not the payment's state ...
+        (
+            "- Procedure, Purpose: how analysts handle payments held for compliance reasons. [SOP-011 §1]",
+            CREDITED,
+            [],
+        ),
+        # ... but the same words outside a cited procedure line are a claim.
+        ("- The payment is held for compliance review.", CREDITED, ["says 'held' (truth: ACCC/None)"]),
+        (
+            "- Procedure, Scope: it was frozen. The payment is on hold.",
+            CREDITED,
+            ["says 'held' (truth: ACCC/None)"],
+        ),
     ],
 )
 def test_claim_check_table(reply: str, truth: CaseTruth, expected: list[str]) -> None:
