@@ -12,6 +12,17 @@ bench_app = typer.Typer(
 )
 
 
+def _guarded(run: Any) -> Any:
+    """Run a benchmark; a typed error (no seeded sandbox, no index, no model) is one line and exit 2."""
+    from core.errors import PayinvestError
+
+    try:
+        return run()
+    except PayinvestError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _emit(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
@@ -47,7 +58,7 @@ def bench_retrieval(
     from bench.retrieval import run
     from core.settings import get_settings
 
-    _emit(run(get_settings(), repeats=repeats), as_json)
+    _emit(_guarded(lambda: run(get_settings(), repeats=repeats)), as_json)
 
 
 @bench_app.command("api")
@@ -60,7 +71,7 @@ def bench_api(
     from bench.api import run
     from core.settings import get_settings
 
-    _emit(run(get_settings(), payments=payments, requests=requests), as_json)
+    _emit(_guarded(lambda: run(get_settings(), payments=payments, requests=requests)), as_json)
 
 
 @bench_app.command("agent")
@@ -81,12 +92,14 @@ def bench_agent(
     from core.settings import get_settings
 
     _emit(
-        run(
-            get_settings(),
-            embedded=embedded,
-            turns=turns,
-            questions=questions,
-            answer_timeout_s=answer_timeout_s,
+        _guarded(
+            lambda: run(
+                get_settings(),
+                embedded=embedded,
+                turns=turns,
+                questions=questions,
+                answer_timeout_s=answer_timeout_s,
+            )
         ),
         as_json,
     )
@@ -103,7 +116,7 @@ def bench_web(
     from bench.web import run
     from core.settings import get_settings
 
-    result = run(get_settings(), conversations=conversations, seconds=seconds)
+    result = _guarded(lambda: run(get_settings(), conversations=conversations, seconds=seconds))
     _emit(result, as_json)
     if not result["ok"]:
         raise typer.Exit(1)

@@ -22,3 +22,19 @@ def test_bench_api_contract(settings: Settings) -> None:
     assert isinstance(result["within_budget"], bool)
     again = run(settings, payments=50, requests=10)
     assert again["seeding"]["seeded_now"] is False  # the database is reused
+
+
+def test_a_benchmark_without_a_seeded_sandbox_is_a_one_line_error(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from core.cli import app
+    from core.settings import get_settings
+
+    monkeypatch.setenv("PAYINVEST_DATA_DIR", str(tmp_path / "empty"))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["bench", "agent", "--turns", "5"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "payinvest seed" in result.output and "Traceback" not in result.output
