@@ -133,7 +133,7 @@ function assistantBubble(ctx, text) {
 function feedbackBox() {
   const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment" });
   // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
-  const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
+  const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been", "aria-label": "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
   api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});
   const done = el("span", { class: "muted", testid: "feedback-done" });
   const send = (rating) => async () => {

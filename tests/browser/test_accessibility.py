@@ -49,8 +49,9 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     analyst.get_by_test_id("new-conversation").click()
     analyst.get_by_test_id("message-input").fill(f"Customer says payment {UETR_STUCK} never arrived")
     analyst.get_by_test_id("message-input").press("Enter")
-    analyst.get_by_test_id("proposal").first.wait_for()
-    analyst.get_by_test_id("thumbs-down").last.wait_for()  # the turn has ended (and is saved)
+    analyst.get_by_test_id("proposal").first.wait_for(timeout=180_000)
+    # The turn has ended (and is saved); the module server's first turn loads the embedder and the classifier.
+    analyst.get_by_test_id("thumbs-down").last.wait_for(timeout=180_000)
     found["analyst"] = _violations(analyst)
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
