@@ -24,7 +24,7 @@ from app.routes.deps import (
     service_of,
 )
 from app.schemas import ConversationList, ConversationOne, ConversationWithThread
-from app.turns import TurnLog, turns_of
+from app.turns import TurnLog, TurnRegistry, turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 log = structlog.get_logger("payinvest.app")
@@ -183,14 +183,22 @@ async def stop_turn(conversation_id: str, user: Analyst, request: Request) -> St
 APPROVAL_RECHECK_S = 10.0  # a decision taken by another worker shows up within this time
 
 
+def _approval_stream(conversation_id: str, user: AnyUser, request: Request) -> tuple[Any, TurnRegistry]:
+    """The checks of the approval stream, run before its response starts (a typed error is then a plain
+    JSON error, not a broken stream)."""
+    readable_conversation(request, conversation_id, user)
+    service = service_of(request)
+    service.thread(conversation_id)  # 404 thread_not_found before the stream opens
+    return service, turns_of(request.app)
+
+
 @router.get("/{conversation_id}/approval-events", response_class=EventSourceResponse)
 async def approval_events(
-    conversation_id: str, user: AnyUser, request: Request
+    conversation_id: str, checked: Annotated[tuple[Any, TurnRegistry], Depends(_approval_stream)]
 ) -> AsyncIterable[ServerSentEvent]:
     """The statuses of the conversation's proposals, pushed when they change; ends when none awaits a
     decision or an execution."""
-    readable_conversation(request, conversation_id, user)
-    service, turns = service_of(request), turns_of(request.app)
+    service, turns = checked
     last: Any = None
     n = 0
     while True:

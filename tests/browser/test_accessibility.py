@@ -47,6 +47,7 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     url, found = live_server["url"], {}
     ctx, analyst = _page(browser, url, "analyst1", size)
     analyst.get_by_test_id("new-conversation").click()
+    analyst.get_by_test_id("conversation-item").first.wait_for()  # opened before the message is typed
     analyst.get_by_test_id("message-input").fill(f"Customer says payment {UETR_STUCK} never arrived")
     analyst.get_by_test_id("message-input").press("Enter")
     analyst.get_by_test_id("proposal").first.wait_for(timeout=180_000)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import response_schema_conformance
 
 from app.server import create_app
+from core.errors import ApiError
 from core.settings import Settings
 from tests.app.conftest import ROLES_USERS, login
 from tests.app.fakes import FakeAgentService, FakeRetriever, fast_hasher
@@ -31,6 +32,14 @@ APP = create_app(_SETTINGS, retriever=FakeRetriever(), mount_sandbox=False, star
 APP.state.agent_service = FakeAgentService(audit=APP.state.audit, conversations=APP.state.conversations)
 APP.state.users.hasher = fast_hasher()
 APP.state.users.ensure_demo_users()
+
+
+async def _no_payment(name: str, args: dict) -> dict:
+    """The case panel's reads against payment systems that know no payment (the app here has no sandbox)."""
+    raise ApiError(404, "payment_not_found", f"{name}: no payment {args.get('reference')!r}")
+
+
+APP.state.case_reader = _no_payment
 
 
 def _role_headers() -> dict[str, dict[str, str]]:
