@@ -38,6 +38,7 @@ _NEGATION = re.compile(r"\b(not|never|no|yet to|n't|neither|nor|without)\b[^.]{0
 STATUS_WORDS: dict[str, str] = {
     "credited": "credited",
     "rejected": "rejected",
+    "refused": "rejected",
     "returned": "returned",
     "held": "held",
     "on hold": "held",
@@ -54,6 +55,12 @@ _ACTION_RE = re.compile(
     re.I,
 )
 _STATUS_RE = re.compile(r"\b(" + "|".join(sorted(STATUS_WORDS, key=len, reverse=True)) + r")\b", re.I)
+# Where the payment is: "is at X", "is now at X", "stopped at X", "sits at X". The BIC must be the agent the
+# tracker places it at (both BICs of a path appear in the findings, so the BIC check alone passes a swap).
+_POSITION_RE = re.compile(
+    r"\b(?i:payment|it)\s+(?i:is|sits|remains|stopped|stays|was stopped|is held|is stuck|is waiting)\s+"
+    r"(?i:now\s+|currently\s+|still\s+)?at\s+([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b"
+)
 
 
 @dataclass
@@ -63,6 +70,7 @@ class Sources:
     text: str
     known_codes: frozenset[str]
     states: set[str] | None = None  # None: status words must simply appear in the text (general answers)
+    position: str | None = None  # the BIC of the agent the tracker places the payment at, when known
     today: date | None = None
     _amounts: set[Decimal] = field(default_factory=set)
     _dates: set[date] = field(default_factory=set)
@@ -141,6 +149,9 @@ def sentence_problems(sentence: str, src: Sources) -> list[str]:
                 problems.append(f"status {match.group(1)}")
         elif negated == (state in src.states):
             problems.append(f"status {'not ' if negated else ''}{state}")
+    for match in _POSITION_RE.finditer(plain):
+        if src.position and match.group(1)[:8] != src.position[:8]:
+            problems.append(f"position {match.group(1)} (the tracker says {src.position})")
     for match in _ACTION_RE.finditer(plain):
         negated = bool(_NEGATION.search(plain[: match.start()]))
         if not negated and match.group(1).lower() not in lowered_src:

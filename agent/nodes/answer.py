@@ -48,6 +48,14 @@ def payment_states(state: AgentState) -> set[str]:
     return states
 
 
+def payment_position(state: AgentState) -> str | None:
+    """The BIC of the agent the tracker places the payment at (or where it ended), when there is a tracker."""
+    refs = (state.get("references") or {}).get("payment_refs") or []
+    view = EvidenceView(state.get("evidence") or [], refs[0] if refs else None)
+    tracker = view.tracker() if view.payment is not None else None
+    return tracker_status(tracker[0])[2] if tracker else None
+
+
 # Findings the model does not need to phrase a short reply (the analyst sees them in the findings panel).
 _NOT_FOR_MODEL = {"deadline", "procedure", "case", "case_note", "unseen", "question"}
 _MODEL_LINES = 6
@@ -191,7 +199,12 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         if general
         else trusted_lines(state.get("findings") or [])
     )
-    sources = Sources(source_text, known_codes(), None if general else payment_states(state))
+    sources = Sources(
+        source_text,
+        known_codes(),
+        None if general else payment_states(state),
+        position=None if general else payment_position(state),
+    )
     llm_calls = list(state.get("llm_calls") or [])
     text: str | None = None
     reason: str | None = "the language model is switched off"

@@ -70,3 +70,26 @@ def test_a_decision_the_sources_do_not_record_is_removed():
     assert sentence_problems("The investigation has not been approved yet.", src) == []
     assert sentence_problems("An investigation awaits approval.", src) == []
     assert sentence_problems("It will be executed once a supervisor decides.", src) == []
+
+
+def test_refused_is_a_rejection_claim_like_rejected():
+    assert sentence_problems("The payment was refused due to a wrong creditor account.", _src()) == [
+        "status rejected"
+    ]
+    assert sentence_problems("The payment was refused.", _src({"rejected"})) == []
+
+
+def test_a_position_must_be_the_agent_the_tracker_places_the_payment_at():
+    src = Sources(
+        FINDINGS + "\nThe creditor agent is LAKEUS44. [E1]", known_codes(), set(), position="HUDSUS33XXX"
+    )
+    assert sentence_problems("The payment is at HUDSUS33 with ACSP/G002.", src) == []
+    assert sentence_problems("The payment is at LAKEUS44 with ACSP/G002.", src) == [
+        "position LAKEUS44 (the tracker says HUDSUS33XXX)"
+    ]
+    assert sentence_problems("It is now at LAKEUS44.", src) == [
+        "position LAKEUS44 (the tracker says HUDSUS33XXX)"
+    ]
+    assert sentence_problems("It goes on to LAKEUS44 once HUDSUS33 forwards it.", src) == []
+    unknown = Sources(FINDINGS + "\nLAKEUS44 [E1]", known_codes(), set())  # no tracker: nothing to compare
+    assert sentence_problems("The payment is at LAKEUS44.", unknown) == []
