@@ -27,7 +27,7 @@ from core.domain import CaseType
 from core.errors import PayinvestError
 from core.schema import metadata
 from core.settings import Settings
-from evals.dataset import EvalCase, ExpectedProposal, file_sha256, load_dataset
+from evals.dataset import EvalCase, ExpectedProposal, describe_error, file_sha256, load_dataset
 
 CandidateKind = Literal["thumbs_down", "case_type_correction"]
 
@@ -187,9 +187,7 @@ class CandidateStore:
         try:
             truth = Expected.model_validate(expected)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise CandidateError(f"field '{where}': {first['msg']}") from None
+            raise CandidateError(describe_error(exc.errors()[0])) from None
         candidate = self.get(candidate_id)
         if candidate["status"] != "pending":
             raise CandidateDecided(f"candidate {candidate_id} was already decided")
@@ -198,7 +196,9 @@ class CandidateStore:
             candidate_id, admin, "accepted", {**truth.model_dump(mode="json"), "case_id": case.id}
         )
         path = self._append_case(case)
-        removed = _forget_label(self.settings, candidate["message"])
+        from agent.classifier.store import remove_labels  # the classifier package loads scikit-learn: lazily
+
+        removed = remove_labels(self.settings, candidate["message"])  # evaluation data is never trained on
         self.audit.append(
             "eval_candidate_accepted",
             actor=admin,
@@ -229,10 +229,7 @@ class CandidateStore:
         try:
             return EvalCase.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise CandidateError(
-                f"field '{'.'.join(str(p) for p in first['loc'])}': {first['msg']}"
-            ) from None
+            raise CandidateError(describe_error(exc.errors()[0])) from None
 
     def _append_case(self, case: EvalCase) -> Path:
         """Rewrite the dataset atomically with the new case at the end (workers never see half a file)."""
@@ -250,25 +247,3 @@ class CandidateStore:
         os.replace(tmp, path)
         load_dataset(path)  # the file stays valid: ids unique, every line a case
         return path
-
-
-def _forget_label(settings: Settings, message: str) -> int:
-    """Drop the analysts' labels with this exact message: an evaluation case is never a training example."""
-    from agent.classifier.store import labels_path
-
-    path = labels_path(settings)
-    if not path.exists():
-        return 0
-    kept, removed = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            same = str(json.loads(line).get("text") or "").strip() == message.strip()
-        except (ValueError, AttributeError):
-            same = False
-        if same:
-            removed += 1
-        else:
-            kept.append(line)
-    if removed:
-        path.write_text("".join(k + "\n" for k in kept), encoding="utf-8")
-    return removed

@@ -157,7 +157,8 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after[_shape()]",))
 
 
-def _describe(error: ErrorDetails) -> str:
+def describe_error(error: ErrorDetails) -> str:
+    """A validation error as "field 'a.b': why" (the one wording of dataset and candidate errors)."""
     field = _field_path(error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "literal_error" or error["type"] == "enum":
@@ -176,7 +177,7 @@ def parse_line(path: Path, number: int, text: str) -> EvalCase:
     try:
         return EvalCase.model_validate(data)
     except ValidationError as exc:
-        raise DatasetError(path, number, _describe(exc.errors()[0])) from None
+        raise DatasetError(path, number, describe_error(exc.errors()[0])) from None
 
 
 def load_dataset(path: Path) -> list[EvalCase]:

@@ -122,6 +122,26 @@ def append_labelled_example(
     return record
 
 
+def remove_labels(settings: Settings, text: str) -> int:
+    """Drop the analysts' labels whose message is exactly ``text`` (it became an evaluation case); the count."""
+    path = labels_path(settings)
+    if not path.exists():
+        return 0
+    kept, removed = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            same = str(json.loads(line).get("text") or "").strip() == text.strip()
+        except (ValueError, AttributeError):
+            same = False
+        if same:
+            removed += 1
+        else:
+            kept.append(line)
+    if removed:
+        path.write_text("".join(k + "\n" for k in kept), encoding="utf-8")
+    return removed
+
+
 def read_labels(settings: Settings) -> list[Example]:
     """Analysts' labelled examples; unreadable lines are skipped (the file is appended to by the app)."""
     path = labels_path(settings)

@@ -31,10 +31,14 @@ _SECTION_CHARS = 320
 _MAX_SECTIONS = 3  # ~65 prompt tok/s on 2 cores: every section costs seconds
 
 
+def _payment_view(state: AgentState) -> EvidenceView:
+    refs = (state.get("references") or {}).get("payment_refs") or []
+    return EvidenceView(state.get("evidence") or [], refs[0] if refs else None)
+
+
 def payment_states(state: AgentState) -> set[str]:
     """The states that are true of the payment (what "credited", "rejected", "held" … may claim)."""
-    refs = (state.get("references") or {}).get("payment_refs") or []
-    view = EvidenceView(state.get("evidence") or [], refs[0] if refs else None)
+    view = _payment_view(state)
     if view.payment is None:
         return set()
     tracker = view.tracker()
@@ -50,8 +54,7 @@ def payment_states(state: AgentState) -> set[str]:
 
 def payment_position(state: AgentState) -> str | None:
     """The BIC of the agent the tracker places the payment at (or where it ended), when there is a tracker."""
-    refs = (state.get("references") or {}).get("payment_refs") or []
-    view = EvidenceView(state.get("evidence") or [], refs[0] if refs else None)
+    view = _payment_view(state)
     tracker = view.tracker() if view.payment is not None else None
     return tracker_status(tracker[0])[2] if tracker else None
 
