@@ -10,6 +10,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.instrumentation import in_node_span
 from agent.nodes.accept import accept
 from agent.nodes.answer import answer
 from agent.nodes.approval import approval
@@ -80,7 +81,7 @@ def build_graph(context: AgentContext | None = None) -> StateGraph[Any, Any, Any
         "summary": summary,
     }
     for name, node in nodes.items():
-        graph.add_node(name, with_context(node, context) if context else node)
+        graph.add_node(name, in_node_span(with_context(node, context) if context else node))
     if context:
         graph.add_node("accept", accept)
         graph.add_edge(START, "accept")

@@ -186,26 +186,27 @@ class AgentService:
         spans = spans or TurnSpans("agent run", {"payinvest.thread_id": thread_id, "payinvest.actor": actor})
         failure: BaseException | None = None
         try:
-            async for mode, chunk in graph.astream(
-                graph_input,
-                self._cfg(thread_id),
-                context=ctx,
-                stream_mode=["custom", "updates", "tasks"],
-                durability=durability,
-            ):
-                if mode == "tasks":
-                    spans.on_task(chunk)
-                    continue
-                if mode == "custom":
-                    event = chunk
-                    spans.on_event(event)
-                elif "__interrupt__" in chunk:
-                    value = chunk["__interrupt__"][0].value
-                    event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}
-                else:
-                    continue
-                self.audit.record(event, actor=actor, thread_id=thread_id)
-                yield event
+            with spans.current():  # the instrumented run, its nodes and their calls nest under it
+                async for mode, chunk in graph.astream(
+                    graph_input,
+                    self._cfg(thread_id),
+                    context=ctx,
+                    stream_mode=["custom", "updates", "tasks"],
+                    durability=durability,
+                ):
+                    if mode == "tasks":
+                        spans.on_task(chunk)
+                        continue
+                    if mode == "custom":
+                        event = chunk
+                        spans.on_event(event)
+                    elif "__interrupt__" in chunk:
+                        value = chunk["__interrupt__"][0].value
+                        event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}
+                    else:
+                        continue
+                    self.audit.record(event, actor=actor, thread_id=thread_id)
+                    yield event
         except AgentError as exc:
             failure = exc
             raise

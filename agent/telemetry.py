@@ -104,6 +104,11 @@ class TurnSpans:
         self._nodes: dict[str, Span] = {}
         self._open: list[str] = []
 
+    def current(self) -> Any:
+        """A context manager making the root span the current one (the instrumented LangGraph run, its nodes
+        and their httpx calls become its descendants)."""
+        return trace.use_span(self._root, end_on_exit=False)
+
     @property
     def trace_id(self) -> str | None:
         context = self._root.get_span_context()

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from agent.instrumentation import instrument_langchain
 from agent.ports import AgentServiceProtocol
 from app import health, metrics
 from app.auth import SessionStore
@@ -124,6 +125,7 @@ def create_app(
     configure_tracing(
         settings.trace_exporter, endpoint=settings.otlp_endpoint, service_name=settings.service_name
     )
+    instrument_langchain()  # LangGraph runs, nodes and LLM calls as spans (only when tracing is on)
     app = FastAPI(title="payinvest", version="0.1.0", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
     engine = open_app_db(settings.app_db_url)
     registry = app_registry(engine)

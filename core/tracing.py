@@ -10,8 +10,7 @@ import threading
 from collections.abc import MutableMapping
 from typing import Any
 
-import httpx
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -76,6 +75,11 @@ def configure_tracing(
     return _installed
 
 
+def installed_provider() -> TracerProvider | None:
+    """The tracer provider ``configure_tracing`` installed (None while tracing is off)."""
+    return _installed
+
+
 def tracer() -> trace.Tracer:
     """The project's tracer (a no-op tracer while no provider is installed)."""
     return trace.get_tracer(TRACER_NAME)
@@ -85,12 +89,6 @@ def current_trace_id() -> str | None:
     """The 32-hex-digit id of the current trace, or None outside a recorded span."""
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else None
-
-
-async def inject_trace_context(request: httpx.Request) -> None:
-    """httpx request hook: the current trace as a W3C ``traceparent`` header (nothing outside a recorded span),
-    so the payments API continues the turn's trace."""
-    propagate.inject(request.headers)
 
 
 def add_trace_ids(

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 from pydantic import BaseModel, ValidationError
 
 from core.domain import ActionKind
-from core.tracing import inject_trace_context
 from tools.accounts_client import AccountsClient
 from tools.actions_client import ActionsClient
 from tools.calendar_client import CalendarClient
@@ -69,12 +69,11 @@ class PaymentSystems:
     ) -> PaymentSystems:  # fmt: skip
         """Clients of the payments API at ``base_url`` (tests pass an ``httpx.ASGITransport``)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # OpenTelemetry's httpx transport: a client span per request, child of the running node's span, and
+        # the W3C ``traceparent`` header so the payments API continues the turn's trace.
+        traced = AsyncOpenTelemetryTransport(transport or httpx.AsyncHTTPTransport())
         http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers=headers,
-            transport=transport,
-            timeout=timeout,
-            event_hooks={"request": [inject_trace_context]},
+            base_url=base_url.rstrip("/"), headers=headers, transport=traced, timeout=timeout
         )
         return cls.from_http(http)
 
