@@ -31,6 +31,7 @@ from agent.proposals import FINAL_STATUSES, PENDING_STATUSES
 from agent.recovery import discard_unsaved, fail_stranded
 from agent.results import TurnResult, result_from_state
 from agent.service_support import AuditSink, Dependencies, check_message
+from agent.shadow import ShadowRunner
 from agent.store import AgentStore
 from agent.telemetry import TimedRetriever, TurnSpans, observe_findings, observe_turn
 from core.conversations import ConversationRepository
@@ -67,6 +68,7 @@ class AgentService:
         audit: Any = None,
         config: AgentConfig | None = None,
         classifier: Any = None,
+        shadow: ShadowRunner | None = None,
     ) -> None:
         self.settings = settings
         self._classifier = classifier  # agent.case_typing.TextClassifier; loaded on first use when None
@@ -82,6 +84,8 @@ class AgentService:
 
         self._users = UserStore(self.deps.app_engine)
         self._serving = ServingRelease(self.deps.app_engine)
+        # The challenger run in shadow on a share of first turns (agent.shadow); off unless configured.
+        self.shadow = shadow or ShadowRunner.from_settings(settings, self.deps.app_engine, self.config, audit)
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 
@@ -104,7 +108,9 @@ class AgentService:
             await warm_prompt_cache(self._context())
 
     async def aclose(self) -> None:
-        """Close the checkpointer and the payment systems this service opened."""
+        """Close the checkpointer and the payment systems this service opened (after the shadow runs)."""
+        if self.shadow is not None:
+            await self.shadow.drain()
         await self._stack.aclose()
         await self.deps.aclose()
         self._graph = None
@@ -351,6 +357,16 @@ class AgentService:
             case_type=result.case_type,
             references=result.references,
         )
+        if (
+            self.shadow is not None
+        ):  # in the background: the analyst never waits for, nor sees, the challenger
+            self.shadow.start(
+                context=self._context(),
+                message=message,
+                chosen=chosen,
+                champion=result,
+                champion_release=result.release_id,
+            )
         yield {"type": "turn", "data": result.model_dump(mode="json")}
 
     def _supersede(self, thread_id: str) -> None:

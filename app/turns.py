@@ -19,6 +19,8 @@ import structlog
 from fastapi import FastAPI
 from fastapi.sse import ServerSentEvent
 
+from core.tasks import drain_tasks
+
 SHUTDOWN_GRACE_S = 30.0  # how long the app's shutdown waits for running turns
 KEEP_FINISHED = 8  # finished logs kept per process, so a reload right after the end still replays it
 
@@ -116,16 +118,11 @@ class TurnRegistry:
     async def drain(self, timeout: float = SHUTDOWN_GRACE_S) -> None:
         """At shutdown: let running turns finish (their proposals and turn rows are saved), then cancel what is
         still running after ``timeout``."""
-        tasks = [log.task for log in self._logs.values() if log.task is not None and not log.task.done()]
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-        if pending:
-            structlog.get_logger("payinvest.app").warning("turns_cancelled_at_shutdown", count=len(pending))
+        cancelled = await drain_tasks(
+            (log.task for log in self._logs.values() if log.task is not None), timeout
+        )
+        if cancelled:
+            structlog.get_logger("payinvest.app").warning("turns_cancelled_at_shutdown", count=cancelled)
 
     async def stop(self, conversation_id: str) -> bool:
         """Cancel the conversation's running turn; False when none is running."""

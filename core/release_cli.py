@@ -82,21 +82,36 @@ def release_list(json_out: bool = typer.Option(False, "--json", help="Print the 
         )
 
 
+def _change(as_user: str | None, apply: Any) -> Any:
+    """Run one audited release change as the logged-in admin; a refusal exits 1 with its message."""
+    from core.releases import ReleaseError
+
+    store = _store()
+    actor = _admin(store, as_user)
+    try:
+        return apply(store, actor)
+    except ReleaseError as exc:
+        _fail(exc.message, code=1)
+
+
 @release_app.command("promote")
 def release_promote(
     report: Path = typer.Argument(..., help="report.json of an eval run with --gate."),
     as_user: str = typer.Option(None, "--as", help="Must be the logged-in admin (default: current login)."),
 ) -> None:
     """Serve the manifest of a report whose gate passed (refused otherwise); audited."""
-    from core.releases import ReleaseError
-
-    store = _store()
-    actor = _admin(store, as_user)
-    try:
-        release = store.promote(report, actor=actor)
-    except ReleaseError as exc:
-        _fail(exc.message, code=1)
+    release = _change(as_user, lambda store, actor: store.promote(report, actor=actor))
     typer.echo(f"serving {release.id} (report {release.report_id}); workers pick it up within seconds")
+
+
+@release_app.command("register")
+def release_register(
+    report: Path = typer.Argument(..., help="report.json of an eval run with --gate."),
+    as_user: str = typer.Option(None, "--as", help="Must be the logged-in admin (default: current login)."),
+) -> None:
+    """Register a gated report's manifest without serving it (e.g. as PAYINVEST_SHADOW_RELEASE); audited."""
+    release = _change(as_user, lambda store, actor: store.register(report, actor=actor))
+    typer.echo(f"registered {release.id} (report {release.report_id}); not serving")
 
 
 @release_app.command("rollback")
@@ -104,14 +119,7 @@ def release_rollback(
     as_user: str = typer.Option(None, "--as", help="Must be the logged-in admin (default: current login)."),
 ) -> None:
     """Serve again the release that served before the current one; audited."""
-    from core.releases import ReleaseError
-
-    store = _store()
-    actor = _admin(store, as_user)
-    try:
-        release = store.rollback(actor=actor)
-    except ReleaseError as exc:
-        _fail(exc.message, code=1)
+    release = _change(as_user, lambda store, actor: store.rollback(actor=actor))
     typer.echo(f"rolled back: serving {release.id} (report {release.report_id})")
 
 

@@ -149,22 +149,38 @@ class ReleaseStore:
             ).first()
         return row.release_id if row else None
 
-    def promote(self, report_path: Path, *, actor: str) -> Release:
-        """Register the report's manifest (if new) and make it the serving release."""
+    def _register(self, conn: Any, report_path: Path, actor: str) -> tuple[str, str, dict[str, Any], bool]:
         manifest, report_id = read_gated_report(report_path)
         rid = release_id(manifest)
-        with self.engine.begin() as conn:
-            if conn.execute(select(releases_table.c.id).where(releases_table.c.id == rid)).first() is None:
-                conn.execute(
-                    insert(releases_table).values(
-                        id=rid,
-                        manifest=canonical_json(manifest),
-                        report_id=report_id,
-                        report_path=str(report_path.resolve()),
-                        registered_by=actor,
-                        registered_at=_now(),
-                    )
+        new = conn.execute(select(releases_table.c.id).where(releases_table.c.id == rid)).first() is None
+        if new:
+            conn.execute(
+                insert(releases_table).values(
+                    id=rid,
+                    manifest=canonical_json(manifest),
+                    report_id=report_id,
+                    report_path=str(report_path.resolve()),
+                    registered_by=actor,
+                    registered_at=_now(),
                 )
+            )
+        return rid, report_id, manifest, new
+
+    def register(self, report_path: Path, *, actor: str) -> Release:
+        """Register a gated report's manifest without serving it (a shadow challenger, a later promotion)."""
+        with self.engine.begin() as conn:
+            rid, report_id, manifest, new = self._register(conn, report_path, actor)
+        if new:
+            payload = {"release_id": rid, "report_id": report_id, "manifest": manifest}
+            self.audit.append("release_registered", actor=actor, payload=payload)
+        release = self.get(rid)
+        assert release is not None
+        return release
+
+    def promote(self, report_path: Path, *, actor: str) -> Release:
+        """Register the report's manifest (if new) and make it the serving release."""
+        with self.engine.begin() as conn:
+            rid, report_id, manifest, _new = self._register(conn, report_path, actor)
             previous = conn.execute(
                 select(release_events.c.release_id).order_by(release_events.c.seq.desc()).limit(1)
             ).scalar()

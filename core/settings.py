@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     )
     service_name: str = Field(default="payinvest", description="service.name of the traces.")
 
+    # Shadow champion-challenger (docs/operations.md): the challenger answers a share of read-only turns unseen.
+    shadow_release: str | None = Field(
+        default=None,
+        description="Registered release id (`payinvest release register`) run in shadow on a share of turns.",
+    )
+    shadow_share: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of new analyst turns also run by the shadow release."
+    )
+
     # Request rate limits per minute, per worker process (0: off).
     login_rate_limit: int = Field(default=30, description="Login attempts per client address per minute.")
     turn_rate_limit: int = Field(default=30, description="Agent turns (messages) per user per minute.")

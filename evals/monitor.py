@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 
 from agent.store import turns
 from core.audit import audit_events
+from evals.shadow_report import compare_pairs, render_shadow_html, window_shadow
 
 WATCH, ALERT = 0.10, 0.25
 MIN_TURNS = 20
@@ -198,6 +199,7 @@ def build_report(
     since: datetime,
     reference_path: str,
     feedback: dict[str, int] | None = None,
+    shadow: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     signals = compare(reference, window)
     thumbs = feedback_summary(feedback or {"up": 0, "down": 0}, len(window))
@@ -219,6 +221,7 @@ def build_report(
         "signals": signals,
         "feedback": thumbs,
         "feedback_thresholds": {"watch": FEEDBACK_WATCH, "alert": FEEDBACK_ALERT},
+        "shadow": compare_pairs(shadow or []),
     }
 
 
@@ -258,6 +261,8 @@ def render_html(report: dict[str, Any]) -> str:
             f"<p>{thumbs['down']} thumbs-down and {thumbs['up']} thumbs-up on {thumbs['turns']} turns: {rate} "
             f"(absolute levels: watch from {FEEDBACK_WATCH:.0%}, alert from {FEEDBACK_ALERT:.0%}).</p>"
         )
+    if report.get("shadow"):
+        parts.append(render_shadow_html(report["shadow"]))
     return "\n".join(parts)
 
 
@@ -301,4 +306,5 @@ def monitor_report(engine: Engine, since: datetime, reference: Path | None = Non
         since=since,
         reference_path=str(path),
         feedback=window_feedback(engine, since),
+        shadow=window_shadow(engine, since),
     )

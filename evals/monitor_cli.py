@@ -47,6 +47,12 @@ def monitor_report(
         for name, signal in report["signals"].items():
             value = "n/a" if signal["psi"] is None else f"{signal['psi']:.3f}"
             typer.echo(f"{name:<22} {signal['level']:<13} PSI {value:<7} n={signal['n']}")
+        for c in report["shadow"]["challengers"]:
+            typer.echo(
+                f"shadow {c['release_id']}: {c['turns']} turns, case type agreement {c['case_type_agreement']}, "
+                f"proposal agreement {c['proposal_agreement']}, latency p50 {c['champion_latency']['p50_ms']} ms "
+                f"champion / {c['challenger_latency']['p50_ms']} ms challenger, {c['errors']} errors"
+            )
         typer.echo(f"status {report['status']}: wrote {json_path} and {html_path}")
     if report["alerts"]:
         raise typer.Exit(1)

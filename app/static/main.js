@@ -3,6 +3,7 @@ import { api, setCsrf } from "./api.js";
 import { renderAdmin } from "./admin.js";
 import { renderAnalyst } from "./analyst.js";
 import { renderCompliance } from "./compliance.js";
+import { renderMonitor } from "./monitor.js";
 import { clear, el, fill, showError } from "./dom.js";
 import { renderSupervisor } from "./supervisor.js";
 
@@ -10,7 +11,7 @@ const VIEWS = {
   analyst: [["Investigations", renderAnalyst]],
   supervisor: [["Approvals", renderSupervisor]],
   compliance: [["Compliance", renderCompliance]],
-  admin: [["Admin", renderAdmin]],
+  admin: [["Admin", renderAdmin], ["Monitor", renderMonitor]],
 };
 
 function start(user) {
