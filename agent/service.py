@@ -197,15 +197,11 @@ class AgentService:
                     graph_input,
                     self._cfg(thread_id),
                     context=ctx,
-                    stream_mode=["custom", "updates", "tasks"],
+                    stream_mode=["custom", "updates"],
                     durability=durability,
                 ):
-                    if mode == "tasks":
-                        spans.on_task(chunk)
-                        continue
                     if mode == "custom":
                         event = chunk
-                        spans.on_event(event)
                     elif "__interrupt__" in chunk:
                         value = chunk["__interrupt__"][0].value
                         event = {"type": "approval", "data": {"status": "awaiting_approval", **value}}

@@ -80,6 +80,16 @@ def _record(ctx: AgentContext, name: str, version: str, started: float, raw: Any
     return record
 
 
+def _traced(name: str, version: str) -> Any:
+    """The call's run config: kept out of the token stream, and named with its prompt and version in the trace
+    (the LangChain instrumentor's span ``llm <prompt>``, metadata ``payinvest.prompt[_version]``)."""
+    return {
+        "tags": [NOSTREAM],
+        "run_name": f"llm {name}",
+        "metadata": {"payinvest.prompt": name, "payinvest.prompt_version": version},
+    }
+
+
 async def structured_call(
     ctx: AgentContext, name: str, variables: dict[str, Any], schema: type[M]
 ) -> tuple[M | None, dict[str, Any]]:
@@ -92,7 +102,7 @@ async def structured_call(
         runnable = (
             _model_for(ctx, name)
             .with_structured_output(schema, method="json_schema", include_raw=True)
-            .with_config(tags=[NOSTREAM])
+            .with_config(_traced(name, version))
         )
         result: Any = await runnable.ainvoke(messages)
         raw, parsed, error = result.get("raw"), result.get("parsed"), result.get("parsing_error")
@@ -120,7 +130,7 @@ async def text_call(
         model = model.bind(max_tokens=max_tokens)
     # The tokens carry pseudonyms and unverified sentences: the node streams what passes (``on_token``) and
     # writes the restored reply to ``messages``.
-    model = model.with_config(tags=[NOSTREAM])
+    model = model.with_config(_traced(name, version))
     text, final = "", None
     try:
         async for chunk in model.astream(messages):

@@ -4,6 +4,7 @@ that made them, and the chat-model call under the answer node."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,9 @@ def test_one_turn_is_one_trace_with_nodes_http_calls_and_the_llm_call(
     served = [s for s in in_trace if s.kind == SpanKind.SERVER and s.name.startswith("GET /v1/payments/")]
     assert served and all(by_id[s.parent.span_id] in calls for s in served if s.parent)
     # The chat-model call, under the answer node, its prompt text hidden from the trace.
-    llms = [s for s in in_trace if s.attributes.get(KIND) == "LLM"]
-    assert llms, [s.name for s in in_trace]
-    assert any(nodes["answer"] in _ancestors(s, by_id) for s in llms)
+    [llm] = [s for s in in_trace if s.attributes.get(KIND) == "LLM"]
+    assert llm.name == "llm answer" and llm.parent is not None
+    assert llm.parent.span_id == nodes["answer"].context.span_id
+    metadata = json.loads(str(llm.attributes["metadata"]))
+    assert metadata["payinvest.prompt"] == "answer" and metadata["payinvest.prompt_version"] == "v2"
     assert not any("never arrived" in str(v) for s in in_trace for v in s.attributes.values())
