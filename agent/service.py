@@ -84,8 +84,8 @@ class AgentService:
 
         self._users = UserStore(self.deps.app_engine)
         self._serving = ServingRelease(self.deps.app_engine)
-        # The challenger run in shadow on a share of first turns (agent.shadow); off unless configured.
-        self.shadow = shadow or ShadowRunner.from_settings(settings, self.deps.app_engine, self.config, audit)
+        # The challenger run in shadow on a share of first turns (agent.shadow): the served app passes one.
+        self.shadow = shadow
         self._stack = contextlib.AsyncExitStack()
         self._graph: Any = None
 

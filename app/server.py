@@ -63,8 +63,13 @@ async def _build_agent_service(app: FastAPI, settings: Settings) -> None:
     """Start the real AgentService (which starts the embedded LLM when configured); keep the app up if it fails."""
     try:
         from agent.service import AgentService
+        from agent.shadow import ShadowRunner
 
         service = AgentService(settings, systems=app.state.payment_systems, audit=app.state.audit)
+        # Only the served app shadows (PAYINVEST_SHADOW_RELEASE): the CLI and the eval harness never do.
+        service.shadow = ShadowRunner.from_settings(
+            settings, app.state.engine, service.config, app.state.audit
+        )
         await service.start()
         web_view: AgentServiceProtocol = service  # the routes rely on this protocol only (mypy checks it)
         app.state.agent_service = web_view

@@ -71,6 +71,7 @@ def _service(env: dict[str, Any], share: float) -> AgentService:
         retriever=ListRetriever(sample_hits()),
         audit=env["audit"],
         classifier=FakeClassifier(),
+        shadow=ShadowRunner.from_settings(settings, env["engine"], AgentConfig(), env["audit"]),
     )
 
 
