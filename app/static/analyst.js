@@ -8,12 +8,15 @@ import { codeMeanings } from "./format.js";
 import { renderMarkdown } from "./markdown.js";
 import { savedProgress, turnProgress } from "./progress.js";
 import { proposalCard } from "./proposals.js";
+import { copyButton, feedbackBox, findingsCard } from "./replies.js";
+import { refreshList as listConversations } from "./convlist.js";
 
 // current: the open conversation; turn / watch: AbortControllers of the running turn's stream and of the
 // approval-status stream; kase: what the case header and timeline show. The open conversation and the
 // message of a running turn survive a reload.
 const state = { current: null, turn: null, watch: null, kase: {} };
 let caseTypes = [];
+const refreshList = (ctx) => listConversations(ctx, state.current, (id) => { ctx.closeDrawers(); openConversation(ctx, id); });
 const SAVED = "payinvest.analyst";
 const remember = (v) => sessionStorage.setItem(SAVED, JSON.stringify({ ...recall(), ...v }));
 const recall = () => { try { return JSON.parse(sessionStorage.getItem(SAVED)) || {}; } catch (_) { return {}; } };
@@ -97,36 +100,6 @@ async function renderHeader(ctx) {
   });
 }
 
-async function refreshList(ctx) {
-  const q = ctx.search.value.trim();
-  const { conversations } = await api("GET", "/api/conversations" + (q ? `?q=${encodeURIComponent(q)}` : ""));
-  fill(ctx.list, ...conversations.map((c) => conversationItem(ctx, c)));
-  if (!conversations.length) ctx.list.append(el("p", { class: "muted", testid: "no-conversations" }, q ? "No conversation matches." : "No conversations yet."));
-}
-
-function conversationItem(ctx, c) {
-  const open = el("button", { class: "conv" + (c.id === state.current ? " active" : ""), testid: "conversation-item", "data-id": c.id,
-    onclick: () => { ctx.closeDrawers(); openConversation(ctx, c.id); } }, c.title);
-  const rename = el("button", { class: "icon", testid: "rename-conversation", title: "Rename", "aria-label": `Rename ${c.title}` }, "✎");
-  const row = el("div", { class: "convrow" }, open, rename);
-  rename.addEventListener("click", () => {
-    const field = el("input", { testid: "rename-input", maxlength: "200", value: c.title, "aria-label": "New title" });
-    const save = async () => {
-      const title = field.value.trim();
-      if (title && title !== c.title) {
-        try { await api("PATCH", `/api/conversations/${encodeURIComponent(c.id)}`, { title }); } catch (e) { showError(e); }
-      }
-      refreshList(ctx);
-    };
-    field.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); save(); } else if (ev.key === "Escape") { ev.stopPropagation(); refreshList(ctx); } });
-    field.addEventListener("blur", save, { once: true });
-    fill(row, field);
-    field.focus();
-    field.select();
-  });
-  return row;
-}
-
 async function openConversation(ctx, id, { resume = false } = {}) {
   if (state.current !== id) { state.turn?.abort(); state.turn = null; resetCase(ctx); }
   state.watch?.abort();
@@ -200,35 +173,10 @@ function answerBody(ctx, text) {
   return el("div", { class: "md", testid: "answer-text" }, renderMarkdown(text || "", (label) => openCitation(ctx, label)));
 }
 
-function copyButton(testid, label, text) {
-  const button = el("button", { class: "icon", testid, title: label, "aria-label": label }, "Copy");
-  button.addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(text()); button.textContent = "Copied"; button.dataset.copied = "true"; }
-    catch (_) { showError({ message: "the browser refused access to the clipboard", code: "clipboard_denied" }); }
-  });
-  return button;
-}
-
 function assistantBubble(ctx, text) {
   return el("div", { class: "msg assistant", testid: "assistant-message" },
     el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copyButton("copy-reply", "Copy the reply", () => text || "")),
-    answerBody(ctx, text), feedbackBox());
-}
-
-function feedbackBox() {
-  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment" });
-  // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
-  const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been", "aria-label": "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
-  api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});
-  const done = el("span", { class: "muted", testid: "feedback-done" });
-  const send = (rating) => async () => {
-    try {
-      const { candidate } = await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value, case_type: correct.value || null });
-      done.textContent = candidate ? `Thanks — recorded; sent for review as an evaluation case (${candidate}).` : "Thanks — recorded.";
-    } catch (e) { showError(e); }
-  };
-  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful"),
-    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), correct, comment, done);
+    answerBody(ctx, text), feedbackBox(() => state.current));
 }
 
 async function openCitation(ctx, label) {
@@ -299,11 +247,6 @@ async function loadCase(ctx, reference, caseType) {
   renderHeader(ctx);
 }
 
-function findingsCard(findings) {
-  return el("ul", { class: "findings", testid: "findings" }, findings.map((f) => el("li", { class: f.untrusted ? "muted" : "" },
-    f.text, " ", el("span", { class: "muted" }, [...(f.evidence_ids || []), ...(f.citations || [])].map((e) => `[${e}]`).join(" ")))));
-}
-
 // The agent asked which case this is: one click re-sends the question with the pick (stored as a labelled example).
 function choiceCard(ctx, message, choices) {
   return el("div", { class: "msg assistant", testid: "case-type-choice" }, "Which case is this? ",
@@ -362,7 +305,7 @@ function turnView(ctx, message, { replay = false } = {}) {
   };
   const finish = () => {
     progress.finish(outcome);
-    bubble.dataset.state = "done"; bubble.append(feedbackBox()); remember({ turnMessage: null });
+    bubble.dataset.state = "done"; bubble.append(feedbackBox(() => state.current)); remember({ turnMessage: null });
     renderHeader(ctx);
   };
   return { onEvent, finish, attach };

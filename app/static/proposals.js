@@ -56,7 +56,7 @@ export function isoFields(xml) {
   ].filter(([, v]) => v);
 }
 
-function fields(rows, testid) {
+export function fields(rows, testid) {
   return el("dl", { class: "fields", testid }, rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 }
 

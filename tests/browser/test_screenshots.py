@@ -57,6 +57,10 @@ def test_screens_of_each_role(live_server: dict, browser) -> None:
     sup_ctx, sup, sup_errors = _login(browser, url, "supervisor1", DESKTOP)
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("approve").wait_for()
+    # The supervisor sees the claim next to the payment amount, and the draft's key fields.
+    sup.get_by_test_id("supervisor-claim").filter(has_text="Charges claimed: JP¥3,500").wait_for()
+    assert "Instructed agent\nHUDSUS33" in sup.get_by_test_id("supervisor-iso-fields").inner_text()
+    assert "JP¥2,500,000" in sup.get_by_test_id("queue-row").first.inner_text()
     _shoot(sup, "supervisor")
 
     comp_ctx, comp, comp_errors = _login(browser, url, "compliance1", DESKTOP)
