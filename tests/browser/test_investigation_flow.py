@@ -81,6 +81,8 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
 
     analyst.get_by_test_id("proposal-status").filter(has_text="executed").first.wait_for()
+    result = analyst.get_by_test_id("proposal-result").first.inner_text()
+    assert result.startswith("Executed, camt.110.001.01 sent, ") and "action " in result  # in words, not JSON
     assert len(live_server["port"].action_rows()) == executed_before + 1
 
     ctx_c, comp, errors_c = _login(browser, url, "compliance1")
