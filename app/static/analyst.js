@@ -23,7 +23,7 @@ const recall = () => { try { return JSON.parse(sessionStorage.getItem(SAVED)) ||
 
 export function renderAnalyst(root) {
   const list = el("div", { class: "convlist", testid: "conversation-list" });
-  const messages = el("div", { class: "messages", testid: "messages", "aria-live": "polite" });
+  const messages = el("div", { class: "messages", testid: "messages" });
   const input = el("textarea", { testid: "message-input", maxlength: "4000", "aria-label": "Message to the assistant", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
   const send = el("button", { class: "primary", testid: "send", text: "Send" });
   const stop = el("button", { class: "danger", testid: "stop", text: "Stop", hidden: true, title: "Stop the running turn (Esc)" });
@@ -83,7 +83,7 @@ export function renderAnalyst(root) {
 }
 
 function resetCase(ctx) {
-  state.kase = {};
+  state.kase = {};  // {reference, payment, tracker, trackerFrom, sla, caseType, classification, proposals, message}
   fill(ctx.header, el("p", { class: "muted" }, "The case appears here once the assistant finds the payment."));
   fill(ctx.timeline, el("p", { class: "muted" }, "The payment chain appears here once the tracker is read."));
 }
@@ -148,8 +148,13 @@ async function fillSavedEvidence(ctx, id, turn, cards) {
     if (state.current !== id || (turn != null && found.turn !== turn)) return;
     const byId = Object.fromEntries(found.evidence.map((e) => [e.id, e]));
     for (const card of cards) if (byId[card.dataset.evidence]) fillEvidence(card, byId[card.dataset.evidence]);
-    const tracker = found.evidence.find((e) => e.tool === "get_tracker" && e.ok);
-    if (tracker && !state.kase.tracker) state.kase.tracker = tracker.data;
+    // The chain as the turn read it (the evidence its answer cites), in place of the live read of GET /api/case.
+    const trackers = found.evidence.filter((e) => e.tool === "get_tracker" && e.ok);
+    const tracker = trackers.find((e) => e.args && e.args.reference === state.kase.reference) || trackers[0];
+    if (tracker) {
+      Object.assign(state.kase, { tracker: tracker.data, trackerFrom: tracker.id });
+      renderTimeline(ctx.timeline, state.kase.payment, tracker.data, await codeMeanings(), `as the turn read it (${tracker.id})`);
+    }
   } catch (e) { showError(e); }
 }
 
@@ -239,10 +244,13 @@ async function loadCase(ctx, reference, caseType) {
     const codes = await codeMeanings();
     Object.assign(state.kase, {
       payment: c.payment.ok ? paymentOf(c.payment.data) : null, error: c.payment.ok ? null : c.payment.error.message,
-      tracker: c.tracker.ok ? c.tracker.data : state.kase.tracker, sla: (c.sla.ok && c.sla.data.due) || [],
+      sla: (c.sla.ok && c.sla.data.due) || [],
     });
-    renderTimeline(ctx.timeline, state.kase.payment, c.tracker.ok ? c.tracker.data : null, codes);
-    if (!c.tracker.ok) ctx.timeline.append(el("p", { class: "bad" }, `Tracker: ${c.tracker.error.message}`));
+    if (!state.kase.trackerFrom) { // the turn's own read, once it is saved, takes precedence
+      state.kase.tracker = c.tracker.ok ? c.tracker.data : state.kase.tracker;
+      renderTimeline(ctx.timeline, state.kase.payment, c.tracker.ok ? c.tracker.data : null, codes, "read now");
+      if (!c.tracker.ok) ctx.timeline.append(el("p", { class: "bad" }, `Tracker: ${c.tracker.error.message}`));
+    }
   } catch (e) { state.kase.error = e.message; fill(ctx.timeline, el("p", { class: "bad" }, e.message)); }
   renderHeader(ctx);
 }

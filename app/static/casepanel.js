@@ -63,7 +63,7 @@ function role(i, hops, p) {
 }
 
 // The gpi tracker's hops in path order; the stop, the charges each agent deducted and the cover state.
-export function renderTimeline(node, payment, tracker, codes) {
+export function renderTimeline(node, payment, tracker, codes, source = "") {
   const hops = (tracker && tracker.hops) || [];
   const summary = (tracker && tracker.summary) || {};
   if (!hops.length) return fill(node, el("p", { class: "muted" }, tracker ? "The tracker shows no hops." : "No tracker data."));
@@ -84,5 +84,6 @@ export function renderTimeline(node, payment, tracker, codes) {
   const totals = Object.entries(summary.total_charges || {}).map(([cur, amt]) => money(amt, cur));
   const end = summary.credited || (payment && payment.status === "ACCC") ? "Credited to the creditor." : summary.stopped_at_bic ? `Stopped at ${summary.stopped_at_bic}.` : null;
   return fill(node, el("ol", { class: "timeline chain", testid: "tracker-timeline" }, items),
-    el("p", { class: "muted", testid: "timeline-summary" }, [`${hops.length} hop${hops.length === 1 ? "" : "s"}`, totals.length ? `charges deducted in total ${totals.join(" + ")}` : "no charges deducted", end].filter(Boolean).join(" · ")));
+    el("p", { class: "muted", testid: "timeline-summary" }, [`${hops.length} hop${hops.length === 1 ? "" : "s"}`, totals.length ? `charges deducted in total ${totals.join(" + ")}` : "no charges deducted", end].filter(Boolean).join(" · ")),
+    source ? el("p", { class: "muted", testid: "timeline-source" }, `Tracker ${source}`) : null);
 }

@@ -62,6 +62,7 @@ def test_charges_case_at_desktop_size(live_server: dict, browser) -> None:
         in page.get_by_test_id("timeline-summary").inner_text()
     )
     assert "forwarded to the next gpi agent" in hops.nth(0).inner_text()
+    page.get_by_test_id("timeline-source").filter(has_text="as the turn read it (E2)").wait_for()
     # Every step of the checklist is done once the turn has ended.
     progress = done.get_by_test_id("turn-progress")
     assert [progress.get_by_test_id(f"step-{s}").get_attribute("data-state") for s in STEPS] == ["done"] * 6
@@ -97,6 +98,11 @@ def test_charges_case_at_desktop_size(live_server: dict, browser) -> None:
     page.get_by_test_id("timeline-hop").nth(2).wait_for()
     assert page.get_by_test_id("step-findings").last.get_attribute("data-state") == "done"
     page.locator("[data-testid=evidence-card][data-full=true]").first.wait_for()
+    # One click corrects the case type: the question is asked again with the analyst's pick.
+    page.get_by_test_id("correct-case-type").select_option("value_date")
+    page.get_by_test_id("case-type-name").filter(has_text="Value date · 100 % (analyst)").wait_for()
+    assert page.get_by_test_id("user-message").last.inner_text() == CHARGES_QUESTION
+    page.locator("[data-testid=assistant-message][data-state=done]").nth(1).wait_for()
     assert errors == []
     ctx.close()
 
