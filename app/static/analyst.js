@@ -297,7 +297,7 @@ function turnView(ctx, message, { replay = false } = {}) {
   const onEvent = (type, data) => {
     progress.onEvent(type, data);
     if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
-    else if (type === "tool_result") cards.append(evidenceCard(data));
+    else if (type === "tool_result") cards.append(evidenceCard({ ...data, live: true }));
     else if (type === "classification") { Object.assign(state.kase, { caseType: data.case_type, classification: data }); renderHeader(ctx); }
     else if (type === "findings" && (data.findings || []).length) bubble.insertBefore(findingsCard(data.findings), live);
     else if (type === "case_type_choice" && (data.choices || []).length) ctx.messages.append(choiceCard(ctx, message, data.choices));

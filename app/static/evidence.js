@@ -44,7 +44,9 @@ function body(item) {
     const err = item.error || {};
     return el("p", { class: "bad", testid: "evidence-error" }, err.message || item.summary || "the read failed", err.code ? ` (${err.code})` : "");
   }
-  if (item.data === undefined) return el("p", { class: "muted", testid: "evidence-pending" }, "Read ✓ — the fields are shown when the turn is saved.");
+  if (item.data === undefined && item.live) return el("p", { class: "muted", testid: "evidence-pending" }, "Read ✓ — the fields are shown when the turn is saved.");
+  // An earlier turn: only the last saved turn keeps its reads' data, the others their one-line summary.
+  if (item.data === undefined) return el("p", { class: "muted", testid: "evidence-summary" }, `Summary of the read: ${item.summary || "—"}`);
   const data = item.tool === "get_payment" && item.data && item.data.payment ? item.data.payment : item.data;
   return el("dl", { class: "fields", testid: "evidence-fields" }, rows(data));
 }
