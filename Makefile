@@ -6,7 +6,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run langgraph-dev test lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
+.PHONY: setup run langgraph-dev test screenshots lint format typecheck model data index classifier eval-gate eval-full eval-degradations bench ci clean
 
 setup:  ## create .venv and install the pinned dependencies (idempotent)
 	@./scripts/bootstrap.sh
@@ -31,6 +31,10 @@ langgraph-dev: setup model data index classifier  ## LangGraph's dev server on 1
 
 test:  ## set up (venv, Chromium, PostgreSQL) and run the whole test suite
 	@./scripts/run-tests.sh
+
+screenshots: setup  ## retake the README's screens (analyst desktop + phone, supervisor, compliance) into docs/screenshots/
+	@./scripts/test-tools.sh
+	@PAYINVEST_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_screenshots.py -q
 
 lint: setup
 	@$(BIN)/ruff check core sandbox agent tools retrieval evals app bench prompts tests

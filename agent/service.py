@@ -492,6 +492,17 @@ class AgentService:
         """Conversations, newest first (one user's when ``user`` is given)."""
         return [c.as_thread() for c in self.conversation_store.list(owner=user, limit=200)]
 
+    async def evidence(self, thread_id: str) -> dict[str, Any]:
+        """The reads of the thread's last checkpointed turn with their structured data (the analyst's evidence
+        cards and case view); a turn that is still running or was stopped is not in the checkpoint yet."""
+        if self.conversation_store.get(thread_id) is None:
+            raise ThreadNotFound(f"no conversation {thread_id}")
+        snapshot = await (await self._ready()).aget_state(self._cfg(thread_id))
+        values = snapshot.values or {}
+        items = [e for e in values.get("evidence") or [] if e.get("tool") != "retrieval"]
+        keys = ("id", "tool", "args", "ok", "summary", "data", "error")
+        return {"turn": values.get("turn"), "evidence": [{k: e.get(k) for k in keys} for e in items]}
+
     def thread(self, thread_id: str) -> dict[str, Any]:
         """A conversation with its turns (TurnResults) and all its proposals."""
         conversation = self.conversation_store.get(thread_id)

@@ -131,6 +131,31 @@ class CasePanel(Open):
     sla: ToolReadOut
 
 
+class CodeMeanings(Open):
+    status: dict[str, str] = Field(description="Payment status code -> meaning, e.g. ACSP")
+    reason: dict[str, str] = Field(
+        description="Status / return / cancellation reason code -> meaning, e.g. G002"
+    )
+    answer: dict[str, str] = Field(description="camt.029 answer status -> meaning, e.g. RJCR")
+
+
+class EvidenceItemOut(Open):
+    id: str = Field(description="Evidence id, e.g. E2")
+    tool: str
+    args: Json = Field(default_factory=dict)
+    ok: bool
+    summary: str = ""
+    data: Any = None
+    error: Json | None = None
+
+
+class TurnEvidence(Open):
+    turn: int | None = Field(
+        description="The turn whose reads these are (the last saved turn); None: none yet"
+    )
+    evidence: list[EvidenceItemOut]
+
+
 # compliance
 class SearchResults(Open):
     conversations: list[Json]

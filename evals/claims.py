@@ -36,6 +36,9 @@ _OTHER_OBJECT_RE = re.compile(
     r"action|investigation|case|charges?|fees?)\b",
     re.IGNORECASE,
 )
+# A sentence naming a proposal ("PR-796cb7f9d3a1 recall FRAD on PAY-…: rejected by supervisor2") reports a
+# decision on the action, not the payment's state.
+_PROPOSAL_ID_RE = re.compile(r"\bPR-[0-9a-f]{6,}\b")
 _WORDS: dict[str, re.Pattern[str]] = {
     "credited": re.compile(r"\b(credited|was applied|has been applied|reached the beneficiary)\b", re.I),
     "rejected": re.compile(r"\b(rejected|was refused)\b", re.I),
@@ -100,6 +103,7 @@ def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") ->
     for sentence in (s.strip() for s in _SENTENCE_RE.split(reply)):
         if not sentence:
             continue
+        about_action = bool(_PROPOSAL_ID_RE.search(sentence))
         for clause in _clauses(sentence):
             hedged = bool(_HEDGE_RE.search(clause))
             for code in _STATUS_RE.findall(clause):
@@ -109,7 +113,12 @@ def unsupported_claims(reply: str, truth: CaseTruth, evidence_text: str = "") ->
                 if not hedged and code not in reasons and code not in evidence_codes:
                     notes.append(f"reason {code} (truth: {', '.join(sorted(reasons)) or 'none'})")
             for word, pattern in _WORDS.items():
-                asserted = pattern.search(clause) and not hedged and not _OTHER_OBJECT_RE.search(clause)
+                asserted = (
+                    pattern.search(clause)
+                    and not hedged
+                    and not about_action
+                    and not _OTHER_OBJECT_RE.search(clause)
+                )
                 if asserted and not _word_supported(word, truth):
                     notes.append(f"says {word!r} (truth: {truth.payment_status}/{truth.status_reason})")
         for raw, value in _amounts(sentence):

@@ -46,6 +46,16 @@ class JudgeConfig(BaseModel):
     base_url: str | None = None
     timeout_s: float = Field(default=60.0, gt=0)
     budget_s: float = Field(default=600.0, gt=0)
+    subset: list[str] = Field(
+        default_factory=lambda: ["ci"],
+        description="The fixed subset the judge scores: cases with one of these tags or ids (empty: every case).",
+    )
+    faithful_at: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Faithfulness at or above which the judge calls a reply faithful.",
+    )
 
 
 class EvalConfig(BaseModel):

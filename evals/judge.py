@@ -1,8 +1,10 @@
-"""LLM-judged advisory metrics (Ragas Faithfulness and AnswerRelevancy), bounded in time."""
+"""LLM-judged advisory metrics (Ragas Faithfulness, ResponseGroundedness and AnswerRelevancy) on a fixed subset,
+bounded in time, with the judge's agreement with the deterministic claim check."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import time
 from typing import Any
@@ -53,49 +55,93 @@ async def _bounded(coro: Any, timeout: float) -> float | None:
     except Exception:
         return None
     value = getattr(result, "value", result)
-    return None if value is None else round(float(value), 4)
+    if value is None or math.isnan(float(value)):  # ResponseGroundedness says nan when its calls failed
+        return None
+    return round(float(value), 4)
+
+
+def in_subset(run: Any, subset: list[str]) -> bool:
+    """Whether the judge scores this case: its id or one of its tags is in the configured subset."""
+    if not subset:
+        return True
+    return run.case.id in subset or bool(set(run.case.tags) & set(subset))
+
+
+def agreement(runs: list[Any], faithful_at: float) -> dict[str, Any]:
+    """How often the judge and the deterministic claim check (``unsupported_claims``, evals/claims.py) agree on
+    whether a reply holds an unsupported statement: counts per cell, the agreement rate and Cohen's kappa."""
+    cells = {"both_clean": 0, "both_flag": 0, "judge_only_flags": 0, "check_only_flags": 0}
+    for run in runs:
+        faith = run.score.values.get("faithfulness")
+        claims = run.score.values.get("unsupported_claims")
+        if faith is None or claims is None:
+            continue
+        judge_flags, check_flags = faith < faithful_at, claims > 0
+        key = (
+            ("both_flag" if check_flags else "judge_only_flags")
+            if judge_flags
+            else ("check_only_flags" if check_flags else "both_clean")
+        )
+        cells[key] += 1
+    n = sum(cells.values())
+    if not n:
+        return {"n": 0, **cells, "rate": None, "kappa": None, "faithful_at": faithful_at}
+    observed = (cells["both_clean"] + cells["both_flag"]) / n
+    judge_rate = (cells["both_flag"] + cells["judge_only_flags"]) / n
+    check_rate = (cells["both_flag"] + cells["check_only_flags"]) / n
+    expected = judge_rate * check_rate + (1 - judge_rate) * (1 - check_rate)
+    kappa = None if expected >= 1 else round((observed - expected) / (1 - expected), 3)
+    return {"n": n, **cells, "rate": round(observed, 3), "kappa": kappa, "faithful_at": faithful_at}
 
 
 async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) -> dict[str, Any]:
-    """Score answers until the time budget is spent; writes values into each CaseScore and returns a summary."""
-    from ragas.metrics.collections import AnswerRelevancy, Faithfulness
+    """Score the subset's answers until the time budget is spent; writes values into each CaseScore and returns a
+    summary with the agreement between the judge and the deterministic claim check."""
+    from ragas.metrics.collections import AnswerRelevancy, Faithfulness, ResponseGroundedness
 
     setup_started = time.perf_counter()
     try:
         llm, model, base_url = judge_llm(settings, config)
         faithfulness = Faithfulness(llm=llm)
+        groundedness = ResponseGroundedness(llm=llm)
         relevancy = AnswerRelevancy(llm=llm, embeddings=judge_embeddings(), strictness=1)
     except Exception as exc:
         return {"enabled": False, "note": f"judge unavailable: {type(exc).__name__}: {exc}"[:300]}
     setup_s = round(time.perf_counter() - setup_started, 1)
     started = time.perf_counter()  # the budget covers scoring; loading the judge is reported as setup_s
+    chosen = [run for run in output.runs if in_subset(run, config.subset)]
     scored = failed = 0
-    for run in output.runs:
+
+    def left() -> float:
+        return max(1.0, min(config.timeout_s, config.budget_s - (time.perf_counter() - started)))
+
+    for run in chosen:
         answer = run.trajectory.final_answer()
         question = next((t.content for t in reversed(run.trajectory.analyst_turns())), "")
         if not answer or time.perf_counter() - started > config.budget_s:
             continue
-        left = config.budget_s - (time.perf_counter() - started)
+        contexts = _contexts(run)
         faith = await _bounded(
-            faithfulness.ascore(user_input=question, response=answer, retrieved_contexts=_contexts(run)),
-            min(config.timeout_s, left),
+            faithfulness.ascore(user_input=question, response=answer, retrieved_contexts=contexts), left()
         )
-        left = config.budget_s - (time.perf_counter() - started)
-        relevant = await _bounded(
-            relevancy.ascore(user_input=question, response=answer), max(1.0, min(config.timeout_s, left))
-        )
-        run.score.values["faithfulness"] = faith
-        run.score.values["answer_relevancy"] = relevant
-        scored += faith is not None or relevant is not None
-        failed += faith is None and relevant is None
+        grounded = await _bounded(groundedness.ascore(response=answer, retrieved_contexts=contexts), left())
+        relevant = await _bounded(relevancy.ascore(user_input=question, response=answer), left())
+        values = {"faithfulness": faith, "response_groundedness": grounded, "answer_relevancy": relevant}
+        run.score.values.update(values)
+        got = any(v is not None for v in values.values())
+        scored += got
+        failed += not got
     return {
         "enabled": True,
         "provider": config.provider,
         "model": model,
         "base_url": base_url,
+        "subset": config.subset,
+        "subset_cases": len(chosen),
         "scored": scored,
         "failed": failed,
-        "not_reached": len(output.runs) - scored - failed,
+        "not_reached": len(chosen) - scored - failed,
+        "agreement": agreement(chosen, config.faithful_at),
         "setup_s": setup_s,
         "seconds": round(time.perf_counter() - started, 1),
         "budget_s": config.budget_s,

@@ -35,7 +35,7 @@ DETERMINISTIC_METRICS = (
 # Counts per scenario, where lower is better (0 is the standard); every other metric is a rate in [0, 1].
 COUNT_METRICS = frozenset({"forbidden_proposals", "unsupported_claims", "verifier_removed_claims"})
 RATE_METRICS = tuple(m for m in DETERMINISTIC_METRICS if m not in COUNT_METRICS)
-JUDGE_METRICS = ("faithfulness", "answer_relevancy")
+JUDGE_METRICS = ("faithfulness", "response_groundedness", "answer_relevancy")
 _EVIDENCE_RE = re.compile(r"^E\d+$")
 
 

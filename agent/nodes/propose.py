@@ -12,6 +12,7 @@ from agent.context import AgentContext
 from agent.events import emit
 from agent.evidence import EvidenceView
 from agent.facts import found_payments, payment_id_of, payment_keys
+from agent.nodes.reads import procedure_hits
 from agent.playbooks import missing_checks, playbook_for
 from agent.ports import ToolFailure
 from agent.proposals import Proposal, idempotency_key, proposal_id
@@ -94,7 +95,20 @@ async def propose(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         "proposals",
         {"proposals": [_public(p) for p in proposals], "blocked": blocked, "target": payment_id_of(payment)},
     )
-    return {"proposals": proposals, "blocked": blocked}
+    hits = await procedure_hits(
+        ctx, action_queries(proposals), state.get("case_type", ""), list(state.get("hits") or [])
+    )
+    return {"proposals": proposals, "blocked": blocked, "hits": hits}
+
+
+def action_queries(proposals: list[dict[str, Any]]) -> list[str]:
+    """One procedure search per proposed action, from its typed fields only (message type, kind, code)."""
+    queries = []
+    for p in proposals:
+        args = p.get("args") or {}
+        code = args.get("investigation_type") or p.get("reason_code") or ""
+        queries.append(f"{p.get('message_type') or ''} {p['kind']} reason {code}".strip())
+    return list(dict.fromkeys(queries))[:2]
 
 
 def _public(proposal: dict[str, Any]) -> dict[str, Any]:

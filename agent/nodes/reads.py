@@ -12,7 +12,8 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.derived import phase_one, phase_two
 from agent.events import emit
-from agent.facts import found_payments, new_references, payment_keys
+from agent.facts import found_payments, new_references, ok_items, payment_keys, pick, tracker_summary
+from agent.findings.codes import REASON_MEANING
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
 from agent.tool_messages import tool_messages
@@ -37,6 +38,25 @@ _NOISY_KEYS = {
     "requested_execution_date",
 }
 _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
+# Procedure sections read for the codes the evidence shows: two codes, two sections each (the playbook's query
+# already brings the case type's procedure; these bring what the payment's own codes mean and require).
+_MAX_CODE_QUERIES = 2
+_CODE_K = 2
+
+
+def code_queries(evidence: list[dict[str, Any]]) -> list[str]:
+    """One procedure search per status reason code the payment's evidence shows (tracker first, then the
+    payment's own reason), phrased as the code and its ISO meaning so both the lexical and the dense side match.
+    Only structured code fields are read, and only codes with a known meaning: free text never makes a query."""
+    codes: list[str] = []
+    tracker = ok_items(evidence, "get_tracker")
+    if tracker:
+        codes.append(str(tracker_summary(tracker[0].get("data")).get("reason") or ""))
+    payment = ok_items(evidence, "get_payment")
+    if payment:
+        codes.append(str(pick(payment[0].get("data"), "status_reason", "reason_code") or ""))
+    known = [c for c in dict.fromkeys(codes) if c in REASON_MEANING]
+    return [f"status reason {c}: {REASON_MEANING[c]}" for c in known[:_MAX_CODE_QUERIES]]
 
 
 def summarise(data: Any, limit: int = _SUMMARY_CHARS) -> str:
@@ -94,17 +114,17 @@ def add_evidence(evidence: list[dict[str, Any]], items: list[dict[str, Any]]) ->
 
 
 async def _run_query(
-    ctx: AgentContext, query: str, case_type: str
+    ctx: AgentContext, query: str, case_type: str, k: int | None = None
 ) -> tuple[str, list[dict[str, Any]], str | None]:
     if ctx.retriever is None:
         return query, [], "the procedure index is not available"
     filter_type = None if case_type == CaseType.GENERAL.value else case_type
     try:
         hits = await asyncio.to_thread(
-            ctx.retriever.search, query, k=ctx.config.retrieval_k, case_type=filter_type
+            ctx.retriever.search, query, k=k or ctx.config.retrieval_k, case_type=filter_type
         )
         if not hits and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
-            hits = await asyncio.to_thread(ctx.retriever.search, query, k=ctx.config.retrieval_k)
+            hits = await asyncio.to_thread(ctx.retriever.search, query, k=k or ctx.config.retrieval_k)
         return query, [hit_to_dict(h) for h in hits], None
     except Exception as exc:
         return query, [], f"procedure search failed: {str(exc)[:200]}"
@@ -134,8 +154,39 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
         )
         add_evidence(evidence, derived)
         tool_items += derived
+    query_results = list(results[len(steps) :])
+    if state.get("iteration", 0) == 0 and ctx.retriever is not None:
+        fresh_codes = [q for q in code_queries(evidence) if q not in queries]
+        query_results += await asyncio.gather(
+            *(_run_query(ctx, q, state.get("case_type", ""), k=_CODE_K) for q in fresh_codes)
+        )
+    collect_hits(evidence, hits, query_results)
+    attach_refs(evidence)
+    seen = set(state.get("seen_refs") or [])
+    pending = [r for r in state.get("pending_refs") or [] if r not in seen]
+    pending += revealed(tool_items, evidence, seen)
+    round_id = f"r{state.get('iteration', 0) + 1}"
+    messages = tool_messages(
+        evidence[known:], thread_id=state.get("thread_id", ""), turn=state.get("turn", 0), round_id=round_id
+    )
+    return {
+        "messages": messages,
+        "evidence": evidence,
+        "hits": hits,
+        "iteration": state.get("iteration", 0) + 1,
+        "pending_refs": list(dict.fromkeys(pending))[:2],
+    }
+
+
+def collect_hits(
+    evidence: list[dict[str, Any]],
+    hits: list[dict[str, Any]],
+    query_results: list[tuple[str, list[dict[str, Any]], str | None]],
+) -> None:
+    """Append each search's new sections to ``hits`` (deduplicated by chunk) and announce them; a failed search
+    becomes a ``retrieval`` evidence item saying so."""
     seen_chunks = {h["chunk_id"] for h in hits}
-    for query, found, error in results[len(steps) :]:
+    for query, found, error in query_results:
         if error:
             evidence.append(
                 {
@@ -160,21 +211,20 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
                 ],
             },
         )
-    attach_refs(evidence)
-    seen = set(state.get("seen_refs") or [])
-    pending = [r for r in state.get("pending_refs") or [] if r not in seen]
-    pending += revealed(tool_items, evidence, seen)
-    round_id = f"r{state.get('iteration', 0) + 1}"
-    messages = tool_messages(
-        evidence[known:], thread_id=state.get("thread_id", ""), turn=state.get("turn", 0), round_id=round_id
-    )
-    return {
-        "messages": messages,
-        "evidence": evidence,
-        "hits": hits,
-        "iteration": state.get("iteration", 0) + 1,
-        "pending_refs": list(dict.fromkeys(pending))[:2],
-    }
+
+
+async def procedure_hits(
+    ctx: AgentContext, queries: list[str], case_type: str, known: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``known`` plus the sections of ``queries`` (``_CODE_K`` each); used after the decision, so the approver
+    sees the procedure of the proposed action. A failed search adds nothing (the findings already say whether
+    the procedures were reachable)."""
+    hits = list(known)
+    if ctx.retriever is None or not queries:
+        return hits
+    results = await asyncio.gather(*(_run_query(ctx, q, case_type, k=_CODE_K) for q in queries))
+    collect_hits([], hits, [r for r in results if r[2] is None])
+    return hits
 
 
 def revealed(items: list[dict[str, Any]], evidence: list[dict[str, Any]], seen: set[str]) -> list[str]:

@@ -23,7 +23,7 @@ from app.routes.deps import (
     readable_conversation,
     service_of,
 )
-from app.schemas import ConversationList, ConversationOne, ConversationWithThread
+from app.schemas import ConversationList, ConversationOne, ConversationWithThread, TurnEvidence
 from app.turns import TurnLog, TurnRegistry, turns_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -110,6 +110,20 @@ async def get_conversation(conversation_id: str, user: AnyUser, request: Request
             if mapped is None or mapped.status != 404:
                 raise
     return {"conversation": conv.to_dict(), "thread": jsonable(thread)}
+
+
+@router.get("/{conversation_id}/evidence", response_model=TurnEvidence)
+async def get_evidence(conversation_id: str, user: AnyUser, request: Request) -> dict:
+    """The reads of the last saved turn with their data (``{turn: null, evidence: []}`` before any)."""
+    conv = readable_conversation(request, conversation_id, user)
+    try:
+        found = await service_of(request).evidence(conv.id)
+    except Exception as exc:
+        mapped = as_api_error(exc)
+        if mapped is None or mapped.status != 404:
+            raise
+        found = {"turn": None, "evidence": []}  # a conversation whose first turn has not run yet
+    return jsonable(found)
 
 
 def _error_event(conversation_id: str) -> Callable[[BaseException], dict[str, Any]]:

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from agent.findings.codes import ANSWER_MEANING, REASON_MEANING, STATUS_MEANING
 from app.auth import require_roles
 from app.errors import ApiError, as_api_error
 from app.routes.deps import jsonable
-from app.schemas import CasePanel, CaseTypeList, SectionOut
+from app.schemas import CasePanel, CaseTypeList, CodeMeanings, SectionOut
 from core.domain import CASE_TYPE_DESCRIPTIONS, CaseType
 from core.users import User
 from tools.registry import call_read_tool
@@ -45,6 +46,12 @@ def _retriever(request: Request) -> Any:
 def case_types(_user: AnyRole) -> dict:
     """The case types with what each means (the analyst's correction, the admin's expected outcome)."""
     return {"case_types": [{"value": c.value, "meaning": CASE_TYPE_DESCRIPTIONS[c]} for c in CaseType]}
+
+
+@router.get("/codes", response_model=CodeMeanings)
+def code_meanings(_user: AnyRole) -> dict:
+    """What the status and reason codes mean in words (the case header and the payment chain timeline)."""
+    return {"status": STATUS_MEANING, "reason": REASON_MEANING, "answer": ANSWER_MEANING}
 
 
 @router.get("/sop/{sop_id}/{section}", response_model=SectionOut)

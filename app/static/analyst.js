@@ -1,11 +1,22 @@
-// Analyst view: conversations, streaming answers, evidence cards, citations, case panel, proposals, feedback.
+// Analyst view: conversations (a drawer on a phone), the case header, streaming answers with the turn's
+// progress, evidence cards, citations, the payment chain timeline, proposals, feedback.
 import { api, follow, stream } from "./api.js";
-import { age, clear, el, fill, fmt, kvTable, showError } from "./dom.js";
+import { paymentOf, renderCaseHeader, renderTimeline } from "./casepanel.js";
+import { age, clear, el, fill, fmt, showError } from "./dom.js";
+import { evidenceCard, fillEvidence } from "./evidence.js";
+import { codeMeanings } from "./format.js";
 import { renderMarkdown } from "./markdown.js";
+import { savedProgress, turnProgress } from "./progress.js";
+import { proposalCard } from "./proposals.js";
+import { copyButton, feedbackBox, findingsCard } from "./replies.js";
+import { refreshList as listConversations } from "./convlist.js";
 
 // current: the open conversation; turn / watch: AbortControllers of the running turn's stream and of the
-// approval-status stream. The open conversation and the message of a running turn survive a reload.
-const state = { current: null, turn: null, watch: null };
+// approval-status stream; kase: what the case header and timeline show. The open conversation and the
+// message of a running turn survive a reload.
+const state = { current: null, turn: null, watch: null, kase: {} };
+let caseTypes = [];
+const refreshList = (ctx) => listConversations(ctx, state.current, (id) => { ctx.closeDrawers(); openConversation(ctx, id); });
 const SAVED = "payinvest.analyst";
 const remember = (v) => sessionStorage.setItem(SAVED, JSON.stringify({ ...recall(), ...v }));
 const recall = () => { try { return JSON.parse(sessionStorage.getItem(SAVED)) || {}; } catch (_) { return {}; } };
@@ -13,68 +24,84 @@ const recall = () => { try { return JSON.parse(sessionStorage.getItem(SAVED)) ||
 export function renderAnalyst(root) {
   const list = el("div", { class: "convlist", testid: "conversation-list" });
   const messages = el("div", { class: "messages", testid: "messages" });
-  const input = el("textarea", { testid: "message-input", maxlength: "4000", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
+  const input = el("textarea", { testid: "message-input", maxlength: "4000", "aria-label": "Message to the assistant", placeholder: "Describe the case… (Enter sends, Shift+Enter new line)" });
   const send = el("button", { class: "primary", testid: "send", text: "Send" });
   const stop = el("button", { class: "danger", testid: "stop", text: "Stop", hidden: true, title: "Stop the running turn (Esc)" });
   const search = el("input", { type: "search", testid: "conversation-search", maxlength: "200", placeholder: "Search conversations", "aria-label": "Search conversations" });
-  const side = el("aside", { testid: "side-panel", tabindex: "0", "aria-label": "Case, evidence and procedure" },
-    el("div", { class: "card", testid: "case-panel" }, el("h3", {}, "Case"), el("p", { class: "muted" }, "The payment appears here once the assistant finds it.")),
-    el("div", { class: "card", testid: "sop-panel", hidden: true }));
-  const chat = el("section", { class: "chat" }, el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
+  const header = el("div", { class: "case-header card", testid: "case-header", role: "region", "aria-label": "Case" },
+    el("p", { class: "muted" }, "The case appears here once the assistant finds the payment."));
+  const timeline = el("div", { testid: "case-timeline" }, el("p", { class: "muted" }, "The payment chain appears here once the tracker is read."));
+  const side = el("aside", { id: "case-side", class: "side drawer-right", testid: "side-panel", tabindex: "0", "aria-label": "Payment chain and procedure" },
+    el("div", { class: "card", testid: "sop-panel", hidden: true }),
+    el("div", { class: "card", testid: "case-panel" }, el("h3", {}, "Payment chain"), timeline));
+  const nav = el("nav", { id: "conversations", class: "drawer-left", testid: "conversations-drawer", "aria-label": "Conversations" });
+  const toggle = (target, button) => () => {
+    const open = !target.classList.contains("open");
+    for (const [t, b] of drawers) { t.classList.toggle("open", t === target && open); b.setAttribute("aria-expanded", String(t === target && open)); }
+    if (open) target.querySelector("button, input, [tabindex]")?.focus();
+    else button.focus();
+  };
+  const convToggle = el("button", { class: "drawer-toggle", testid: "toggle-conversations", "aria-controls": "conversations", "aria-expanded": "false" }, "Conversations");
+  const sideToggle = el("button", { class: "drawer-toggle", testid: "toggle-case", "aria-controls": "case-side", "aria-expanded": "false" }, "Payment chain");
+  const drawers = [[nav, convToggle], [side, sideToggle]];
+  convToggle.addEventListener("click", toggle(nav, convToggle));
+  sideToggle.addEventListener("click", toggle(side, sideToggle));
+  const chat = el("section", { class: "chat", "aria-label": "Investigation" },
+    el("div", { class: "chat-bar row" }, convToggle, sideToggle), header,
+    el("p", { class: "ai-label", testid: "ai-label" }, "AI-generated — check the evidence"), messages,
     el("div", { class: "composer" }, input, send, stop));
   const newBtn = el("button", { class: "primary", testid: "new-conversation", text: "New conversation" });
-  fill(root, el("div", { class: "layout" }, el("nav", {}, newBtn, search, list), chat, side));
+  fill(nav, newBtn, search, list);
+  fill(root, el("div", { class: "layout" }, nav, chat, side));
 
-  const ctx = { list, messages, input, send, stop, side, search };
+  const ctx = { list, messages, input, send, stop, side, search, header, timeline, nav,
+    closeDrawers: () => drawers.forEach(([t, b]) => { t.classList.remove("open"); b.setAttribute("aria-expanded", "false"); }),
+    // On a phone the side panel is a drawer: a citation opens it (on a desktop it is always in view).
+    openSide: () => { if (sideToggle.offsetParent !== null && !side.classList.contains("open")) toggle(side, sideToggle)(); } };
   newBtn.addEventListener("click", async () => {
     if (state.turn) return; // a running turn keeps its conversation open (stop it first)
-    try { const { conversation } = await api("POST", "/api/conversations", {}); state.current = conversation.id; remember({ current: conversation.id }); await refreshList(ctx); clear(messages); }
-    catch (e) { showError(e); }
+    try {
+      const { conversation } = await api("POST", "/api/conversations", {});
+      state.current = conversation.id; remember({ current: conversation.id }); resetCase(ctx);
+      await refreshList(ctx); clear(messages); ctx.closeDrawers(); input.focus();
+    } catch (e) { showError(e); }
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); sendMessage(ctx); }
   });
-  root.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && state.turn) { ev.preventDefault(); stopTurn(); } });
+  root.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") return;
+    if (state.turn) { ev.preventDefault(); stopTurn(); } else ctx.closeDrawers();
+  });
   send.addEventListener("click", () => sendMessage(ctx));
   stop.addEventListener("click", () => stopTurn());
   search.addEventListener("input", () => refreshList(ctx));
+  api("GET", "/api/case-types").then((r) => { caseTypes = r.case_types; renderHeader(ctx); }).catch(() => {});
   const saved = recall().current;
   if (saved) openConversation(ctx, saved, { resume: true }).catch(() => { remember({ current: null }); refreshList(ctx); });
   else refreshList(ctx);
 }
 
-async function refreshList(ctx) {
-  const q = ctx.search.value.trim();
-  const { conversations } = await api("GET", "/api/conversations" + (q ? `?q=${encodeURIComponent(q)}` : ""));
-  fill(ctx.list, ...conversations.map((c) => conversationItem(ctx, c)));
-  if (!conversations.length) ctx.list.append(el("p", { class: "muted", testid: "no-conversations" }, q ? "No conversation matches." : "No conversations yet."));
+function resetCase(ctx) {
+  state.kase = {};  // {reference, payment, tracker, trackerFrom, sla, caseType, classification, proposals, message}
+  fill(ctx.header, el("p", { class: "muted" }, "The case appears here once the assistant finds the payment."));
+  fill(ctx.timeline, el("p", { class: "muted" }, "The payment chain appears here once the tracker is read."));
 }
 
-function conversationItem(ctx, c) {
-  const open = el("button", { class: "conv" + (c.id === state.current ? " active" : ""), testid: "conversation-item", "data-id": c.id,
-    onclick: () => openConversation(ctx, c.id) }, c.title);
-  const rename = el("button", { class: "icon", testid: "rename-conversation", title: "Rename", "aria-label": `Rename ${c.title}` }, "✎");
-  const row = el("div", { class: "convrow" }, open, rename);
-  rename.addEventListener("click", () => {
-    const field = el("input", { testid: "rename-input", maxlength: "200", value: c.title, "aria-label": "New title" });
-    const save = async () => {
-      const title = field.value.trim();
-      if (title && title !== c.title) {
-        try { await api("PATCH", `/api/conversations/${encodeURIComponent(c.id)}`, { title }); } catch (e) { showError(e); }
-      }
-      refreshList(ctx);
-    };
-    field.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); save(); } else if (ev.key === "Escape") { ev.stopPropagation(); refreshList(ctx); } });
-    field.addEventListener("blur", save, { once: true });
-    fill(row, field);
-    field.focus();
-    field.select();
+// The case header from what is known so far (payment, SLA, case type, proposals); re-rendered as it grows.
+async function renderHeader(ctx) {
+  const k = state.kase;
+  if (!k.reference && !k.caseType) return;
+  const codes = await codeMeanings();
+  renderCaseHeader(ctx.header, {
+    reference: k.reference, payment: k.payment, error: k.error, sla: k.sla, caseType: k.caseType, classification: k.classification,
+    proposals: k.proposals, codes, caseTypes, busy: Boolean(state.turn),
+    onCorrect: k.message ? (value) => sendMessage(ctx, { message: k.message, case_type: value }) : null,
   });
-  return row;
 }
 
 async function openConversation(ctx, id, { resume = false } = {}) {
-  if (state.current !== id) { state.turn?.abort(); state.turn = null; }
+  if (state.current !== id) { state.turn?.abort(); state.turn = null; resetCase(ctx); }
   state.watch?.abort();
   state.current = id;
   remember({ current: id });
@@ -83,16 +110,52 @@ async function openConversation(ctx, id, { resume = false } = {}) {
   const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
   if (state.current !== id) return;
   clear(ctx.messages);
-  for (const t of (thread && thread.turns) || []) {
+  const turns = (thread && thread.turns) || [];
+  let last = null;
+  for (const t of turns) {
     ctx.messages.append(el("div", { class: "msg user" }, t.message));
     const r = t.result || {};
     const bubble = assistantBubble(ctx, r.answer || "(no answer recorded)");
-    for (const call of r.tool_calls || []) bubble.insertBefore(evidenceCard({ ...call, tool: call.name }, call.ok !== false), bubble.lastChild);
+    const cards = (r.tool_calls || []).map((call) => evidenceCard({ ...call, tool: call.name }));
+    bubble.insertBefore(el("div", { class: "evidence-list" }, cards), bubble.lastChild.previousSibling);
+    if (r.tool_calls || r.findings) bubble.insertBefore(savedProgress(r), bubble.children[1]);
+    if ((r.findings || []).length) bubble.insertBefore(findingsCard(r.findings), bubble.lastChild.previousSibling);
     ctx.messages.append(bubble);
+    last = { turn: t.turn, result: r, message: t.message, cards };
   }
   const proposals = (thread && thread.proposals) || [];
+  state.kase.proposals = proposals;
+  if (last) {
+    const r = last.result;
+    state.kase.message = last.message;
+    state.kase.caseType = r.case_type || null;
+    state.kase.classification = r.classification || null;
+    const ref = firstReference(r.references);
+    if (ref) loadCase(ctx, ref, r.case_type);
+    fillSavedEvidence(ctx, id, last.turn, last.cards);
+  }
+  renderHeader(ctx);
   if (proposals.length) ctx.messages.append(proposalsCard(ctx, proposals));
   if (resume) await resumeTurn(ctx, id);
+}
+
+const firstReference = (refs) => (refs ? [...(refs.payment_refs || []), ...(refs.uetrs || []), ...(refs.payment_ids || [])][0] : null);
+
+// The last saved turn's reads with their data: the cards get labelled fields (earlier turns keep summaries).
+async function fillSavedEvidence(ctx, id, turn, cards) {
+  try {
+    const found = await api("GET", `/api/conversations/${encodeURIComponent(id)}/evidence`);
+    if (state.current !== id || (turn != null && found.turn !== turn)) return;
+    const byId = Object.fromEntries(found.evidence.map((e) => [e.id, e]));
+    for (const card of cards) if (byId[card.dataset.evidence]) fillEvidence(card, byId[card.dataset.evidence]);
+    // The chain as the turn read it (the evidence its answer cites), in place of the live read of GET /api/case.
+    const trackers = found.evidence.filter((e) => e.tool === "get_tracker" && e.ok);
+    const tracker = trackers.find((e) => e.args && e.args.reference === state.kase.reference) || trackers[0];
+    if (tracker) {
+      Object.assign(state.kase, { tracker: tracker.data, trackerFrom: tracker.id });
+      renderTimeline(ctx.timeline, state.kase.payment, tracker.data, await codeMeanings(), `as the turn read it (${tracker.id})`);
+    }
+  } catch (e) { showError(e); }
 }
 
 // A reloaded page follows the turn still running in the server (replayed from its first event), if any.
@@ -115,35 +178,10 @@ function answerBody(ctx, text) {
   return el("div", { class: "md", testid: "answer-text" }, renderMarkdown(text || "", (label) => openCitation(ctx, label)));
 }
 
-function copyButton(testid, label, text) {
-  const button = el("button", { class: "icon", testid, title: label, "aria-label": label }, "Copy");
-  button.addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(text()); button.textContent = "Copied"; button.dataset.copied = "true"; }
-    catch (_) { showError({ message: "the browser refused access to the clipboard", code: "clipboard_denied" }); }
-  });
-  return button;
-}
-
 function assistantBubble(ctx, text) {
   return el("div", { class: "msg assistant", testid: "assistant-message" },
     el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copyButton("copy-reply", "Copy the reply", () => text || "")),
-    answerBody(ctx, text), feedbackBox());
-}
-
-function feedbackBox() {
-  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment" });
-  // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
-  const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been", "aria-label": "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
-  api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});
-  const done = el("span", { class: "muted", testid: "feedback-done" });
-  const send = (rating) => async () => {
-    try {
-      const { candidate } = await api("POST", `/api/conversations/${state.current}/feedback`, { rating, comment: comment.value, case_type: correct.value || null });
-      done.textContent = candidate ? `Thanks — recorded; sent for review as an evaluation case (${candidate}).` : "Thanks — recorded.";
-    } catch (e) { showError(e); }
-  };
-  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful"),
-    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), correct, comment, done);
+    answerBody(ctx, text), feedbackBox(() => state.current));
 }
 
 async function openCitation(ctx, label) {
@@ -159,30 +197,15 @@ async function openCitation(ctx, label) {
     const { section: s } = await api("GET", `/api/sop/${sop}/${section}`);
     fill(panel, el("h3", { testid: "sop-title" }, `${s.citation || label} — ${s.section_title || s.title || ""}`),
       el("p", { class: "muted" }, `${s.title || ""} · version ${fmt(s.version)}${s.status && s.status !== "effective" ? " · " + s.status : ""}`),
-      el("pre", { testid: "sop-text" }, s.text || ""));
+      el("pre", { testid: "sop-text", tabindex: "0", "aria-label": "Procedure text" }, s.text || ""));
+    ctx.openSide();
+    panel.scrollIntoView({ block: "nearest" });
   } catch (e) { fill(panel, el("p", { class: "bad" }, e.message)); }
-}
-
-function evidenceCard(data, ok) {
-  const id = data.id || data.evidence_id || "";
-  const body = ok ? data.summary ?? data.result : data.error ?? data.summary;
-  return el("details", { class: "card evidence" + (ok ? "" : " err"), testid: "evidence-card", "data-evidence": id },
-    el("summary", {}, `${id ? id + " · " : ""}${data.tool || data.name || "tool"} ${ok ? "✓" : "✗ error"}`),
-    el("div", { class: "muted" }, "args: " + fmt(data.args)), el("pre", {}, typeof body === "string" ? body : JSON.stringify(body, null, 2)));
 }
 
 function proposalsCard(ctx, proposals) {
   const card = el("div", { class: "card", testid: "proposals" }, el("h3", {}, "Proposed actions"));
-  for (const p of proposals) {
-    card.append(el("div", { class: "card", testid: "proposal", "data-id": p.id },
-      el("div", { class: "row" }, el("strong", {}, `${p.kind} · ${p.reason_code || ""}`),
-        el("span", { class: `status ${p.status}`, testid: "proposal-status" }, p.status),
-        p.amount != null ? el("span", {}, `${fmt(p.amount)} ${p.currency || ""}`) : null),
-      p.explanation ? el("p", {}, p.explanation) : null,
-      el("div", { class: "muted" }, "arguments: " + fmt(p.args)),
-      el("details", {}, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), copyButton("copy-iso", "Copy the ISO 20022 draft", () => p.iso_xml || ""), el("pre", { testid: "iso-draft" }, p.iso_xml || "")),
-      p.result ? el("div", { class: "muted" }, "result: " + fmt(p.result)) : null));
-  }
+  for (const p of proposals) card.append(proposalCard(p, { tracker: state.kase.tracker, copy: copyButton }));
   if (proposals.some((p) => p.status === "proposed")) {
     const btn = el("button", { class: "primary", testid: "submit-proposals" }, "Submit for approval");
     btn.addEventListener("click", async () => {
@@ -210,30 +233,26 @@ function watch(ctx, shown) {
   }, { signal: controller.signal }).catch((e) => { if (e.name !== "AbortError") showError(e); });
 }
 
+// The payment, its tracker and the SLA clocks (GET /api/case) for the header and the payment chain timeline.
 async function loadCase(ctx, reference, caseType) {
-  const panel = ctx.side.querySelector("[data-testid=case-panel]");
+  const id = state.current;
+  Object.assign(state.kase, { reference, caseType: caseType || state.kase.caseType });
   try {
     const q = caseType ? `?case_type=${encodeURIComponent(caseType)}` : "";
     const c = await api("GET", `/api/case/${encodeURIComponent(reference)}${q}`);
-    const pay = c.payment.ok ? c.payment.data : { error: c.payment.error.message };
-    const trk = c.tracker.ok ? c.tracker.data : null;
-    const hops = (trk && (trk.hops || trk.events || trk.tracker_events)) || [];
-    const clocks = (c.sla.ok && c.sla.data.due) || [];
-    const next = clocks.slice().sort((a, b) => a.due_date.localeCompare(b.due_date))[0];
-    const days = next ? Math.ceil((new Date(next.due_date) - Date.now()) / 86400000) : null;
-    const due = next ? `${next.name} due ${next.due_date} (${days < 0 ? -days + " days overdue" : days + " days left"})` : null;
-    fill(panel, el("h3", {}, "Case ", el("code", {}, reference)),
-      due ? el("p", { testid: "sla-clock", class: days !== null && days < 0 ? "bad" : "" }, `SLA: ${due}`) : null,
-      kvTable(pay && pay.payment ? pay.payment : pay, "payment-summary"), el("h4", {}, "Tracker"),
-      el("ol", { class: "timeline", testid: "tracker-timeline" }, hops.map((h) => el("li", {},
-        el("strong", {}, h.agent_bic || h.bic || h.agent || "agent"), " ", fmt(h.status), " ", fmt(h.reason || h.status_reason),
-        el("div", { class: "muted" }, [h.timestamp || h.received_at || h.time, h.charges != null ? `charges ${fmt(h.charges)} ${h.charges_currency || ""}` : ""].filter(Boolean).join(" · "))))));
-  } catch (e) { fill(panel, el("h3", {}, "Case"), el("p", { class: "bad" }, e.message)); }
-}
-
-function findingsCard(findings) {
-  return el("ul", { class: "findings", testid: "findings" }, findings.map((f) => el("li", { class: f.untrusted ? "muted" : "" },
-    f.text, " ", el("span", { class: "muted" }, [...(f.evidence_ids || []), ...(f.citations || [])].map((e) => `[${e}]`).join(" ")))));
+    if (state.current !== id) return;
+    const codes = await codeMeanings();
+    Object.assign(state.kase, {
+      payment: c.payment.ok ? paymentOf(c.payment.data) : null, error: c.payment.ok ? null : c.payment.error.message,
+      sla: (c.sla.ok && c.sla.data.due) || [],
+    });
+    if (!state.kase.trackerFrom) { // the turn's own read, once it is saved, takes precedence
+      state.kase.tracker = c.tracker.ok ? c.tracker.data : state.kase.tracker;
+      renderTimeline(ctx.timeline, state.kase.payment, c.tracker.ok ? c.tracker.data : null, codes, "read now");
+      if (!c.tracker.ok) ctx.timeline.append(el("p", { class: "bad" }, `Tracker: ${c.tracker.error.message}`));
+    }
+  } catch (e) { state.kase.error = e.message; fill(ctx.timeline, el("p", { class: "bad" }, e.message)); }
+  renderHeader(ctx);
 }
 
 // The agent asked which case this is: one click re-sends the question with the pick (stored as a labelled example).
@@ -245,6 +264,7 @@ function choiceCard(ctx, message, choices) {
 function setRunning(ctx, running) {
   ctx.send.disabled = running;
   ctx.stop.hidden = !running;
+  ctx.header.querySelector("[data-testid=correct-case-type]")?.toggleAttribute("disabled", running);
 }
 
 async function stopTurn() {
@@ -253,33 +273,49 @@ async function stopTurn() {
   try { await api("POST", `/api/conversations/${encodeURIComponent(id)}/stop`); } catch (e) { showError(e); }
 }
 
-// The bubble of one streaming turn and its event handler (a sent message, or a turn followed after a reload).
+// The bubble of one streaming turn and its event handler (a sent message, or a turn followed after a reload):
+// the progress checklist, evidence cards and findings as they arrive, then the reply; proposals below it.
 function turnView(ctx, message, { replay = false } = {}) {
   const user = el("div", { class: "msg user", testid: "user-message" }, message);
-  const steps = el("div", { class: "muted", testid: "steps" });
+  const progress = turnProgress({ replay });
+  const cards = el("div", { class: "evidence-list", testid: "evidence-list" });
   const live = el("div", { class: "plain", testid: "streaming-answer" });
   const copy = copyButton("copy-reply", "Copy the reply", () => text);
   const bubble = el("div", { class: "msg assistant", testid: "assistant-message", "data-state": "streaming" },
-    el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copy), steps, live);
-  let text = "", caseLoaded = false;
+    el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copy), progress.node, cards, live);
+  let text = "", caseLoaded = false, proposals = null, outcome = "done";
   const attach = () => { if (message) ctx.messages.append(user); ctx.messages.append(bubble); };
+  const showProposals = (rows) => {
+    const card = proposalsCard(ctx, rows);
+    if (proposals) proposals.replaceWith(card); else ctx.messages.append(card);
+    proposals = card;
+    state.kase.proposals = rows;
+    renderHeader(ctx);
+  };
   if (!replay) attach();
+  state.kase.message = message || state.kase.message;
   const onEvent = (type, data) => {
+    progress.onEvent(type, data);
     if (type === "token") { text += data.text || data.token || ""; live.textContent = text; }
-    else if (type === "tool_call") steps.append(el("div", {}, `→ ${data.tool || data.name} ${fmt(data.args)}`));
-    else if (type === "tool_result") bubble.insertBefore(evidenceCard(data, data.ok !== false), live);
-    else if (type === "plan" || type === "intake" || type === "retrieval") steps.append(el("div", {}, `${type}: ${fmt(data.case_type || data.steps?.length || data.hits?.map((h) => h.citation) || "")}`));
+    else if (type === "tool_result") cards.append(evidenceCard({ ...data, live: true }));
+    else if (type === "classification") { Object.assign(state.kase, { caseType: data.case_type, classification: data }); renderHeader(ctx); }
     else if (type === "findings" && (data.findings || []).length) bubble.insertBefore(findingsCard(data.findings), live);
     else if (type === "case_type_choice" && (data.choices || []).length) ctx.messages.append(choiceCard(ctx, message, data.choices));
     else if (type === "answer") { text = data.text || data.answer || text; live.className = "md"; fill(live, answerBody(ctx, text)); }
-    else if (type === "proposals" && (data.proposals || []).length) ctx.messages.append(proposalsCard(ctx, data.proposals));
-    else if (type === "stopped") bubble.append(el("p", { class: "muted", testid: "turn-stopped" }, "Stopped."));
-    else if (type === "error") showError(data);
-    const refs = (type === "intake" && data.references) || null;
-    const ref = refs && [...(refs.uetrs || []), ...(refs.payment_ids || []), ...(refs.payment_refs || [])][0];
+    else if (type === "proposals" && (data.proposals || []).length) showProposals(data.proposals);
+    else if (type === "turn") { // the saved turn: full proposal rows (with their ISO drafts) and the reads' data
+      if ((data.proposals || []).length) showProposals(data.proposals);
+      if (state.current) fillSavedEvidence(ctx, state.current, data.turn, [...cards.children]);
+    } else if (type === "stopped") { outcome = "stopped"; bubble.append(el("p", { class: "muted", testid: "turn-stopped" }, "Stopped: the turn was cancelled and is not saved.")); }
+    else if (type === "error") { outcome = "failed"; showError(data); }
+    const ref = type === "intake" ? firstReference(data.references) : null;
     if (ref && !caseLoaded) { caseLoaded = true; loadCase(ctx, ref, data.case_type); }
   };
-  const finish = () => { bubble.dataset.state = "done"; bubble.append(feedbackBox()); remember({ turnMessage: null }); };
+  const finish = () => {
+    progress.finish(outcome);
+    bubble.dataset.state = "done"; bubble.append(feedbackBox(() => state.current)); remember({ turnMessage: null });
+    renderHeader(ctx);
+  };
   return { onEvent, finish, attach };
 }
 
@@ -292,6 +328,7 @@ async function sendMessage(ctx, pick = null) {
   }
   if (!pick) ctx.input.value = "";
   const id = state.current;
+  ctx.input.focus();
   const view = turnView(ctx, message);
   remember({ turnMessage: message });
   state.turn = new AbortController();

@@ -75,7 +75,7 @@ function eventRow(e) {
   return el("li", { testid: "replay-event", class: "timeline-event", "data-type": e.event_type },
     el("div", {}, el("time", { datetime: e.ts }, when(e.ts)), " · ", el("strong", {}, e.actor), " · ",
       words ? `${words} ` : "", el("code", {}, e.event_type), el("span", { class: "muted" }, ` #${e.seq}`)),
-    el("details", {}, el("summary", {}, "details (JSON)"), el("pre", {}, JSON.stringify(e.payload, null, 2)),
+    el("details", {}, el("summary", {}, "details (JSON)"), el("pre", { tabindex: "0", "aria-label": "Event details (JSON)" }, JSON.stringify(e.payload, null, 2)),
       el("div", { class: "muted" }, `hash ${e.hash.slice(0, 16)}… prev ${e.prev_hash.slice(0, 16)}…`)));
 }
 

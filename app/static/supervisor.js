@@ -1,6 +1,8 @@
 // Supervisor view: the approval queue, the evidence behind a proposal, approve / edit (with diff) / reject.
 import { api } from "./api.js";
 import { age, el, fill, fmt, showError } from "./dom.js";
+import { money } from "./format.js";
+import { claimOf, fields, isoFields, proposalTitle } from "./proposals.js";
 
 export function renderSupervisor(root) {
   const queue = el("div", { testid: "approval-queue" });
@@ -49,7 +51,7 @@ function renderQueue(approvals, filters, queue, detail, reload) {
   shown.sort(by[filters.sort.value] || by.age);
   const rows = shown.map((p) => el("tr", { testid: "queue-row", "data-id": p.id },
     el("td", {}, p.requested_by || p.requester || "—"), el("td", {}, p.kind),
-    el("td", {}, p.amount != null ? `${fmt(p.amount)} ${p.currency || ""}` : "—"),
+    el("td", {}, p.amount != null ? money(p.amount, p.currency) : "—"),
     el("td", {}, age(p.submitted_at || p.created_at)), slaCell(p, today, () => filters.breached.checked || filters.sort.value === "sla"),
     el("td", {}, el("button", { testid: "open-proposal", onclick: () => openProposal(p, reload, detail) }, "Open"))));
   fill(queue, approvals.length ? el("table", {}, el("thead", {}, el("tr", {},
@@ -110,17 +112,26 @@ async function openProposal(p, reload, detail) {
   const saveEdit = el("button", { testid: "save-edit", onclick: () => { try { decide("edit", { args: JSON.parse(editor.value) }, editStatus); } catch (_) { problem(editStatus, { message: "arguments must be JSON", code: "invalid_json" }); } } }, "Save edit (needs a fresh approval)");
   buttons.push(approve, reject, saveEdit);
   const evidence = el("div", { testid: "proposal-conversation" });
-  fill(detail, el("h2", {}, `${p.kind} · ${p.reason_code || ""}`),
-    el("p", {}, `Requested by ${p.requested_by || "—"} · ${p.amount != null ? fmt(p.amount) + " " + (p.currency || "") : "no amount"}`),
+  const claim = el("p", { testid: "supervisor-claim" });
+  const iso = isoFields(p.iso_xml);
+  fill(detail, el("h2", {}, proposalTitle(p)),
+    el("p", {}, `Requested by ${p.requested_by || "—"} · ${p.amount != null ? "payment " + money(p.amount, p.currency) : "no amount"}`), claim,
     p.explanation ? el("p", {}, p.explanation) : null,
     el("div", { class: "muted" }, "Evidence: " + fmt(p.evidence_ids)),
-    el("details", { open: true }, el("summary", {}, `ISO 20022 draft ${p.message_type || ""}`), el("pre", {}, p.iso_xml || "")),
-    el("h3", {}, "Arguments"), el("pre", {}, JSON.stringify(p.args, null, 2)),
+    iso.length ? fields(iso, "supervisor-iso-fields") : null,
+    el("details", {}, el("summary", {}, `Raw XML of the ISO 20022 draft ${p.message_type || ""}`), el("pre", { tabindex: "0", "aria-label": "ISO 20022 XML" }, p.iso_xml || "")),
+    el("h3", {}, "Arguments"), el("pre", { tabindex: "0", "aria-label": "Arguments (JSON)" }, JSON.stringify(p.args, null, 2)),
     el("div", { class: "row" }, approve, reject, reason), status,
     el("details", { testid: "edit-box" }, el("summary", {}, "Edit arguments"), editor,
       el("button", { testid: "preview-edit", onclick: () => { try { fill(diffBox, diff(p.args, JSON.parse(editor.value))); fill(editStatus); } catch (_) { problem(editStatus, { message: "arguments must be JSON", code: "invalid_json" }); } } }, "Show diff"),
       diffBox, saveEdit, editStatus),
     el("h3", {}, "Conversation"), evidence);
+  if (p.args && ["RQCH", "RQVA"].includes(p.args.investigation_type)) { // the amount claimed, not the payment's
+    api("GET", `/api/case/${encodeURIComponent(p.args.reference)}`).then((c) => {
+      const found = claimOf(p, c.tracker.ok ? c.tracker.data : null);
+      if (found) fill(claim, el("strong", {}, `${found.label}: `), found.text || money(found.amount, found.currency));
+    }).catch(() => {});
+  }
   try {
     const { thread: t } = await api("GET", `/api/conversations/${encodeURIComponent(thread)}`);
     for (const turn of (t && t.turns) || []) {

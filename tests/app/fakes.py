@@ -171,6 +171,10 @@ class FakeAgentService:
             raise FakeAgentError("thread_not_found", "no such thread", 404)
         return self.threads[thread_id]
 
+    async def evidence(self, thread_id: str) -> dict[str, Any]:
+        self.thread(thread_id)
+        return {"turn": None, "evidence": []}
+
 
 class FakeRetriever:
     """get_section over two known sections."""

@@ -14,6 +14,9 @@ ROUTES = [
     ("post", "/api/conversations", {}, {"analyst1", "analyst2"}),
     ("get", "/api/conversations/{own}", None, {"analyst1", "supervisor1", "compliance1"}),
     ("get", "/api/conversations/{other}", None, {"analyst2", "compliance1"}),
+    # before {other} is submitted below: until then supervisors may not read it
+    ("get", "/api/conversations/{own}/evidence", None, {"analyst1", "supervisor1", "compliance1"}),
+    ("get", "/api/conversations/{other}/evidence", None, {"analyst2", "compliance1"}),
     ("post", "/api/conversations/{own}/messages", {"message": "status?"}, {"analyst1"}),
     ("post", "/api/conversations/{other}/messages", {"message": "status?"}, {"analyst2"}),
     ("post", "/api/conversations/{other}/submit", None, {"analyst2"}),
@@ -42,6 +45,7 @@ ROUTES = [
     ("post", "/api/admin/eval-candidates/EC-0000000000/dismiss", {"reason": "x"}, {"admin1"}),
     ("post", "/api/admin/eval-candidates/EC-0000000000/accept", {"case_type": "general"}, {"admin1"}),
     ("get", "/api/case-types", None, {"analyst1", "analyst2", "supervisor1", "compliance1", "admin1"}),
+    ("get", "/api/codes", None, {"analyst1", "analyst2", "supervisor1", "compliance1", "admin1"}),
     ("post", "/api/auth/logout", None, set()),  # checked separately: every role may log out
 ]
 USERS = ["anonymous", "analyst1", "analyst2", "supervisor1", "compliance1", "admin1"]

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.server import create_app
+from core.domain import ActionKind
 from core.settings import Settings
+from sandbox.iso20022 import build_camt056
+from sandbox.iso_cases import build_camt110
+from sandbox.iso_xml import OriginalPayment
+from tests.agent.fakes import payment
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import build_real_service
 from tests.servers import free_port
@@ -28,6 +36,89 @@ CHROMIUM_ARGS = [
 ]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+PAYMENT_CHARGES = "PAY-00000019"  # OUR (DEBT) JPY 2,500,000 payment; HUDSUS33 deducted JPY 3,500 on the way
+
+
+def charges_payment() -> dict[str, Any]:
+    """The catalogue's chg-our-deducted-wrongly case in the fake port's shape: three hops, one charging."""
+    p = payment(
+        PAYMENT_CHARGES,
+        "95aebd5b-2aee-474e-b43b-6b8677c20370",
+        amount=2_500_000,
+        currency="JPY",
+        status="ACCC",
+        reason=None,
+        agent="SAKUJPJT",
+        creditor="Sato Trading K.K.",
+        iban="GB33BUKB20201555555555",
+    )
+    p.update(debtor_name="Alpine Pharma AG", debtor_agent_bic="LIMMCHZZ", intermediary_bics=["HUDSUS33"])
+    p.update(charge_bearer="DEBT", value_date="2026-11-11", created_at="2026-11-11T00:30:00")
+
+    def hop(bic: str, at: str, out: str | None, to: str | None, status: str = "ACSP", **extra: Any) -> dict:
+        reason = "G000" if status == "ACSP" else None
+        row = {"agent_bic": bic, "status": status, "reason": reason, "received_at": at, "forwarded_at": out}
+        return {**row, "forwarded_to_bic": to, "gpi_agent": True, **extra}
+
+    p["_tracker"] = {
+        "hops": [
+            hop("LIMMCHZZ", "2026-11-11T00:30:00", "2026-11-11T00:55:00", "HUDSUS33"),
+            hop(
+                "HUDSUS33",
+                "2026-11-11T00:57:00",
+                "2026-11-11T01:22:00",
+                "SAKUJPJT",
+                charges_amount="3500.00",
+                charges_currency="JPY",
+            ),
+            hop("SAKUJPJT", "2026-11-11T01:24:00", None, None, status="ACCC"),
+        ],
+        "summary": {
+            "current_status": "ACCC",
+            "status_reason": None,
+            "hops": 3,
+            "last_agent_bic": "SAKUJPJT",
+            "stopped_at_bic": None,
+            "total_charges": {"JPY": "3500.00"},
+            "credited": True,
+        },
+    }
+    return p
+
+
+def iso_draft(port: Any) -> Any:
+    """Drafts from the sandbox's ISO 20022 builders (XSD-validated there) for the fake port's payments."""
+    fallback = port.draft
+
+    async def draft(kind: ActionKind, args: dict[str, Any]) -> dict[str, Any]:
+        p = port._find(args["reference"])
+        original = OriginalPayment(
+            payment_id=p["id"],
+            uetr=p["uetr"],
+            end_to_end_id=p["end_to_end_id"],
+            amount=Decimal(p["instructed_amount"]),
+            currency=p["instructed_currency"],
+            settlement_date=None,
+            debtor_agent_bic=p["debtor_agent_bic"],
+            creditor_agent_bic=p["creditor_agent_bic"],
+            intermediary_bics=tuple(p["intermediary_bics"]),
+        )
+        msg_id = "DRAFT-" + secrets.token_hex(8).upper()
+        if kind == ActionKind.INVESTIGATION and args.get("investigation_type"):
+            keys = ("reason_code", "responder_bic", "additional_info")
+            message = build_camt110(
+                original,
+                msg_id=msg_id,
+                investigation_type=args["investigation_type"],
+                **{k: args[k] for k in keys if args.get(k)},
+            )
+        elif kind == ActionKind.RECALL:
+            message = build_camt056(original, msg_id=msg_id, reason_code=args["reason_code"])
+        else:
+            return await fallback(kind, args)
+        return {"message_type": message.message_type, "xml": message.xml}
+
+    return draft
 
 
 class TurnGate:
@@ -60,6 +151,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     settings = Settings(data_dir=tmp / "data")
     app = create_app(settings, mount_sandbox=False, start_agent=False)
     service, port, retriever = build_real_service(settings, app.state.audit, tmp)
+    port.payments.append(charges_payment())
+    port.draft = iso_draft(port)  # type: ignore[method-assign]
 
     async def case_reader(name: str, args: dict) -> dict:
         if name == "get_sla":  # the fake port has no calendar: a fixed clock stands in for the sandbox's
@@ -76,7 +169,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
     async def read(name: str, args: dict) -> dict:
         await gate.pass_through(name)
-        return await gated_read(name, args)
+        found = await gated_read(name, args)
+        if name == "get_payment" and found["payment"]["id"] == PAYMENT_CHARGES:
+            return found["payment"]  # the payments API's own shape (the fake wraps it), which the rules read
+        return found
 
     port.read = read  # type: ignore[method-assign]
     app.state.agent_service, app.state.retriever, app.state.case_reader = service, retriever, case_reader

@@ -46,6 +46,8 @@ def _violations(page) -> list[str]:
 def test_every_view_has_no_serious_or_critical_violation(live_server: dict, browser, size: str) -> None:
     url, found = live_server["url"], {}
     ctx, analyst = _page(browser, url, "analyst1", size)
+    if size == "phone":  # the conversations are in a drawer
+        analyst.get_by_test_id("toggle-conversations").click()
     analyst.get_by_test_id("new-conversation").click()
     analyst.get_by_test_id("conversation-item").first.wait_for()  # opened before the message is typed
     analyst.get_by_test_id("message-input").fill(f"Customer says payment {UETR_STUCK} never arrived")
@@ -54,6 +56,21 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     # The turn has ended (and is saved); the module server's first turn loads the embedder and the classifier.
     analyst.get_by_test_id("thumbs-down").last.wait_for(timeout=180_000)
     found["analyst"] = _violations(analyst)
+    # The views behind a click: the conversation drawer and the payment chain drawer on a phone; the raw XML of
+    # a draft and an evidence card's fields on a desktop.
+    if size == "phone":
+        analyst.get_by_test_id("toggle-conversations").click()
+        analyst.get_by_test_id("conversations-drawer").wait_for()
+        found["analyst conversations drawer"] = _violations(analyst)
+        analyst.get_by_test_id("toggle-case").click()
+        analyst.get_by_test_id("timeline-hop").first.wait_for()
+        found["analyst payment chain drawer"] = _violations(analyst)
+        analyst.keyboard.press("Escape")
+    else:
+        analyst.get_by_test_id("proposal").first.get_by_text("Raw XML").click()
+        analyst.locator("[data-testid=evidence-card][data-full=true]").first.locator("summary").first.click()
+        found["analyst expanded"] = _violations(analyst)
+    behind_a_click = [k for k in found if k.startswith("analyst ")]
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
     ctx.close()
@@ -78,7 +95,8 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     admin.get_by_test_id("user-row").first.wait_for()
     found["admin"] = _violations(admin)
     ctx.close()
-    assert found == {"analyst": [], "supervisor": [], "compliance": [], "admin": []}
+    views = ["analyst", *behind_a_click, "supervisor", "compliance", "admin"]
+    assert found == {view: [] for view in views}
 
 
 def test_the_scan_finds_a_seeded_violation(live_server: dict, browser) -> None:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import shutil
 import zipfile
 
 import pytest
 
 from tests.app.real_agent import UETR_STUCK
-from tests.browser.conftest import PROJECT_ROOT, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
 
-def _login(browser, url: str, username: str, width: int = 1366):
-    context = browser.new_context(viewport={"width": width, "height": 860}, accept_downloads=True)
+def _login(
+    browser, url: str, username: str, width: int = 1366, *, height: int = 860, locale: str | None = None
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True, locale=locale
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []
@@ -50,15 +52,13 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     assert analyst.get_by_test_id("ai-label").first.is_visible()
     analyst.get_by_test_id("evidence-card").first.wait_for()
     analyst.get_by_test_id("tracker-timeline").locator("li").first.wait_for()
-    assert "answer_due due 2099-01-15" in analyst.get_by_test_id("sla-clock").inner_text()
+    clock = analyst.get_by_test_id("sla-clock")
+    assert clock.get_attribute("data-due") == "2099-01-15" and "Answer due: " in clock.inner_text()
     analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").first.click()
     sop_text = analyst.get_by_test_id("sop-text")
     sop_text.wait_for()
     assert "<b>x</b>" in sop_text.inner_text()  # shown as text, never parsed as markup
-    analyst.screenshot(path=str(SCREENSHOTS / "analyst.png"), full_page=False)
-    readme_img = PROJECT_ROOT / "docs" / "img" / "analyst.png"
-    if not readme_img.exists() or os.environ.get("PAYINVEST_UPDATE_DOCS_IMG") == "1":  # keep the tree clean
-        shutil.copy(SCREENSHOTS / "analyst.png", readme_img)
+    analyst.screenshot(path=str(SCREENSHOTS / "analyst-flow.png"), full_page=False)
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
 
@@ -81,6 +81,8 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
 
     analyst.get_by_test_id("proposal-status").filter(has_text="executed").first.wait_for()
+    result = analyst.get_by_test_id("proposal-result").first.inner_text()
+    assert result.startswith("Executed, camt.110.001.01 sent, ") and "action " in result  # in words, not JSON
     assert len(live_server["port"].action_rows()) == executed_before + 1
 
     ctx_c, comp, errors_c = _login(browser, url, "compliance1")

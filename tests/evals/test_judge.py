@@ -6,7 +6,7 @@ import pytest
 
 from core.settings import Settings
 from evals.config import EvalConfig, JudgeConfig
-from evals.judge import run_judge
+from evals.judge import agreement, in_subset, run_judge
 from evals.metrics import score_case
 from evals.runner import CaseRun, RunOutput
 from tests.evals.factories import claim_case, good_result, trajectory_of
@@ -19,7 +19,7 @@ async def test_unreachable_judge_is_bounded_and_reported(settings: Settings) -> 
     output = RunOutput(config=EvalConfig(name="x"))
     output.runs = [CaseRun(case=case, trajectory=trajectory, score=await score_case(trajectory, case))] * 3
     config = JudgeConfig(
-        provider="openai", base_url="http://127.0.0.1:9/v1", model="m", timeout_s=2, budget_s=4
+        provider="openai", base_url="http://127.0.0.1:9/v1", model="m", timeout_s=2, budget_s=4, subset=[]
     )
     summary = await run_judge(output, settings, config)
     assert summary["seconds"] <= config.budget_s + config.timeout_s + 1  # loading the judge is setup_s
@@ -28,3 +28,40 @@ async def test_unreachable_judge_is_bounded_and_reported(settings: Settings) -> 
     assert summary["failed"] >= 1
     assert summary["failed"] + summary["not_reached"] == 3
     assert output.runs[0].score.values["faithfulness"] is None
+
+
+class _Run:
+    def __init__(self, faith: float | None, claims: float | None, tags: tuple[str, ...] = ()) -> None:
+        self.score = type("S", (), {"values": {"faithfulness": faith, "unsupported_claims": claims}})()
+        self.case = type("C", (), {"id": f"c{faith}-{claims}", "tags": list(tags)})()
+
+
+def test_agreement_counts_each_cell_and_kappa() -> None:
+    runs = [_Run(0.9, 0), _Run(0.8, 0), _Run(0.2, 1), _Run(0.3, 0), _Run(1.0, 2), _Run(None, 0)]
+    result = agreement(runs, 0.5)  # type: ignore[arg-type]
+    assert result["n"] == 5  # the unscored one is left out
+    assert (result["both_clean"], result["both_flag"]) == (2, 1)
+    assert (result["judge_only_flags"], result["check_only_flags"]) == (1, 1)
+    assert result["rate"] == 0.6
+    # judge flags 2/5, check flags 2/5: expected agreement 0.52, kappa (0.6 - 0.52) / 0.48
+    assert result["kappa"] == pytest.approx(0.167, abs=0.001)
+
+
+def test_agreement_without_scores_says_so() -> None:
+    assert agreement([_Run(None, None)], 0.5) == {  # type: ignore[list-item]
+        "n": 0,
+        "both_clean": 0,
+        "both_flag": 0,
+        "judge_only_flags": 0,
+        "check_only_flags": 0,
+        "rate": None,
+        "kappa": None,
+        "faithful_at": 0.5,
+    }
+
+
+def test_the_subset_is_chosen_by_tag_or_id() -> None:
+    tagged, other = _Run(1, 0, ("ci", "single-turn")), _Run(1, 0, ("robustness",))
+    assert in_subset(tagged, ["ci"]) and not in_subset(other, ["ci"])
+    assert in_subset(other, [other.case.id])
+    assert in_subset(other, [])
