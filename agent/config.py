@@ -35,6 +35,10 @@ class AgentConfig(BaseModel):
     classifier: Literal["trained", "llm"] = Field(
         default="trained", description="Text intent: the trained classifier, or the LLM (challenger)."
     )
+    verifier: bool = Field(
+        default=True,
+        description="Check every sentence of the model's reply against the evidence (off only as an eval degradation).",
+    )
     planner: Literal["playbook", "llm"] = Field(
         default="playbook", description="Reads after triage: the playbook, or an LLM plan plus the playbook."
     )

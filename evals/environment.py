@@ -105,7 +105,9 @@ def check_agent_features(config: EvalConfig) -> None:
         from agent.config import AgentConfig
     except ImportError as exc:
         raise EvalSetupError(f"the agent is not available ({exc})") from None
-    missing = [name for name in [*config.requires, *config.agent] if name not in AgentConfig.model_fields]
+    missing = [
+        n for n in dict.fromkeys([*config.requires, *config.agent]) if n not in AgentConfig.model_fields
+    ]
     if missing:
         raise EvalSetupError(
             f"configuration {config.name!r} needs agent feature(s) {', '.join(missing)}, "

@@ -9,7 +9,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from core.settings import Settings
-from evals.config import CONFIG_DIR, load_config
+from evals.config import CONFIG_DIR, EvalConfig, load_config
 from evals.dataset import EvalCase
 from evals.environment import build_service
 from evals.runner import RunOutput, run_dataset
@@ -115,9 +115,10 @@ def cases() -> list[EvalCase]:
 
 
 async def run_config(
-    settings: Settings, tmp_path: Path, config_name: str
+    settings: Settings, tmp_path: Path, config_name: str, config: EvalConfig | None = None
 ) -> tuple[RunOutput, ScriptedChatModel, ListRetriever]:
-    config = load_config(CONFIG_DIR / f"{config_name}.yaml")
+    """Run the two scripted cases with a configuration file (or ``config``, named ``config_name``)."""
+    config = config or load_config(CONFIG_DIR / f"{config_name}.yaml")
     port = FakePaymentPort(
         tmp_path / f"{config_name}-actions.db",
         [

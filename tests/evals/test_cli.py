@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from evals.cli import eval_app
@@ -46,11 +45,9 @@ def test_a_baseline_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_configuration_needing_a_missing_agent_feature_stops_before_running(tmp_path: Path) -> None:
-    from agent.config import AgentConfig
-
-    if "verifier" in AgentConfig.model_fields:
-        pytest.skip("the agent has a verifier switch now: the configuration runs")
     args = ["--dataset", str(_dataset(tmp_path, "a.jsonl")), "--no-judge", "--json"]
-    config = CONFIG_DIR / "degraded-no-verifier.yaml"
+    config = tmp_path / "needs-feature.yaml"
+    source = (CONFIG_DIR / "degraded-no-verifier.yaml").read_text()
+    config.write_text(source.replace("requires: [verifier]", "requires: [time_travel]"))
     line = _one_error_line(CliRunner().invoke(eval_app, [*args, "--config", str(config)]))
-    assert "configuration 'degraded-no-verifier' needs agent feature(s) verifier" in line
+    assert "configuration 'degraded-no-verifier' needs agent feature(s) time_travel" in line

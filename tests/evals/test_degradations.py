@@ -15,18 +15,17 @@ from evals.metrics import aggregate
 from tests.evals.scripted_agent import SPECULATE_RE, run_config
 
 DEGRADED = sorted(p.stem for p in CONFIG_DIR.glob("degraded-*.yaml"))
-# Configurations that need agent features this build may not have yet (checked below, not assumed).
-NEEDS_FEATURE = {"degraded-no-verifier": "verifier"}
-RUNNABLE_HERE = {
+COVERED_HERE = {
     "degraded-noplan",
     "degraded-no-retrieval",
     "degraded-speculate",
     "degraded-lexical-classifier",
+    "degraded-no-verifier",
 }
 
 
 def test_every_degraded_configuration_is_covered_here() -> None:
-    assert set(DEGRADED) == RUNNABLE_HERE | set(NEEDS_FEATURE)
+    assert set(DEGRADED) == COVERED_HERE
 
 
 @pytest.mark.slow
@@ -69,16 +68,44 @@ async def test_speculation_is_removed_by_the_verifier_and_counted(settings: Sett
     )  # above the floor
 
 
-@pytest.mark.parametrize("name", sorted(NEEDS_FEATURE))
-def test_configurations_needing_a_missing_agent_feature_are_refused(settings: Settings, name: str) -> None:
-    from agent.config import AgentConfig
+@pytest.mark.slow
+async def test_verifier_off_leaves_what_the_model_made_up_in_the_reply(
+    settings: Settings, tmp_path: Path
+) -> None:
+    champion, _, _ = await run_config(settings, tmp_path, "champion")
+    plain, _, _ = await run_config(settings, tmp_path, "degraded-no-verifier")
+    # The scripted model states a wrong status for the duplicate (ACSP/G002 for a credited payment): the champion's
+    # verifier removes it, without the verifier the claim check finds it in the reply ...
+    assert sum(r.score.values["unsupported_claims"] or 0 for r in champion.runs) == 0
+    assert sum(r.score.values["unsupported_claims"] or 0 for r in plain.runs) >= 1
+    # ... and with a model that makes things up (the speculation prompt) every reply keeps what it made up.
+    base = load_config(CONFIG_DIR / "degraded-no-verifier.yaml")
+    speculating = base.model_copy(
+        update={"prompt_versions": {**base.prompt_versions, "answer": "v0-speculate"}}
+    )
+    degraded, model, _ = await run_config(settings, tmp_path, "no-verifier-speculating", config=speculating)
+    assert SPECULATE_RE.search(model.prompts_text())
+    assert all((r.score.values["unsupported_claims"] or 0) >= 1 for r in degraded.runs)
+    assert all(not r.score.values["verifier_removed_claims"] for r in degraded.runs)
+    assert all("most likely credited" in r.trajectory.all_answers() for r in degraded.runs)
+    thresholds = load_thresholds(DEFAULT_THRESHOLDS)
+    gate = apply_gate(aggregate([r.score for r in degraded.runs]), thresholds)
+    assert next(r for r in gate.rows if r.metric == "unsupported_claims").status != "pass"
+    document = compare_outputs(champion, degraded, thresholds)
+    test = next(t for t in document["tests"] if t["metric"] == "unsupported_claims")
+    assert (
+        test["difference"] > 0 and test["verdict"] != "better"
+    )  # two scripted cases: not always significant
 
-    feature = NEEDS_FEATURE[name]
-    config = load_config(CONFIG_DIR / f"{name}.yaml")
-    if feature in AgentConfig.model_fields:
-        pytest.skip(f"the agent has {feature!r}: this configuration now runs (see docs/evals.md)")
-    with pytest.raises(EvalSetupError, match=f"needs agent feature\\(s\\) {feature}"):
-        build_service(settings, config)
+
+def test_a_configuration_needing_a_missing_agent_feature_is_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    source = (CONFIG_DIR / "degraded-no-verifier.yaml").read_text()
+    path = tmp_path / "needs-feature.yaml"
+    path.write_text(source.replace("requires: [verifier]", "requires: [time_travel]"))
+    with pytest.raises(EvalSetupError, match=r"needs agent feature\(s\) time_travel"):
+        build_service(settings, load_config(path))
 
 
 @pytest.mark.slow
