@@ -40,7 +40,7 @@ def serve_app(app: Any, timeout: float = 30) -> Iterator[str]:
 
 def client(base: str, username: str) -> httpx.Client:
     """An httpx client logged in as ``username`` that sends the CSRF header."""
-    c = httpx.Client(base_url=base, timeout=30)
+    c = httpx.Client(base_url=base, timeout=60)
     r = c.post("/api/auth/login", json={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
