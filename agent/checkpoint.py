@@ -16,7 +16,7 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
         conn = url.replace("postgresql+psycopg://", "postgresql://")
-        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(conn))
+        saver = AsyncPostgresSaver(await _open_pool(conn, stack))
         await _setup_postgres_serialised(saver, conn)
         return saver
     else:
@@ -30,6 +30,30 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
         await conn_sqlite.execute("PRAGMA synchronous=NORMAL")
     await saver.setup()
     return saver
+
+
+async def _open_pool(conn_string: str, stack: contextlib.AsyncExitStack) -> Any:
+    """A small psycopg pool that checks a connection before lending it: after a PostgreSQL restart the dead
+    connections are replaced (one long-lived connection, ``from_conn_string``'s, stays broken until the
+    worker restarts)."""
+    from psycopg.rows import dict_row
+    from psycopg_pool import AsyncConnectionPool
+
+    pool: Any = AsyncConnectionPool(
+        conn_string,
+        min_size=1,
+        max_size=4,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        check=AsyncConnectionPool.check_connection,
+        timeout=10,  # a request waits at most this long for a connection while the database is down
+        # Reconnection backs off exponentially without bound until it gives up: give up after a few seconds,
+        # so the next request starts a fresh attempt and a restarted database is used within seconds.
+        reconnect_timeout=5,
+        open=False,
+    )
+    await pool.open()
+    stack.push_async_callback(pool.close)
+    return pool
 
 
 # Any constant: workers starting together on an empty database take turns creating the checkpoint tables.

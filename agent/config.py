@@ -32,6 +32,12 @@ class AgentConfig(BaseModel):
         le=600,
         description="A slower answer call is dropped: the findings are the answer.",
     )
+    summary_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="A slower closing summary after the decisions is dropped: the outcome lines are the reply.",
+    )
     classifier: Literal["trained", "llm"] = Field(
         default="trained", description="Text intent: the trained classifier, or the LLM (challenger)."
     )

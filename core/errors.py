@@ -43,6 +43,38 @@ class ApiError(PayinvestError):
         return self.http_status
 
 
+class DatabaseUnavailable(PayinvestError):
+    """The application database cannot be reached (restarting, failing over); the request can be retried."""
+
+    code = "database_unavailable"
+    http_status = 503
+
+
+DATABASE_DOWN = "the database is not reachable at the moment; try again in a few seconds"
+
+
+def database_down(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is a lost or refused database connection."""
+    from sqlalchemy import exc as sa_exc
+
+    try:
+        import psycopg
+    except ImportError:  # SQLite-only installs
+        psycopg = None  # type: ignore[assignment]
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.TimeoutError):  # the pool had no connection to give
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if psycopg is not None and isinstance(current, psycopg.OperationalError | psycopg.InterfaceError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def error_body(code: str, message: str) -> dict[str, Any]:
     """The one JSON error shape of both APIs."""
     return {"error": {"code": code, "message": message}}
@@ -52,6 +84,8 @@ def as_api_error(exc: BaseException) -> ApiError | None:
     """The ApiError a typed error becomes at an HTTP boundary; None for an untyped (unexpected) one."""
     if isinstance(exc, ApiError):
         return exc
+    if not isinstance(exc, DatabaseUnavailable) and database_down(exc):  # also a failed turn caused by it
+        return ApiError(DatabaseUnavailable.http_status, DatabaseUnavailable.code, DATABASE_DOWN)
     if isinstance(exc, PayinvestError):
         return ApiError(exc.http_status, exc.code, exc.message)
     return None

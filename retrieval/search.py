@@ -12,7 +12,7 @@ from core.domain import CaseType
 from core.settings import Settings
 from retrieval.chunking import Chunk, anchor_for
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
-from retrieval.errors import IndexNotBuilt, InvalidQuery
+from retrieval.errors import ChromaUnavailable, IndexNotBuilt, InvalidQuery
 from retrieval.fusion import FusionWeights, fuse
 from retrieval.index import bm25_dir, chroma_client, read_manifest
 from retrieval.lexical import LexicalIndex
@@ -129,12 +129,15 @@ class Retriever:
 
     def _dense(self, query: str, case_type: CaseType | None, include_superseded: bool) -> dict[int, float]:
         vector = self.embedder.embed_query(query)
-        result = self.collection.query(
-            query_embeddings=[vector],
-            n_results=min(self.weights.candidates, len(self.lexical.chunks)),
-            where=self._where(case_type, include_superseded),
-            include=["distances"],
-        )
+        try:
+            result = self.collection.query(
+                query_embeddings=[vector],
+                n_results=min(self.weights.candidates, len(self.lexical.chunks)),
+                where=self._where(case_type, include_superseded),
+                include=["distances"],
+            )
+        except Exception as exc:  # Chroma's server stopped or unreachable: one clear line, not a client trace
+            raise ChromaUnavailable("the procedure index (Chroma) is not reachable") from exc
         return {
             self._row[cid]: 1.0 - float(dist)
             for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)

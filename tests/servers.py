@@ -38,9 +38,9 @@ def serve_process(
 
 
 @contextlib.contextmanager
-def chroma_server(path: Path, log: Path) -> Iterator[str]:
-    """Chroma's HTTP server (``chroma run``) on a free loopback port; yields its URL."""
-    port = free_port()
+def chroma_server(path: Path, log: Path, port: int | None = None) -> Iterator[str]:
+    """Chroma's HTTP server (``chroma run``) on a free loopback port (or ``port``, to restart it); yields its URL."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
         str(VENV_BIN / "chroma"),

@@ -256,7 +256,7 @@ def sla_fact(view: EvidenceView) -> Finding | None:
 
 
 def failed_facts(view: EvidenceView) -> list[Finding]:
-    return [
+    facts = [
         Finding(
             "unseen",
             f"Could not see {i['tool']}: {(i.get('error') or {}).get('message', 'failed')}.",
@@ -264,6 +264,15 @@ def failed_facts(view: EvidenceView) -> list[Finding]:
         )
         for i in view.failed()
     ]
+    searches = [i for i in view.evidence if not i.get("ok") and i.get("tool") == "retrieval"]
+    if searches:  # one line however many queries failed: the answer rests on the lookups alone
+        message = (searches[0].get("error") or {}).get("message", "failed")
+        facts.append(
+            Finding(
+                "unseen", f"Could not search the procedures (SOPs): {message}.", [i["id"] for i in searches]
+            )
+        )
+    return facts
 
 
 def reason_meaning(code: str | None) -> str:

@@ -144,6 +144,23 @@ async def text_call(
         return None, _record(ctx, name, version, started, final, _short(exc))
 
 
+def timeout_record(ctx: AgentContext, name: str, timeout_s: float) -> dict[str, Any]:
+    """The call record (emitted as ``llm_call``) of a call dropped after ``timeout_s``."""
+    record = {
+        "prompt": name,
+        "version": ctx.config.prompt_version(name),
+        "provider": ctx.provider,
+        "model": ctx.model_name,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+        "latency_ms": timeout_s * 1000,
+        "ok": False,
+        "error": f"timeout after {timeout_s} s",
+    }
+    emit("llm_call", record)
+    return record
+
+
 def _short(error: Any) -> str | None:
     if error is None:
         return None

@@ -20,7 +20,7 @@ from agent.events import emit
 from agent.evidence import EvidenceView, tracker_status
 from agent.excerpts import relevant_excerpt
 from agent.findings import findings_text
-from agent.llm.calls import text_call
+from agent.llm.calls import text_call, timeout_record
 from agent.nodes.classify import llm_on
 from agent.pseudonymise import Pseudonymiser, StreamRestorer
 from agent.state import AgentState
@@ -180,22 +180,6 @@ async def _phrase(
     return (pseudo.unmask(text) if text and text.strip() else None), record
 
 
-def _timeout_record(ctx: AgentContext, name: str) -> dict[str, Any]:
-    record = {
-        "prompt": name,
-        "version": ctx.config.prompt_version(name),
-        "provider": ctx.provider,
-        "model": ctx.model_name,
-        "prompt_tokens": 0,
-        "completion_tokens": 0,
-        "latency_ms": ctx.config.answer_timeout_s * 1000,
-        "ok": False,
-        "error": f"timeout after {ctx.config.answer_timeout_s} s",
-    }
-    emit("llm_call", record)
-    return record
-
-
 async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Phrase the findings (one call), keep only verified sentences, validate citations."""
     ctx = runtime.context
@@ -220,9 +204,14 @@ async def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         try:
             raw, record = await _phrase(ctx, state, sources)
         except TimeoutError:
-            raw, record = None, _timeout_record(ctx, "general" if general else "answer")
+            timeout = ctx.config.answer_timeout_s
+            raw, record = None, timeout_record(ctx, "general" if general else "answer", timeout)
+            reason = f"the model did not answer within {timeout:g} s"
+        else:
+            reason = (
+                "the model call failed" if not record.get("ok") else "nothing the model wrote was supported"
+            )
         llm_calls.append(record)
-        reason = "the model call failed" if not record.get("ok") else "nothing the model wrote was supported"
         if raw:
             # The verifier off (an eval degradation only) leaves every sentence the model wrote in the reply.
             verdict = verify(raw, sources) if ctx.config.verifier else Verdict(raw.strip(), [], 0)

@@ -127,7 +127,8 @@ async def _run_query(
             hits = await asyncio.to_thread(ctx.retriever.search, query, k=k or ctx.config.retrieval_k)
         return query, [hit_to_dict(h) for h in hits], None
     except Exception as exc:
-        return query, [], f"procedure search failed: {str(exc)[:200]}"
+        message = getattr(exc, "message", None) or str(exc)  # a typed error's line for the user
+        return query, [], f"procedure search failed: {message[:200]}"
 
 
 async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -9,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.events import emit
-from agent.llm.calls import text_call
+from agent.llm.calls import text_call, timeout_record
 from agent.nodes.classify import llm_on as _llm_on
 from agent.pseudonymise import Pseudonymiser
 from agent.state import AgentState
@@ -39,7 +40,11 @@ async def summary(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     llm_calls = list(state.get("llm_calls") or [])
     text = None
     if _llm_on(ctx):
-        text, record = await text_call(ctx, "summary", {"outcomes": pseudo.mask(outcomes)}, max_tokens=160)
+        call = text_call(ctx, "summary", {"outcomes": pseudo.mask(outcomes)}, max_tokens=160)
+        try:  # a hanging model must not hold the approval: the outcome lines are the reply then
+            text, record = await asyncio.wait_for(call, timeout=ctx.config.summary_timeout_s)
+        except TimeoutError:
+            text, record = None, timeout_record(ctx, "summary", ctx.config.summary_timeout_s)
         llm_calls.append(record)
         text = pseudo.unmask(text) if text and text.strip() else None
     text = text or f"Outcome of the proposed actions:\n{outcomes}"
