@@ -337,7 +337,14 @@ async function sendMessage(ctx, pick = null) {
   try {
     const body = pick ? { message, case_type: pick.case_type } : { message };
     const path = `/api/conversations/${encodeURIComponent(id)}`;
-    try { lastId = await stream(`${path}/messages`, body, (type, data, eid) => { lastId = eid || lastId; view.onEvent(type, data); }, { signal: state.turn.signal }); }
+    // The server titles a new conversation from its first message before the turn starts: show it (and
+    // "running") as soon as the first event arrives, not when the turn ends.
+    let listed = false;
+    const onEvent = (type, data, eid) => {
+      lastId = eid || lastId; view.onEvent(type, data);
+      if (!listed) { listed = true; refreshList(ctx); }
+    };
+    try { lastId = await stream(`${path}/messages`, body, onEvent, { signal: state.turn.signal }); }
     catch (e) {
       if (e.name === "AbortError" || e.status || !lastId) throw e;
       // The connection dropped mid-turn: the server kept running it; pick up after the last event seen.
