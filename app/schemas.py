@@ -64,6 +64,9 @@ class ConversationWithThread(Open):
     thread: Json | None = Field(
         description="The agent's thread: turns (TurnResults) and proposals; null if none."
     )
+    feedback: dict[str, Json] = Field(
+        default_factory=dict, description="The latest feedback per turn number: {rating, comment}."
+    )
 
 
 class TurnResultOut(Open):

@@ -147,7 +147,24 @@ async def get_conversation(conversation_id: str, user: AnyUser, request: Request
             mapped = as_api_error(exc)
             if mapped is None or mapped.status != 404:
                 raise
-    return {"conversation": conv.to_dict(), "thread": jsonable(thread)}
+    return {
+        "conversation": conv.to_dict(),
+        "thread": jsonable(thread),
+        "feedback": _feedback(request, conv.id),
+    }
+
+
+def _feedback(request: Request, conversation_id: str) -> dict[str, dict[str, Any]]:
+    """The latest feedback on each turn (from the audit chain's ``feedback`` events), keyed by turn number."""
+    latest: dict[str, dict[str, Any]] = {}
+    for event in audit_of(request).events(conversation_id=conversation_id, event_type="feedback"):
+        turn = event.payload.get("turn")
+        if turn is not None:
+            latest[str(turn)] = {
+                "rating": event.payload.get("rating"),
+                "comment": event.payload.get("comment", ""),
+            }
+    return latest
 
 
 @router.get("/{conversation_id}/evidence", response_model=TurnEvidence)
