@@ -82,6 +82,7 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     ctx, sup = _page(browser, url, "supervisor1", size)
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("approve").wait_for()
+    sup.get_by_test_id("basis-sop-text").wait_for()  # the evidence and the procedure section side by side
     found["supervisor"] = _violations(sup)
     ctx.close()
 

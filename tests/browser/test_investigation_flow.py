@@ -78,6 +78,20 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.get_by_test_id("filter-amount").fill("")
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("proposal-conversation").get_by_text("never arrived").first.wait_for()
+    # The evidence the proposal rests on and the procedure section its turn cites, side by side.
+    basis = sup.get_by_test_id("proposal-basis")
+    basis.get_by_test_id("basis-sop-title").filter(has_text="SOP-002 §3").wait_for()
+    assert "<b>x</b>" in basis.get_by_test_id("basis-sop-text").inner_text()  # as text, never markup
+    cards = basis.get_by_test_id("basis-evidence").get_by_test_id("evidence-card")
+    assert cards.count() >= 1
+    basis.locator(
+        "[data-testid=evidence-card][data-full=true]"
+    ).first.wait_for()  # labelled fields, as the analyst's
+    left, right = (
+        basis.get_by_test_id("basis-evidence").bounding_box(),
+        basis.get_by_test_id("basis-sop").bounding_box(),
+    )
+    assert left and right and left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 2
     sup.get_by_test_id("approve").click()
     sup.get_by_test_id("decision-done").filter(has_text="Approved: investigation").wait_for()
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
