@@ -33,6 +33,11 @@ class ConversationOut(Open):
     created_at: Any = None
     updated_at: Any = None
     submitted_at: Any = None
+    turns: int | None = Field(default=None, description="Turns run so far (in the conversation list).")
+    status: str | None = Field(
+        default=None,
+        description="In the list: running, awaiting approval, failed, approved, executed, rejected, answered or new.",
+    )
 
 
 # auth
@@ -58,6 +63,9 @@ class ConversationWithThread(Open):
     conversation: ConversationOut
     thread: Json | None = Field(
         description="The agent's thread: turns (TurnResults) and proposals; null if none."
+    )
+    feedback: dict[str, Json] = Field(
+        default_factory=dict, description="The latest feedback per turn number: {rating, comment}."
     )
 
 

@@ -64,7 +64,45 @@ def list_conversations(
         items = store.list(search=q)
     else:
         raise ApiError(403, "forbidden", "admins do not read conversations")
-    return {"conversations": [c.to_dict() for c in items]}
+    statuses = _proposal_statuses(request)
+    running = turns_of(request.app).running
+    return {
+        "conversations": [
+            {
+                **c.to_dict(),
+                "turns": c.turns,
+                "status": _status(c.turns, running(c.id), statuses.get(c.id, set())),
+            }
+            for c in items
+        ]
+    }
+
+
+def _proposal_statuses(request: Request) -> dict[str, set[str]]:
+    """Each thread's proposal statuses, read once from the agent's proposals table (none without an agent)."""
+    store = getattr(getattr(request.app.state, "agent_service", None), "store", None)
+    found: dict[str, set[str]] = {}
+    for p in store.list_proposals() if store is not None else []:
+        found.setdefault(p["thread_id"], set()).add(p["status"])
+    return found
+
+
+def _status(turns: int, running: bool, proposals: set[str]) -> str:
+    """What the conversation list shows: the step that waits on someone first, then the latest outcome."""
+    if running:
+        return "running"
+    for status, shown in (
+        ("submitted", "awaiting approval"),
+        ("edited", "awaiting approval"),
+        ("execution_failed", "failed"),
+        ("failed", "failed"),
+        ("approved", "approved"),
+        ("executed", "executed"),
+        ("rejected", "rejected"),
+    ):
+        if status in proposals:
+            return shown
+    return "answered" if turns else "new"
 
 
 @router.post("", status_code=201, response_model=ConversationOne)
@@ -109,7 +147,24 @@ async def get_conversation(conversation_id: str, user: AnyUser, request: Request
             mapped = as_api_error(exc)
             if mapped is None or mapped.status != 404:
                 raise
-    return {"conversation": conv.to_dict(), "thread": jsonable(thread)}
+    return {
+        "conversation": conv.to_dict(),
+        "thread": jsonable(thread),
+        "feedback": _feedback(request, conv.id),
+    }
+
+
+def _feedback(request: Request, conversation_id: str) -> dict[str, dict[str, Any]]:
+    """The latest feedback on each turn (from the audit chain's ``feedback`` events), keyed by turn number."""
+    latest: dict[str, dict[str, Any]] = {}
+    for event in audit_of(request).events(conversation_id=conversation_id, event_type="feedback"):
+        turn = event.payload.get("turn")
+        if turn is not None:
+            latest[str(turn)] = {
+                "rating": event.payload.get("rating"),
+                "comment": event.payload.get("comment", ""),
+            }
+    return latest
 
 
 @router.get("/{conversation_id}/evidence", response_model=TurnEvidence)

@@ -52,7 +52,7 @@ def feedback(conversation_id: str, body: FeedbackBody, user: Analyst, request: R
     """Thumbs up/down with an optional comment, recorded in the audit chain. A thumbs-down or a corrected case
     type also makes an evaluation candidate of the turn, for an admin to review (``/api/admin/eval-candidates``)."""
     conv = owned_conversation(request, conversation_id, user)
-    turn = _feedback_turn(request, conv.id, body.turn) if body.rating == "down" or body.case_type else None
+    turn = _feedback_turn(request, conv.id, body.turn)
     event = audit_of(request).append(
         "feedback",
         actor=user.username,
@@ -60,12 +60,12 @@ def feedback(conversation_id: str, body: FeedbackBody, user: Analyst, request: R
         payload={
             "rating": body.rating,
             "comment": body.comment,
-            "turn": body.turn,
+            "turn": turn["turn"] if turn else body.turn,  # the turn it is about, so a reload shows it pressed
             "case_type": body.case_type.value if body.case_type else None,
         },
     )
     candidate = None
-    if turn is not None:
+    if turn is not None and (body.rating == "down" or body.case_type):
         observed = (turn.get("result") or {}).get("case_type")
         corrected = body.case_type is not None and body.case_type.value != observed
         wrong = body.comment.strip() or "thumbs-down without a comment"

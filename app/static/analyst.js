@@ -107,7 +107,7 @@ async function openConversation(ctx, id, { resume = false } = {}) {
   remember({ current: id });
   showError(null);
   await refreshList(ctx);
-  const { thread } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
+  const { thread, feedback = {} } = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
   if (state.current !== id) return;
   clear(ctx.messages);
   const turns = (thread && thread.turns) || [];
@@ -115,7 +115,7 @@ async function openConversation(ctx, id, { resume = false } = {}) {
   for (const t of turns) {
     ctx.messages.append(el("div", { class: "msg user" }, t.message));
     const r = t.result || {};
-    const bubble = assistantBubble(ctx, r.answer || "(no answer recorded)");
+    const bubble = assistantBubble(ctx, r.answer || "(no answer recorded)", t.turn, feedback[String(t.turn)] || null);
     const cards = (r.tool_calls || []).map((call) => evidenceCard({ ...call, tool: call.name }));
     bubble.insertBefore(el("div", { class: "evidence-list" }, cards), bubble.lastChild.previousSibling);
     if (r.tool_calls || r.findings) bubble.insertBefore(savedProgress(r), bubble.children[1]);
@@ -161,6 +161,9 @@ async function fillSavedEvidence(ctx, id, turn, cards) {
 // A reloaded page follows the turn still running in the server (replayed from its first event), if any.
 async function resumeTurn(ctx, id) {
   const saved = recall();
+  // No turn was running when the page went away: the finished one is in the history already (the server's log
+  // would replay it as a second bubble).
+  if (!saved.turnMessage) return;
   const view = turnView(ctx, saved.turnMessage || "", { replay: true });
   state.turn = new AbortController();
   let seen = false;
@@ -178,10 +181,10 @@ function answerBody(ctx, text) {
   return el("div", { class: "md", testid: "answer-text" }, renderMarkdown(text || "", (label) => openCitation(ctx, label)));
 }
 
-function assistantBubble(ctx, text) {
+function assistantBubble(ctx, text, turn = null, saved = null) {
   return el("div", { class: "msg assistant", testid: "assistant-message" },
     el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copyButton("copy-reply", "Copy the reply", () => text || "")),
-    answerBody(ctx, text), feedbackBox(() => state.current));
+    answerBody(ctx, text), feedbackBox(() => state.current, () => turn, saved));
 }
 
 async function openCitation(ctx, label) {
@@ -283,7 +286,7 @@ function turnView(ctx, message, { replay = false } = {}) {
   const copy = copyButton("copy-reply", "Copy the reply", () => text);
   const bubble = el("div", { class: "msg assistant", testid: "assistant-message", "data-state": "streaming" },
     el("div", { class: "row" }, el("div", { class: "ai-label" }, "AI-generated — check the evidence"), copy), progress.node, cards, live);
-  let text = "", caseLoaded = false, proposals = null, outcome = "done";
+  let text = "", caseLoaded = false, proposals = null, outcome = "done", turnNumber = null;
   const attach = () => { if (message) ctx.messages.append(user); ctx.messages.append(bubble); };
   const showProposals = (rows) => {
     const card = proposalsCard(ctx, rows);
@@ -304,6 +307,7 @@ function turnView(ctx, message, { replay = false } = {}) {
     else if (type === "answer") { text = data.text || data.answer || text; live.className = "md"; fill(live, answerBody(ctx, text)); }
     else if (type === "proposals" && (data.proposals || []).length) showProposals(data.proposals);
     else if (type === "turn") { // the saved turn: full proposal rows (with their ISO drafts) and the reads' data
+      turnNumber = data.turn ?? null;
       if ((data.proposals || []).length) showProposals(data.proposals);
       if (state.current) fillSavedEvidence(ctx, state.current, data.turn, [...cards.children]);
     } else if (type === "stopped") { outcome = "stopped"; bubble.append(el("p", { class: "muted", testid: "turn-stopped" }, "Stopped: the turn was cancelled and is not saved.")); }
@@ -313,7 +317,7 @@ function turnView(ctx, message, { replay = false } = {}) {
   };
   const finish = () => {
     progress.finish(outcome);
-    bubble.dataset.state = "done"; bubble.append(feedbackBox(() => state.current)); remember({ turnMessage: null });
+    bubble.dataset.state = "done"; bubble.append(feedbackBox(() => state.current, () => turnNumber)); remember({ turnMessage: null });
     renderHeader(ctx);
   };
   return { onEvent, finish, attach };
@@ -337,7 +341,14 @@ async function sendMessage(ctx, pick = null) {
   try {
     const body = pick ? { message, case_type: pick.case_type } : { message };
     const path = `/api/conversations/${encodeURIComponent(id)}`;
-    try { lastId = await stream(`${path}/messages`, body, (type, data, eid) => { lastId = eid || lastId; view.onEvent(type, data); }, { signal: state.turn.signal }); }
+    // The server titles a new conversation from its first message before the turn starts: show it (and
+    // "running") as soon as the first event arrives, not when the turn ends.
+    let listed = false;
+    const onEvent = (type, data, eid) => {
+      lastId = eid || lastId; view.onEvent(type, data);
+      if (!listed) { listed = true; refreshList(ctx); }
+    };
+    try { lastId = await stream(`${path}/messages`, body, onEvent, { signal: state.turn.signal }); }
     catch (e) {
       if (e.name === "AbortError" || e.status || !lastId) throw e;
       // The connection dropped mid-turn: the server kept running it; pick up after the last event seen.

@@ -10,9 +10,23 @@ export async function refreshList(ctx, current, onOpen) {
   if (!conversations.length) ctx.list.append(el("p", { class: "muted", testid: "no-conversations" }, q ? "No conversation matches." : "No conversations yet."));
 }
 
+// When it last changed, in the browser's locale (the date alone for an older one).
+function when(iso) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return "";
+  const today = at.toDateString() === new Date().toDateString();
+  return today ? at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+    : at.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
 function conversationItem(ctx, c, current, onOpen) {
+  const status = c.status || "";
   const open = el("button", { class: "conv" + (c.id === current ? " active" : ""), testid: "conversation-item", "data-id": c.id,
-    onclick: () => onOpen(c.id) }, c.title);
+    "data-status": status, onclick: () => onOpen(c.id) },
+    el("span", { class: "conv-title" }, c.title),
+    el("span", { class: "conv-meta muted" },
+      el("time", { testid: "conversation-time", datetime: c.updated_at || "", title: c.updated_at ? new Date(c.updated_at).toLocaleString() : "" }, when(c.updated_at)),
+      status ? el("span", { class: `badge conv-status status-${status.replace(/ /g, "-")}`, testid: "conversation-status" }, status) : null));
   const rename = el("button", { class: "icon", testid: "rename-conversation", title: "Rename", "aria-label": `Rename ${c.title}` }, "✎");
   const row = el("div", { class: "convrow" }, open, rename);
   rename.addEventListener("click", () => {

@@ -16,18 +16,25 @@ export function findingsCard(findings) {
     f.text, " ", el("span", { class: "muted" }, [...(f.evidence_ids || []), ...(f.citations || [])].map((e) => `[${e}]`).join(" ")))));
 }
 
-export function feedbackBox(conversationId) {
-  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment" });
+// turn(): the turn the reply belongs to (null while unknown: the server takes the last); saved: its stored
+// feedback ({rating, comment}), shown pressed after a reload.
+export function feedbackBox(conversationId, turn = () => null, saved = null) {
+  const comment = el("input", { testid: "feedback-comment", maxlength: "2000", placeholder: "Comment (optional)", "aria-label": "Feedback comment", value: saved?.comment || "" });
   // A thumbs-down or a corrected case type becomes an evaluation candidate an admin reviews.
   const correct = el("select", { testid: "feedback-case-type", title: "The case type it should have been", "aria-label": "The case type it should have been" }, el("option", { value: "" }, "case type was right"));
   api("GET", "/api/case-types").then(({ case_types: types }) => correct.append(...types.map((t) => el("option", { value: t.value, title: t.meaning }, `should be: ${t.value.replace(/_/g, " ")}`)))).catch(() => {});
-  const done = el("span", { class: "muted", testid: "feedback-done" });
+  const done = el("span", { class: "muted", testid: "feedback-done" }, saved ? "Your feedback is recorded." : "");
+  const buttons = {};
+  const press = (rating) => { for (const [r, b] of Object.entries(buttons)) b.setAttribute("aria-pressed", String(r === rating)); };
   const send = (rating) => async () => {
     try {
-      const { candidate } = await api("POST", `/api/conversations/${encodeURIComponent(conversationId())}/feedback`, { rating, comment: comment.value, case_type: correct.value || null });
+      const { candidate } = await api("POST", `/api/conversations/${encodeURIComponent(conversationId())}/feedback`, { rating, comment: comment.value, case_type: correct.value || null, turn: turn() });
+      press(rating);
       done.textContent = candidate ? `Thanks — recorded; sent for review as an evaluation case (${candidate}).` : "Thanks — recorded.";
     } catch (e) { showError(e); }
   };
-  return el("div", { class: "row" }, el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful"),
-    el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful"), correct, comment, done);
+  buttons.up = el("button", { testid: "thumbs-up", title: "Helpful", onclick: send("up") }, "Helpful");
+  buttons.down = el("button", { testid: "thumbs-down", title: "Not helpful", onclick: send("down") }, "Not helpful");
+  press(saved?.rating || null);
+  return el("div", { class: "row" }, buttons.up, buttons.down, correct, comment, done);
 }

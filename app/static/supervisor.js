@@ -1,6 +1,7 @@
 // Supervisor view: the approval queue, the evidence behind a proposal, approve / edit (with diff) / reject.
 import { api } from "./api.js";
 import { age, el, fill, fmt, showError } from "./dom.js";
+import { proposalBasis } from "./basis.js";
 import { money } from "./format.js";
 import { claimOf, fields, isoFields, proposalTitle } from "./proposals.js";
 
@@ -114,6 +115,7 @@ async function openProposal(p, reload, detail) {
   const evidence = el("div", { testid: "proposal-conversation" });
   const claim = el("p", { testid: "supervisor-claim" });
   const iso = isoFields(p.iso_xml);
+  const basis = el("div", { testid: "proposal-basis-slot" });
   fill(detail, el("h2", {}, proposalTitle(p)),
     el("p", {}, `Requested by ${p.requested_by || "—"} · ${p.amount != null ? "payment " + money(p.amount, p.currency) : "no amount"}`), claim,
     p.explanation ? el("p", {}, p.explanation) : null,
@@ -125,7 +127,7 @@ async function openProposal(p, reload, detail) {
     el("details", { testid: "edit-box" }, el("summary", {}, "Edit arguments"), editor,
       el("button", { testid: "preview-edit", onclick: () => { try { fill(diffBox, diff(p.args, JSON.parse(editor.value))); fill(editStatus); } catch (_) { problem(editStatus, { message: "arguments must be JSON", code: "invalid_json" }); } } }, "Show diff"),
       diffBox, saveEdit, editStatus),
-    el("h3", {}, "Conversation"), evidence);
+    basis, el("h3", {}, "Conversation"), evidence);
   if (p.args && ["RQCH", "RQVA"].includes(p.args.investigation_type)) { // the amount claimed, not the payment's
     api("GET", `/api/case/${encodeURIComponent(p.args.reference)}`).then((c) => {
       const found = claimOf(p, c.tracker.ok ? c.tracker.data : null);
@@ -134,6 +136,7 @@ async function openProposal(p, reload, detail) {
   }
   try {
     const { thread: t } = await api("GET", `/api/conversations/${encodeURIComponent(thread)}`);
+    fill(basis, proposalBasis(p, (t && t.turns) || []));
     for (const turn of (t && t.turns) || []) {
       const r = turn.result || {};
       evidence.append(el("div", { class: "msg user" }, `${turn.user}: ${turn.message}`),

@@ -148,3 +148,17 @@ def test_feedback_on_a_turn_that_does_not_exist_is_404(app_env: dict) -> None:
     conv = _turn(c, "analyst1", "PAY-00000042?")
     r = c["analyst1"].post(f"/api/conversations/{conv}/feedback", json={"rating": "down", "turn": 9})
     assert r.status_code == 404 and r.json()["error"]["code"] == "turn_not_found"
+
+
+def test_the_latest_feedback_on_each_turn_comes_back_with_the_conversation(app_env: dict) -> None:
+    c = app_env["clients"]
+    conv = _turn(c, "analyst1", "PAY-00000042 never arrived, customer chasing")
+    assert c["analyst1"].get(f"/api/conversations/{conv}").json()["feedback"] == {}
+    c["analyst1"].post(f"/api/conversations/{conv}/feedback", json={"rating": "up"})
+    c["analyst1"].post(f"/api/conversations/{conv}/feedback", json={"rating": "down", "comment": "wrong hop"})
+    c["analyst1"].post(f"/api/conversations/{conv}/messages", json={"message": "and now?"})
+    c["analyst1"].post(f"/api/conversations/{conv}/feedback", json={"rating": "up", "turn": 2})
+    assert c["analyst1"].get(f"/api/conversations/{conv}").json()["feedback"] == {
+        "1": {"rating": "down", "comment": "wrong hop"},
+        "2": {"rating": "up", "comment": ""},
+    }

@@ -56,6 +56,10 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     # The turn has ended (and is saved); the module server's first turn loads the embedder and the classifier.
     analyst.get_by_test_id("thumbs-down").last.wait_for(timeout=180_000)
     found["analyst"] = _violations(analyst)
+    # The feedback buttons' pressed state (aria-pressed), as a reload shows it too.
+    analyst.get_by_test_id("thumbs-up").last.click()
+    analyst.locator("[data-testid=thumbs-up][aria-pressed=true]").last.wait_for()
+    found["analyst feedback pressed"] = _violations(analyst)
     # The views behind a click: the conversation drawer and the payment chain drawer on a phone; the raw XML of
     # a draft and an evidence card's fields on a desktop.
     if size == "phone":
@@ -78,6 +82,7 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     ctx, sup = _page(browser, url, "supervisor1", size)
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("approve").wait_for()
+    sup.get_by_test_id("basis-sop-text").wait_for()  # the evidence and the procedure section side by side
     found["supervisor"] = _violations(sup)
     ctx.close()
 

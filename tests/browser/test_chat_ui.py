@@ -118,7 +118,13 @@ def test_search_finds_an_old_conversation_and_rename_changes_its_title(live_serv
     items.filter(has_text="Fee query from Rotterdam").wait_for()
     page.get_by_test_id("conversation-search").fill("lisbon")
     items.filter(has_text="Fee query from Rotterdam").wait_for(state="detached")
-    assert items.all_inner_texts() == ["Recall of the Lisbon duplicate"]
+    assert page.locator("[data-testid=conversation-item] .conv-title").all_inner_texts() == [
+        "Recall of the Lisbon duplicate"
+    ]
+    found = items.first
+    assert found.get_by_test_id("conversation-status").inner_text() == "answered"
+    when = found.get_by_test_id("conversation-time")
+    assert when.get_attribute("datetime") and when.inner_text().strip()  # today's: the time in the locale
     items.first.click()
     page.get_by_test_id("answer-text").filter(has_text="Recalled.").wait_for()
 

@@ -28,6 +28,14 @@ def test_thumbs_down_becomes_an_eval_case_an_admin_accepts(live_server: dict, br
     box.get_by_test_id("feedback-comment").fill("this is a chaser, not a claim")
     box.get_by_test_id("thumbs-down").click()
     box.get_by_test_id("feedback-done").filter(has_text="evaluation case").wait_for()
+    assert box.get_by_test_id("thumbs-down").get_attribute("aria-pressed") == "true"
+    assert box.get_by_test_id("thumbs-up").get_attribute("aria-pressed") == "false"
+    # After a reload the reopened conversation shows the feedback it was given.
+    analyst.reload()
+    again = analyst.get_by_test_id("assistant-message").last
+    again.locator("[data-testid=thumbs-down][aria-pressed=true]").wait_for()
+    assert again.get_by_test_id("thumbs-up").get_attribute("aria-pressed") == "false"
+    assert again.get_by_test_id("feedback-comment").input_value() == "this is a chaser, not a claim"
 
     ctx_b, admin, errors_b = _login(browser, url, "admin1")
     row = admin.get_by_test_id("candidate-row").filter(has_text=message)

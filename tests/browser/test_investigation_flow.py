@@ -61,6 +61,8 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     analyst.screenshot(path=str(SCREENSHOTS / "analyst-flow.png"), full_page=False)
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
+    listed = analyst.locator("[data-testid=conversation-item].active").get_by_test_id("conversation-status")
+    listed.filter(has_text="awaiting approval").wait_for()
 
     ctx_s, sup, errors_s = _login(browser, url, "supervisor1")
     sup.get_by_test_id("queue-row").first.wait_for()
@@ -76,6 +78,20 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     sup.get_by_test_id("filter-amount").fill("")
     sup.get_by_test_id("open-proposal").first.click()
     sup.get_by_test_id("proposal-conversation").get_by_text("never arrived").first.wait_for()
+    # The evidence the proposal rests on and the procedure section its turn cites, side by side.
+    basis = sup.get_by_test_id("proposal-basis")
+    basis.get_by_test_id("basis-sop-title").filter(has_text="SOP-002 §3").wait_for()
+    assert "<b>x</b>" in basis.get_by_test_id("basis-sop-text").inner_text()  # as text, never markup
+    cards = basis.get_by_test_id("basis-evidence").get_by_test_id("evidence-card")
+    assert cards.count() >= 1
+    basis.locator(
+        "[data-testid=evidence-card][data-full=true]"
+    ).first.wait_for()  # labelled fields, as the analyst's
+    left, right = (
+        basis.get_by_test_id("basis-evidence").bounding_box(),
+        basis.get_by_test_id("basis-sop").bounding_box(),
+    )
+    assert left and right and left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 2
     sup.get_by_test_id("approve").click()
     sup.get_by_test_id("decision-done").filter(has_text="Approved: investigation").wait_for()
     sup.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
@@ -84,6 +100,7 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     result = analyst.get_by_test_id("proposal-result").first.inner_text()
     assert result.startswith("Executed, camt.110.001.01 sent, ") and "action " in result  # in words, not JSON
     assert len(live_server["port"].action_rows()) == executed_before + 1
+    listed.filter(has_text="executed").wait_for()
 
     ctx_c, comp, errors_c = _login(browser, url, "compliance1")
     comp.get_by_test_id("search-user").fill("analyst1")
@@ -149,6 +166,8 @@ def test_edit_shows_diff_and_self_approval_is_refused_then_admin_switch(live_ser
     analyst.get_by_test_id("send").click()
     analyst.get_by_test_id("submit-proposals").click()
     analyst.get_by_test_id("proposal-status").filter(has_text="submitted").first.wait_for()
+    listed = analyst.locator("[data-testid=conversation-item].active").get_by_test_id("conversation-status")
+    listed.filter(has_text="awaiting approval").wait_for()
 
     ctx_s, sup, errors_s = _login(browser, url, "supervisor1")
     sup.get_by_test_id("queue-row").filter(has_text="analyst2").first.get_by_test_id("open-proposal").click()
