@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import httpx
 import pytest
 
 from core.processes import ServerDidNotStart, free_port
@@ -54,3 +55,15 @@ def chroma_server(path: Path, log: Path, port: int | None = None) -> Iterator[st
     ]
     with serve_process(command, f"{url}/api/v2/heartbeat", log):
         yield url
+
+
+DEMO_PASSWORD = "payinvest-demo"
+
+
+def logged_in_client(base: str, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
+    """An httpx client of a served app, logged in as ``username``, that sends the CSRF header."""
+    c = httpx.Client(base_url=base, timeout=60)
+    r = c.post("/api/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c

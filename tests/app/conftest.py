@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from app.server import create_app
 from core.settings import Settings
+from core.tracing import configure_tracing
 from tests.app.fakes import FakeAgentService, FakeRetriever, fast_hasher
 
 ROLES_USERS = {
@@ -26,6 +28,14 @@ def login(client: TestClient, username: str, password: str = "payinvest-demo") -
     assert response.status_code == 200, response.text
     client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     return client
+
+
+@pytest.fixture(scope="module")
+def exporter() -> InMemorySpanExporter:
+    """Spans of the module's tests, kept in memory (the tracer provider is configured once per module)."""
+    spans = InMemorySpanExporter()
+    configure_tracing(span_exporter=spans)
+    return spans
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from agent.service import AgentService
 from app.server import create_app
 from core.controls import set_controls
 from core.settings import Settings
-from core.tracing import configure_tracing
 from tests.agent.fakes import ScriptedChatModel, default_script
 from tests.app.conftest import login
 from tests.app.fakes import fast_hasher
@@ -59,13 +58,6 @@ def samples(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:
 
 def total(found: dict[str, list[tuple[dict[str, str], float]]], name: str, **labels: str) -> float:
     return sum(v for ls, v in found.get(name, []) if all(ls.get(k) == x for k, x in labels.items()))
-
-
-@pytest.fixture(scope="module")
-def exporter() -> InMemorySpanExporter:
-    spans = InMemorySpanExporter()
-    configure_tracing(span_exporter=spans)
-    return spans
 
 
 @pytest.fixture

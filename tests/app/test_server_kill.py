@@ -23,8 +23,8 @@ from core.settings import Settings
 from sandbox.actions_schema import actions
 from sandbox.scenarios import load_scenarios
 from sandbox.schema import get_payments_engine
+from tests.servers import logged_in_client
 
-PASSWORD = "payinvest-demo"
 pytestmark = pytest.mark.slow
 
 
@@ -41,14 +41,6 @@ def _server(data_dir: Path, log: Path, fault: str | None = None) -> Iterator[tup
         yield base, proc
 
 
-def _client(base: str, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=60)
-    r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return client
-
-
 def _ask(client: httpx.Client, conv: str, question: str) -> str:
     with client.stream("POST", f"/api/conversations/{conv}/messages", json={"message": question}) as r:
         assert r.status_code == 200
@@ -62,14 +54,14 @@ def _chain_ok(data_dir: Path) -> bool:
 def test_killed_during_a_streaming_turn_the_thread_goes_on(tmp_path: Path) -> None:
     data_dir, question = tmp_path / "data", load_scenarios()[0].analyst_message
     with _server(data_dir, tmp_path / "first.log") as (base, proc):
-        analyst = _client(base, "analyst1")
+        analyst = logged_in_client(base, "analyst1")
         conv = analyst.post("/api/conversations", json={}).json()["conversation"]["id"]
         with analyst.stream("POST", f"/api/conversations/{conv}/messages", json={"message": question}) as r:
             next(r.iter_lines())  # the turn has started
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
     with _server(data_dir, tmp_path / "second.log") as (base, _):
-        analyst = _client(base, "analyst1")
+        analyst = logged_in_client(base, "analyst1")
         thread = analyst.get(f"/api/conversations/{conv}").json()["thread"]
         assert thread["proposals"] == []  # nothing of the lost turn can be submitted
         streamed = _ask(analyst, conv, question)  # the same conversation answers again
@@ -94,9 +86,9 @@ def _submitted(analyst: httpx.Client) -> tuple[str, dict[str, Any]]:
 def test_killed_during_an_approval_the_action_runs_exactly_once(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with _server(data_dir, tmp_path / "setup.log") as (base, _):
-        conv, proposal = _submitted(_client(base, "analyst1"))
+        conv, proposal = _submitted(logged_in_client(base, "analyst1"))
     with _server(data_dir, tmp_path / "killed.log", fault="after_decision") as (base, proc):
-        supervisor = _client(base, "supervisor1")
+        supervisor = logged_in_client(base, "supervisor1")
         with pytest.raises(httpx.HTTPError):  # the server dies between the decision and the execution
             supervisor.post(
                 f"/api/approvals/{conv}/decide",
@@ -106,7 +98,7 @@ def test_killed_during_an_approval_the_action_runs_exactly_once(tmp_path: Path) 
         assert proc.returncode == -signal.SIGKILL
     for run in ("restart", "second-restart"):  # start-up recovery executes it; a second start does nothing
         with _server(data_dir, tmp_path / f"{run}.log") as (base, _):
-            thread = _client(base, "analyst1").get(f"/api/conversations/{conv}").json()["thread"]
+            thread = logged_in_client(base, "analyst1").get(f"/api/conversations/{conv}").json()["thread"]
             assert [p["status"] for p in thread["proposals"]] == ["executed"]
     engine = get_payments_engine(Settings(data_dir=data_dir).payments_db_url)
     with engine.connect() as conn:

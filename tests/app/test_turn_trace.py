@@ -17,7 +17,6 @@ from opentelemetry.trace import SpanKind
 from agent.service import AgentService
 from app.server import create_app
 from core.settings import Settings
-from core.tracing import configure_tracing
 from sandbox.generator import seed_database
 from sandbox.scenarios import get_scenario
 from sandbox.schema import get_payments_engine
@@ -29,13 +28,6 @@ from tests.sandbox_api.factories import sandbox_systems
 
 SCENARIO = "cnr-g002-intermediary"
 KIND = "openinference.span.kind"
-
-
-@pytest.fixture(scope="module")
-def exporter() -> InMemorySpanExporter:
-    spans = InMemorySpanExporter()
-    configure_tracing(span_exporter=spans)
-    return spans
 
 
 @pytest.fixture

@@ -9,11 +9,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
-
 from tests.servers import free_port
-
-PASSWORD = "payinvest-demo"
 
 
 @contextlib.contextmanager
@@ -36,15 +32,6 @@ def serve_app(app: Any, timeout: float = 30) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=40)
-
-
-def client(base: str, username: str) -> httpx.Client:
-    """An httpx client logged in as ``username`` that sends the CSRF header."""
-    c = httpx.Client(base_url=base, timeout=60)
-    r = c.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return c
 
 
 def sse_events(text: str) -> list[tuple[str, Any]]:

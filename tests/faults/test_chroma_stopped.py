@@ -19,9 +19,10 @@ from retrieval.search import open_retriever
 from tests.agent.fakes import FakeClassifier, FakePaymentPort, ScriptedChatModel, default_script, payment
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import UETR_STUCK
-from tests.faults.app_server import client, serve_app, sse_events
+from tests.faults.app_server import serve_app, sse_events
 from tests.scaleout.embedder import ProjectionEmbedder
 from tests.servers import chroma_server, free_port
+from tests.servers import logged_in_client as client
 
 pytestmark = [pytest.mark.chroma_server, pytest.mark.slow]
 QUESTION = f"Customer says {UETR_STUCK} never arrived"

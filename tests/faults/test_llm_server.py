@@ -18,8 +18,9 @@ from core.settings import Settings
 from tests.agent.fakes import FakeClassifier, FakePaymentPort, payment, sop_hit
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import UETR_STUCK, SectionRetriever
-from tests.faults.app_server import client, serve_app, sse_events
+from tests.faults.app_server import serve_app, sse_events
 from tests.faults.llm_server import FakeLlmServer, fake_llm
+from tests.servers import logged_in_client as client
 
 pytestmark = pytest.mark.slow
 QUESTION = f"Customer says {UETR_STUCK} never arrived"

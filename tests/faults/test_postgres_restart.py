@@ -22,8 +22,9 @@ from core.schema import open_app_db
 from core.settings import Settings
 from tests.app.fakes import fast_hasher
 from tests.app.real_agent import UETR_STUCK, build_real_service
-from tests.faults.app_server import client, serve_app, sse_events
+from tests.faults.app_server import serve_app, sse_events
 from tests.faults.postgres_server import PrivatePostgres, postgres_installed, private_postgres
+from tests.servers import logged_in_client as client
 
 pytestmark = [
     pytest.mark.postgres,
