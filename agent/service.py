@@ -35,6 +35,7 @@ from agent.shadow import ShadowRunner
 from agent.store import AgentStore
 from agent.telemetry import TimedRetriever, TurnSpans, observe_findings, observe_turn
 from core.conversations import ConversationRepository
+from core.errors import DATABASE_DOWN, DatabaseUnavailable, database_down
 from core.identity import Principal
 from core.releases import ServingRelease
 from core.settings import Settings
@@ -214,6 +215,10 @@ class AgentService:
             raise
         except Exception as exc:  # surface as a typed event; the caller gets a clear error, never a trace
             failure = exc
+            if database_down(
+                exc
+            ):  # the caller's mapper says database_unavailable (auditing it would fail too)
+                raise DatabaseUnavailable(DATABASE_DOWN) from exc
             event = {
                 "type": "error",
                 "data": {"code": "turn_failed", "message": f"{type(exc).__name__}: {exc}"[:300]},

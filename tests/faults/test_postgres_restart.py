@@ -194,7 +194,7 @@ def test_postgres_restart_under_load(postgres: PrivatePostgres, tmp_path: Path, 
     assert server_errors == {}, seen.counts
     assert seen.counts[(503, "database_unavailable")] >= 1
     failed_turns = [t for t in turns if t[2] and t[2][0]["code"] != "database_unavailable"]
-    assert failed_turns == [], failed_turns
+    assert failed_turns == [], [t[2] for t in failed_turns]
     assert statuses[200] > 0
 
     from sqlalchemy import text
