@@ -12,7 +12,6 @@ DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
     "plan": "v1",
     "answer": "v2",
     "general": "v1",
-    "summary": "v1",
 }
 
 
@@ -31,12 +30,6 @@ class AgentConfig(BaseModel):
         gt=0,
         le=600,
         description="A slower answer call is dropped: the findings are the answer.",
-    )
-    summary_timeout_s: float = Field(
-        default=60.0,
-        gt=0,
-        le=600,
-        description="A slower closing summary after the decisions is dropped: the outcome lines are the reply.",
     )
     classifier: Literal["trained", "llm"] = Field(
         default="trained", description="Text intent: the trained classifier, or the LLM (challenger)."

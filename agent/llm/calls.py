@@ -19,7 +19,7 @@ NOSTREAM = "nostream"
 
 # The embedded llama.cpp server runs one slot per prompt family, so each keeps its own static prefix in the
 # KV cache (intake, plan and answer prompts alternate within a turn and would evict each other in one slot).
-EMBEDDED_SLOTS = {"intake": 0, "plan": 1, "answer": 2, "summary": 2, "general": 3}
+EMBEDDED_SLOTS = {"intake": 0, "plan": 1, "answer": 2, "general": 3}
 # Upper bounds on generated tokens: generation runs at ~20 tok/s on 2 cores.
 MAX_TOKENS = {"intake": 48, "plan": 200}
 

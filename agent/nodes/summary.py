@@ -1,8 +1,11 @@
-"""Summary: after the decisions (and executions), tell the analyst what happened."""
+"""Summary: after the decisions (and executions), tell the analyst what happened.
+
+The reply is rendered from the proposals' records (status, approver, reason, the payments API's result), never
+by the model: a decision's outcome is a fact the system holds, and a model paraphrase of it can only add errors
+(the embedded model once wrote "rejected" of a credited payment in a closing summary)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -10,50 +13,69 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.events import emit
-from agent.llm.calls import text_call, timeout_record
-from agent.nodes.classify import llm_on as _llm_on
-from agent.pseudonymise import Pseudonymiser
 from agent.state import AgentState
+
+# What each action is, in an analyst's words (core.domain.ActionKind values).
+KIND_LABELS = {
+    "recall": "recall request",
+    "investigation": "investigation request",
+    "investigation_answer": "investigation answer",
+    "return_funds": "return of funds",
+    "release_hold": "release of the screening hold",
+    "request_info": "request for information",
+    "open_case": "new case",
+    "close_case": "case closure",
+    "escalate": "escalation",
+}
+
+
+def _subject(p: dict[str, Any]) -> str:
+    label = KIND_LABELS.get(str(p.get("kind")), str(p.get("kind")).replace("_", " "))
+    code = f" ({p['reason_code']})" if p.get("reason_code") else ""
+    return f"{p['id']}: the {label}{code} on {p.get('args', {}).get('reference', '?')}"
+
+
+def _sent(result: dict[str, Any]) -> str:
+    message = result.get("message") or {}
+    if isinstance(message, dict) and message.get("message_type"):  # the action id is the message's MsgId
+        ident = f" (MsgId {result['action_id']})" if result.get("action_id") else ""
+        return f" and sent as {message['message_type']}{ident}"
+    if result.get("action_id"):
+        return f" and carried out (action {result['action_id']})"
+    return " and carried out"
+
+
+def outcome_line(p: dict[str, Any]) -> str:
+    """One sentence per proposal: what it is, its final status, who decided, why, and what the API did."""
+    subject, status, by = _subject(p), str(p.get("status")), p.get("decided_by")
+    who = f" by {by}" if by else ""
+    result = p.get("result") if isinstance(p.get("result"), dict) else {}
+    if status == "executed":
+        return f"{subject} was approved{who}{_sent(result)}."
+    if status == "failed":
+        why = result.get("message") or result.get("error") or "no reason recorded"
+        return f"{subject} was approved{who} but not carried out: {why}."
+    if status == "rejected":
+        reason = f'; reason given: "{p["reason"]}"' if p.get("reason") else ""
+        return f"{subject} was rejected{who}{reason}. Nothing was sent."
+    if status == "approved":
+        return f"{subject} was approved{who} and is waiting to be carried out."
+    return f"{subject} is {status}{who}."
 
 
 def outcome_lines(state: AgentState) -> str:
-    """One line per proposal: kind, reason code, final status, who decided, why, result."""
-    lines = []
-    for p in state.get("proposals") or []:
-        line = f"{p['id']} {p['kind']} {p['reason_code']} on {p['args'].get('reference', '?')}: {p['status']}"
-        if p.get("decided_by"):
-            line += f" by {p['decided_by']}"
-        if p.get("reason"):
-            line += f"; reason given: {p['reason']}"
-        if p.get("result"):
-            result = p["result"]
-            line += f"; result: {result.get('status') or result.get('message') or result.get('error') or 'recorded'}"
-        lines.append(line)
-    return "\n".join(lines) or "no proposals"
+    return "\n".join(outcome_line(p) for p in state.get("proposals") or []) or "No actions were proposed."
 
 
 async def summary(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """A short closing reply about approvals, rejections (with their reasons) and executions."""
-    ctx = runtime.context
-    pseudo = Pseudonymiser(state.get("pseudonyms"))
-    outcomes = outcome_lines(state)
-    llm_calls = list(state.get("llm_calls") or [])
-    text = None
-    if _llm_on(ctx):
-        call = text_call(ctx, "summary", {"outcomes": pseudo.mask(outcomes)}, max_tokens=160)
-        try:  # a hanging model must not hold the approval: the outcome lines are the reply then
-            text, record = await asyncio.wait_for(call, timeout=ctx.config.summary_timeout_s)
-        except TimeoutError:
-            text, record = None, timeout_record(ctx, "summary", ctx.config.summary_timeout_s)
-        llm_calls.append(record)
-        text = pseudo.unmask(text) if text and text.strip() else None
-    text = text or f"Outcome of the proposed actions:\n{outcomes}"
+    """The closing reply about approvals, rejections (with their reasons), executions and failures."""
+    text = f"Outcome of the proposed actions:\n{outcome_lines(state)}"
     emit("answer", {"text": text, "citations": [], "invalid_citations": 0, "summary": True})
     return {
         "answer": text,
         "citations": [],
         "invalid_citations": 0,
-        "llm_calls": llm_calls,
+        "llm_calls": list(state.get("llm_calls") or []),
         "messages": [AIMessage(content=text)],
         "status": "completed",
     }

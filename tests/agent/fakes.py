@@ -87,17 +87,14 @@ def default_script(
     steps: list[dict[str, Any]] | None = None,
     queries: list[str] | None = None,
     answer: str = "The payment is stuck [E2] per [SOP-002 §3].",
-    summary: str = "The supervisor decided; see the outcomes.",
 ) -> Script:
-    """A script answering intake, plan, answer and summary calls."""
+    """A script answering intake, plan and answer calls (the closing summary makes no model call)."""
 
     def script(kind: str, messages: list[BaseMessage]) -> Any:
         if kind == "CaseClassification":
             return {"case_type": case_type}
         if kind == "Plan":
             return {"steps": steps if steps is not None else [], "queries": queries or ["claim non-receipt"]}
-        if "Outcomes:" in str(messages[-1].content):
-            return summary
         return answer
 
     return script

@@ -15,7 +15,7 @@ UETR_BIG = "5d6e7f80-1a2b-4c3d-8e4f-5a6b7c8d9e0f"  # PAY-00000004, USD 250,000
 
 @pytest.fixture
 async def service(make_service):
-    svc = make_service(default_script(summary="Summary for the analyst."))
+    svc = make_service(default_script())
     UserStore(svc.deps.app_engine).ensure_demo_users()
     yield svc
     await svc.aclose()
@@ -124,7 +124,7 @@ async def test_hitl_submission_decision_and_refusal_are_audited(make_service, se
     from core.schema import open_app_db
 
     audit = AuditLog(open_app_db(settings.app_db_url))
-    service = make_service(default_script(summary="Summary."), audit=audit)
+    service = make_service(default_script(), audit=audit)
     UserStore(service.deps.app_engine).ensure_demo_users()
     try:
         result, graph, _ = await _interrupted(service)

@@ -100,7 +100,7 @@ async def test_sdk_runs_a_turn_sees_the_hitl_interrupt_and_approves(server):
     state = await _decide(client, thread_id, "supervisor1")
     assert state["interrupts"] == [] and state["values"]["status"] == "completed"
     assert [e["status"] for e in state["values"]["executions"]] == ["executed"]
-    assert "executed by supervisor1" in state["values"]["messages"][-1]["content"]
+    assert "was approved by supervisor1 and sent as camt.110" in state["values"]["messages"][-1]["content"]
     audited = AuditLog(server["engine"]).events(conversation_id=thread_id, event_type="agent.decision")
     assert [(e.actor, e.payload["action"]) for e in audited] == [("supervisor1", "approve")]
 

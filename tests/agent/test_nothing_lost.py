@@ -66,7 +66,7 @@ async def test_a_turn_that_does_not_finish_leaves_no_proposal(make_service, sett
 
 
 async def test_approving_adds_an_outcome_and_keeps_the_analysts_turn(make_service):
-    service = make_service(default_script(summary="The investigation was sent."))
+    service = make_service(default_script())
     try:
         asked = await _proposed(service)
         (before,) = service.store.list_turns(asked.thread_id)

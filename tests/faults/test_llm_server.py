@@ -46,7 +46,7 @@ def _app(llm: FakeLlmServer, tmp_path: Path) -> tuple[Any, FakePaymentPort]:
             )
         ]
     )
-    config = AgentConfig(answer_timeout_s=TIMEOUT_S, summary_timeout_s=TIMEOUT_S)
+    config = AgentConfig(answer_timeout_s=TIMEOUT_S)
     app.state.agent_service = AgentService(
         settings,
         systems=port,
@@ -119,6 +119,8 @@ def test_llm_fault_gives_a_findings_answer_and_the_thread_goes_on(tmp_path: Path
             result = r.json()["result"]
             assert result["proposals"][0]["status"] == "executed"
             assert result["answer"].startswith("Outcome of the proposed actions:")
+            assert f"{proposal['id']}: the investigation request" in result["answer"], result["answer"]
+            assert "was approved by supervisor1 and carried out" in result["answer"], result["answer"]
 
             # The server is back: the same conversation gets the model's (verified) answer.
             _mend(llm, fault)
