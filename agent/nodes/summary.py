@@ -49,7 +49,8 @@ def outcome_line(p: dict[str, Any]) -> str:
     """One sentence per proposal: what it is, its final status, who decided, why, and what the API did."""
     subject, status, by = _subject(p), str(p.get("status")), p.get("decided_by")
     who = f" by {by}" if by else ""
-    result = p.get("result") if isinstance(p.get("result"), dict) else {}
+    raw = p.get("result")
+    result: dict[str, Any] = raw if isinstance(raw, dict) else {}
     if status == "executed":
         return f"{subject} was approved{who}{_sent(result)}."
     if status == "failed":
