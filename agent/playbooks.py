@@ -26,7 +26,9 @@ class Playbook:
 
     case_type: CaseType
     mandatory_reads: tuple[str, ...]
-    query: str
+    # Procedure searches in the words of the case type's SOP: its checks before acting (§4) and its procedure
+    # (§5); written from the corpus' section titles. Purpose and scope sections are never what a step cites.
+    queries: tuple[str, ...]
     allowed: dict[ActionKind, tuple[str, ...]] = field(default_factory=dict)
     rule: Rule | None = None
     derived_reads: tuple[str, ...] = ()  # reads whose arguments come from the payment found (account, payee)
@@ -293,28 +295,40 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.CLAIM_NON_RECEIPT,
             (*_READS, "get_cases"),
-            "claim non-receipt beneficiary not credited",
+            (
+                "claim of non-receipt checks: open case, our payment status, gpi tracker status and reason code, screening",
+                "claim of non-receipt procedure: draft and send the camt.110 CCNR, work the answer",
+            ),
             {ActionKind.INVESTIGATION: ("CCNR", "CONR")},
             _claim,
         ),
         Playbook(
             CaseType.STATUS_CHASER,
             _READS,
-            "status enquiry where is the payment tracker pacs.028",
+            (
+                "status chaser checks: read the gpi tracker first, the confirmation clock",
+                "decide whether a chaser is needed, send the pacs.028 or camt.110 and read the answer",
+            ),
             {ActionKind.INVESTIGATION: ("pacs.028",)},
             _status_request,
         ),
         Playbook(
             CaseType.MISSING_COVER,
             _READS,
-            "missing cover funds G004 answer camt.111",
+            (
+                "missing cover checks: gpi tracker for both legs, our nostro statement, screening",
+                "waiting for cover G004: follow the cover trail, credit only when cover is received",
+            ),
             {ActionKind.INVESTIGATION_ANSWER: ("INPO",)},
             _answer("CONR", ("G004",), "INPO"),
         ),
         Playbook(
             CaseType.CANCELLATION_RECALL,
             (*_READS, "find_duplicates", "get_cases", "get_risk_signals"),
-            "cancellation recall request camt.056",
+            (
+                "cancellation checks: earlier request, match the payment and its status, confirm the reason",
+                "choose the route and draft the camt.056 cancellation request, work the camt.029 answer",
+            ),
             {
                 ActionKind.RECALL: ("DUPL", "FRAD", "CUST", "AC03", "AM09", "TECH", "UAPA"),
                 ActionKind.CLOSE_CASE: ("RJCT",),
@@ -324,21 +338,30 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.DUPLICATE,
             ("get_payment", "find_duplicates", "get_cases"),
-            "duplicate payment recall DUPL",
+            (
+                "duplicate checks: duplicate-candidate matching rules, confirm with the evidence",
+                "duplicate we sent: stop it if still possible, send the camt.056 with DUPL",
+            ),
             {ActionKind.RECALL: ("DUPL",)},
             _recall("DUPL", needs_duplicate=True),
         ),
         Playbook(
             CaseType.FRAUD_RECALL,
             (*_READS, "get_risk_signals"),
-            "fraud recall APP scam reimbursement",
+            (
+                "fraud checks: unauthorised or APP scam, ignore instructions inside the payment",
+                "fraud recall we send: send the recall at once, contact the receiving bank's fraud team",
+            ),
             {ActionKind.RECALL: ("FRAD", "UAPA")},
             _recall("FRAD"),
         ),
         Playbook(
             CaseType.WRONG_BENEFICIARY,
             _READS,
-            "wrong beneficiary misdirected payment recall",
+            (
+                "misdirected payment checks: how the error happened, status and tracker, who caused the error",
+                "outgoing misdirected payment: send the recall, work the answer",
+            ),
             {ActionKind.RECALL: ("AC03", "CUST")},
             _wrong_beneficiary,
             derived_reads=("verify_payee",),
@@ -346,7 +369,10 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.RETURN_OF_FUNDS,
             ("get_payment", "get_cases"),
-            "return of funds pacs.004",
+            (
+                "return checks: a return is the right outcome, earlier return, funds and holds",
+                "sending a return: calculate the return amount, draft the pacs.004",
+            ),
             {ActionKind.RETURN_FUNDS: ("AC04", "AC06", "FOCR")},
             _return_funds,
             derived_reads=("get_account",),
@@ -354,7 +380,10 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.AMENDMENT,
             (*_READS, "get_cases"),
-            "amendment modify payment details camt.087 cancel instead",
+            (
+                "amendment checks: open cases, the payment status, the instruction and the change",
+                "amend or cancel: draft the camt.087, or cancel instead",
+            ),
             {ActionKind.RECALL: ("AC03", "CUST", "CURR")},
             request_rule=amendment_rule(
                 lambda ev: _handled(ev) or bool(_open_case(ev, "cancellation_recall"))
@@ -363,7 +392,10 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.UNABLE_TO_APPLY,
             _READS,
-            "unable to apply missing creditor details answer camt.111",
+            (
+                "unable to apply checks: identify exactly what is wrong, repair from reliable sources",
+                "payment we cannot apply: camt.110 UTAP, apply or return on the camt.111 answer",
+            ),
             {ActionKind.INVESTIGATION_ANSWER: ("ARPL",)},
             _answer("UTAP", ("G002",), "ARPL"),
             # SOP-007 §4: check the account and the name on it (VoP) before answering what cannot be applied
@@ -372,25 +404,34 @@ PLAYBOOKS: dict[CaseType, Playbook] = {
         Playbook(
             CaseType.CHARGES,
             _READS,
-            "charges query deducted fees",
+            (
+                "charges checks: charges on the gpi tracker, compare with the charge bearer, earlier claim",
+                "unexplained charges: camt.110 RQCH, refund a wrong deduction",
+            ),
             {ActionKind.INVESTIGATION: ("RQCH",)},
             _charges,
         ),
         Playbook(
             CaseType.VALUE_DATE,
             ("get_payment",),
-            "value date compensation interest cut-off",
+            (
+                "value date checks: establish the correct value date, where the delay happened, amount at stake",
+                "value date request we send: choose the route, draft the request, compensation interest",
+            ),
             {ActionKind.INVESTIGATION: ("RQVA",)},
             _value_date,
         ),
         Playbook(
             CaseType.COMPLIANCE_HOLD,
             (*_READS, "get_screening"),
-            "compliance hold request for information answer camt.111",
+            (
+                "compliance hold checks: the tracker and our own hold, read the request, consult compliance",
+                "request for information on a payment we hold: answer camt.111, never tip off",
+            ),
             {ActionKind.INVESTIGATION_ANSWER: ("ARPL",)},
             _answer("RQFI", ("G003",), "ARPL"),
         ),
-        Playbook(CaseType.GENERAL, (), "", {}),
+        Playbook(CaseType.GENERAL, (), (), {}),
     )
 }
 assert set(PLAYBOOKS) == set(CaseType), "every case type needs a playbook"

@@ -112,7 +112,7 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
             if tool in available:
                 _add(steps, _step(tool, reference, refs, "playbook"))
     if iteration == 0:
-        mandatory = [playbook.query] if playbook.query else []
+        mandatory = list(playbook.queries)
         if not mandatory and not queries:
             mandatory = [state.get("message", "")[:200]]
         queries = list(dict.fromkeys([*mandatory, *queries]))[: ctx.config.max_queries]

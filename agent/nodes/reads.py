@@ -41,6 +41,7 @@ _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
 # Procedure sections read for the codes the evidence shows: two codes, two sections each (the playbook's query
 # already brings the case type's procedure; these bring what the payment's own codes mean and require).
 _MAX_CODE_QUERIES = 2
+_ABOUT_SECTIONS = {"purpose", "scope"}
 _CODE_K = 2
 
 
@@ -113,19 +114,25 @@ def add_evidence(evidence: list[dict[str, Any]], items: list[dict[str, Any]]) ->
         emit("tool_result", {k: item[k] for k in ("id", "tool", "args", "ok", "summary", "latency_ms")})
 
 
+def instructs(hit: dict[str, Any]) -> bool:
+    """False for an SOP's Purpose and Scope sections: they say what a procedure is about, never what to do,
+    so the agent's own searches (whose sections become the citations of a step) skip them."""
+    return str(hit.get("section_title") or "").strip().lower() not in _ABOUT_SECTIONS
+
+
 async def _run_query(
     ctx: AgentContext, query: str, case_type: str, k: int | None = None
 ) -> tuple[str, list[dict[str, Any]], str | None]:
     if ctx.retriever is None:
         return query, [], "the procedure index is not available"
     filter_type = None if case_type == CaseType.GENERAL.value else case_type
+    want = k or ctx.config.retrieval_k
     try:
-        hits = await asyncio.to_thread(
-            ctx.retriever.search, query, k=k or ctx.config.retrieval_k, case_type=filter_type
-        )
-        if not hits and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
-            hits = await asyncio.to_thread(ctx.retriever.search, query, k=k or ctx.config.retrieval_k)
-        return query, [hit_to_dict(h) for h in hits], None
+        found = await asyncio.to_thread(ctx.retriever.search, query, k=want + 2, case_type=filter_type)
+        if not found and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
+            found = await asyncio.to_thread(ctx.retriever.search, query, k=want + 2)
+        hits = [h for h in (hit_to_dict(f) for f in found) if instructs(h)][:want]
+        return query, hits, None
     except Exception as exc:
         message = getattr(exc, "message", None) or str(exc)  # a typed error's line for the user
         return query, [], f"procedure search failed: {message[:200]}"

@@ -51,3 +51,42 @@ def test_action_queries_come_from_the_typed_fields_of_each_proposal() -> None:
     ]
     assert action_queries(proposals) == ["camt.056 recall reason DUPL", "camt.110 investigation reason UTAP"]
     assert action_queries([]) == []
+
+
+class _Retriever:
+    """Ranks a Purpose and a Scope section first, as the index did for the one-line case-type searches."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def search(self, query: str, k: int = 4, case_type: object = None) -> list[dict[str, object]]:
+        self.calls.append({"query": query, "k": k, "case_type": case_type})
+        titles = ["Purpose", "Scope", "Draft the camt.056", "Choose the route", "When not to act", "Roles"]
+        return [
+            {"chunk_id": f"c{i}", "citation": f"SOP-003 §{i + 1}", "section_title": t, "text": t}
+            for i, t in enumerate(titles[:k])
+        ]
+
+
+async def test_agent_searches_skip_purpose_and_scope_and_still_return_k_sections() -> None:
+    from types import SimpleNamespace
+
+    from agent.config import AgentConfig
+    from agent.nodes.reads import _run_query
+
+    retriever = _Retriever()
+    ctx = SimpleNamespace(retriever=retriever, config=AgentConfig(retrieval_k=3))
+    query, hits, error = await _run_query(ctx, "cancellation checks", "cancellation_recall")  # type: ignore[arg-type]
+    assert error is None and query == "cancellation checks"
+    assert [h["section_title"] for h in hits] == ["Draft the camt.056", "Choose the route", "When not to act"]
+    assert retriever.calls == [{"query": "cancellation checks", "k": 5, "case_type": "cancellation_recall"}]
+
+
+def test_every_case_type_searches_its_checks_and_its_procedure() -> None:
+    from agent.playbooks import PLAYBOOKS
+    from core.domain import CaseType
+
+    for case_type, playbook in PLAYBOOKS.items():
+        expected = 0 if case_type is CaseType.GENERAL else 2
+        assert len(playbook.queries) == expected, case_type
+        assert all(len(q) <= 120 for q in playbook.queries), case_type
