@@ -24,7 +24,12 @@ class AgentConfig(BaseModel):
     retrieval_k: int = Field(default=4, ge=1, le=20, description="Sections retrieved per query.")
     max_iterations: int = Field(default=2, ge=1, le=5, description="Plan/read rounds per turn.")
     max_queries: int = Field(default=3, ge=1, le=3, description="Retrieval queries per turn.")
-    answer_max_tokens: int = Field(default=100, ge=16, le=4096, description="Tokens the answer may generate.")
+    answer_max_tokens: int = Field(
+        default=64,
+        ge=16,
+        le=4096,
+        description="Tokens the answer may generate (an unfinished last sentence is dropped).",
+    )
     answer_timeout_s: float = Field(
         default=15.0,
         gt=0,

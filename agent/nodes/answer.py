@@ -9,6 +9,7 @@ way against their text.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -105,6 +106,15 @@ def fallback_answer(state: AgentState, reason: str | None) -> str:
     return f"{head}What the lookups show:\n{lookups_text(state)}"
 
 
+_SENTENCE_END = re.compile(r"[.!?][)\]\"']*(?=\s|$)")
+
+
+def finished_part(text: str) -> str:
+    """``text`` up to its last finished sentence ("" when none finished)."""
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[: ends[-1].end()] if ends else ""
+
+
 def composed_answer(reply: str, state: AgentState) -> str:
     """The model's verified summary first, then the checked findings it summarises: the analyst always
     gets every finding (the model's ~100 tokens cannot carry them all), and nothing unchecked."""
@@ -176,6 +186,10 @@ async def _phrase(
         timeout=ctx.config.answer_timeout_s,
     )
     gate.feed(restorer.flush())
+    truncated = int(record.get("completion_tokens") or 0) >= ctx.config.answer_max_tokens
+    if truncated:  # the cap cut the reply mid-sentence: the unfinished sentence is neither shown nor kept
+        gate.buffer = finished_part(gate.buffer)
+        text = finished_part(text or "")
     gate.close()
     return (pseudo.unmask(text) if text and text.strip() else None), record
 

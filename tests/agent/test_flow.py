@@ -32,3 +32,20 @@ async def test_claim_non_receipt_proposes_ccnr_and_executes_once_after_approval(
         assert service.pending_approvals() == []
     finally:
         await service.aclose()
+
+
+async def test_a_reply_cut_by_the_token_cap_loses_its_unfinished_sentence(make_service):
+    from agent.config import AgentConfig
+    from agent.nodes.answer import finished_part
+
+    assert finished_part("The payment is stuck [E2]. It sits at") == "The payment is stuck [E2]."
+    assert finished_part("No sentence ends here") == ""
+    answer = "The payment is stuck [E2] per [SOP-002 §3]. An investigation awaits the approval of a supervisor in the"
+    service = make_service(default_script(answer=answer), config=AgentConfig(answer_max_tokens=16))
+    try:
+        result = await service.ask(f"Customer says payment {UETR_STUCK} never arrived", user="analyst1")
+        head = result.answer.split("\n\n")[0]
+        assert head == "The payment is stuck [E2] per [SOP-002 §3].", result.answer
+        assert "awaits the approval of a" not in result.answer
+    finally:
+        await service.aclose()
