@@ -28,3 +28,4 @@ class AgentContext:
     approvals: Any = None  # core.approval_tokens.ApprovalSigner: signs the X-Approval-Ref of each write
     users: Any = None  # core.users.UserStore: the reviewer of a HITL resume (role, limit); None refuses them
     audit: Any = None  # agent.service_support.AuditSink: records HITL submissions, decisions and refusals
+    slot_group: int = 0  # the embedded server's slot group of this service (Settings.llm_slot_group)

@@ -148,6 +148,7 @@ class AgentService:
             approvals=self._approvals,
             users=self._users,
             audit=self.audit,
+            slot_group=self.settings.llm_slot_group,
         )
 
     def serving_release_id(self) -> str | None:

@@ -58,7 +58,18 @@ class Settings(BaseSettings):
     llm_provider: Literal["embedded", "openai"] = "embedded"
     llm_threads: int = 2
     llm_ctx_size: int = Field(
-        default=12288, description="Context of the embedded model, shared by its 3 slots."
+        default=12288,
+        description="Context of the embedded model per slot group (4 slots: 3,072 tokens each).",
+    )
+    llm_slot_groups: int = Field(
+        default=1,
+        ge=1,
+        le=4,
+        description="Slot groups of the embedded server: one per agent service calling it at the same time "
+        "(the eval's lanes); llama.cpp batches their generation.",
+    )
+    llm_slot_group: int = Field(
+        default=0, ge=0, le=3, description="The slot group this process's agent service uses (eval lanes)."
     )
     openai_base_url: str | None = None
     openai_api_key: str | None = None

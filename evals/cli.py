@@ -111,6 +111,7 @@ def _run_one(
     judge: bool,
     quiet: bool,
     thresholds_path: Path | None = None,
+    lanes: int = 1,
 ):
     from evals.environment import EvalSetupError
     from evals.suite import evaluate, run_sync, summarise
@@ -118,7 +119,9 @@ def _run_one(
     progress, on_case = _progress(len(cases), quiet)
     try:
         with progress:
-            output, run_settings = run_sync(evaluate(settings, cases, config, judge=judge, on_case=on_case))
+            output, run_settings = run_sync(
+                evaluate(settings, cases, config, judge=judge, on_case=on_case, lanes=lanes)
+            )
     except EvalSetupError as exc:
         _fail(str(exc))
     except Exception as exc:  # index/model/database setup failures: one line, not a trace
@@ -180,6 +183,13 @@ def eval_main(
         help="Also run the cases accepted from analysts' feedback (<data_dir>/evals/feedback.jsonl) when it exists.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (stable contract)."),
+    lanes: int = typer.Option(
+        1,
+        "--lanes",
+        min=1,
+        max=4,
+        help="Agent services running cases at the same time, each on its own sandbox copy (docs/evals.md).",
+    ),
 ) -> None:
     """Run the evaluation suite through the agent; with --gate, block a release on a gated metric."""
     if ctx.invoked_subcommand is not None:
@@ -190,7 +200,7 @@ def eval_main(
     paths, cases, cfg, limits = _load_inputs(dataset, config, thresholds, limit, only, feedback)
     champion = _read_baseline(baseline) if baseline is not None else None
     output, metrics, verdict, context = _run_one(
-        get_settings(), paths, cases, cfg, limits, not no_judge, as_json, thresholds
+        get_settings(), paths, cases, cfg, limits, not no_judge, as_json, thresholds, lanes
     )
     if champion is not None:
         from evals.compare import compare_values, values_from_report, values_of
@@ -247,6 +257,13 @@ def eval_compare(
     only: str = typer.Option(None, "--only", help="Comma-separated scenario ids or tags to run."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM-judged advisory metrics."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (stable contract)."),
+    lanes: int = typer.Option(
+        1,
+        "--lanes",
+        min=1,
+        max=4,
+        help="Agent services running cases at the same time, each on its own sandbox copy (docs/evals.md).",
+    ),
 ) -> None:
     """Run a champion and a challenger configuration on the same data; report deltas and wins/losses."""
     from core.settings import get_settings
@@ -261,7 +278,7 @@ def eval_compare(
     results = []
     for cfg in (champ_cfg, chall_cfg):
         output, metrics, verdict, context = _run_one(
-            settings, paths, cases, cfg, limits, not no_judge, as_json, thresholds
+            settings, paths, cases, cfg, limits, not no_judge, as_json, thresholds, lanes
         )
         results.append((output, metrics, verdict, context))
         if report is not None:

@@ -69,6 +69,20 @@ class SandboxSnapshot:
             dst.close()
 
 
+def lane_settings(settings: Settings, lane: int) -> Settings:
+    """Settings of eval lane ``lane`` (> 0): its own payments sandbox and app database under data/eval/lane-N,
+    and its own slot group of the embedded model server."""
+    directory = settings.resolved_data_dir / "eval" / f"lane-{lane}"
+    directory.mkdir(parents=True, exist_ok=True)
+    return settings.model_copy(
+        update={
+            "payments_database_url": f"sqlite:///{directory / 'payments.db'}",
+            "database_url": f"sqlite:///{directory / 'payinvest.db'}",
+            "llm_slot_group": lane,
+        }
+    )
+
+
 def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:
     """Open the SOP index, building it first when it is missing; apply the config's fusion weights."""
     from retrieval.errors import IndexNotBuilt

@@ -132,6 +132,7 @@ def build_report(
         "manifest": context.get("manifest"),
         "datasets": context.get("datasets", []),
         "seconds": output.seconds,
+        "lanes": output.lanes,
         "llm_calls": sum(t.llm_calls for r in output.runs for t in r.trajectory.turns),
         "llm_failures": sum(t.llm_failures for r in output.runs for t in r.trajectory.turns),
         "seconds_per_analyst_turn": round(output.seconds / len(turns), 2) if turns else None,

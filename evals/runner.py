@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
@@ -34,6 +35,7 @@ class RunOutput:
     runs: list[CaseRun] = field(default_factory=list)
     seconds: float = 0.0
     judge: dict[str, Any] = field(default_factory=dict)
+    lanes: int = 1  # agent services that ran the cases at the same time
 
 
 async def run_case(service: Any, case: EvalCase, config: EvalConfig, run_id: str) -> Trajectory:
@@ -72,6 +74,14 @@ async def run_case(service: Any, case: EvalCase, config: EvalConfig, run_id: str
     return trajectory
 
 
+@dataclass
+class Lane:
+    """One agent service with its own sandbox: lanes run cases at the same time (``payinvest eval --lanes``)."""
+
+    service: Any
+    before_case: Callable[[], None] | None = None  # restores this lane's seeded sandbox
+
+
 async def run_dataset(
     service: Any,
     cases: list[EvalCase],
@@ -80,23 +90,34 @@ async def run_dataset(
     section_exists: Callable[[str], bool] | None = None,
     on_case: Callable[[CaseRun], None] | None = None,
     before_case: Callable[[], None] | None = None,
+    lanes: list[Lane] | None = None,
 ) -> RunOutput:
-    """Run and score every case sequentially (the embedded model uses both cores; parallelism would not help).
+    """Run and score every case; the runs come back in the order of ``cases``.
 
     ``before_case`` runs before each case: the suite restores the seeded sandbox there (cases are independent).
+    With ``lanes``, each lane takes the next case from one queue, on its own service and sandbox; the embedded
+    model batches the lanes' generations (docs/evals.md "Lanes"). Without, one lane: ``service``.
     """
     run_id = uuid.uuid4().hex[:8]
     output = RunOutput(config=config)
     started = time.perf_counter()
-    for case in cases:
-        if before_case is not None:
-            before_case()
-        trajectory = await run_case(service, case, config, run_id)
-        score = await score_case(trajectory, case, section_exists)
-        run = CaseRun(case=case, trajectory=trajectory, score=score)
-        output.runs.append(run)
-        if on_case is not None:
-            on_case(run)
+    workers = lanes or [Lane(service, before_case)]
+    runs: list[CaseRun | None] = [None] * len(cases)
+    pending = iter(range(len(cases)))
+
+    async def work(lane: Lane) -> None:
+        for index in pending:  # one shared iterator: each case runs once, on whichever lane is free
+            case = cases[index]
+            if lane.before_case is not None:
+                lane.before_case()
+            trajectory = await run_case(lane.service, case, config, run_id)
+            score = await score_case(trajectory, case, section_exists)
+            runs[index] = run = CaseRun(case=case, trajectory=trajectory, score=score)
+            if on_case is not None:
+                on_case(run)
+
+    await asyncio.gather(*(work(lane) for lane in workers))
+    output.runs = [run for run in runs if run is not None]
     output.seconds = round(time.perf_counter() - started, 2)
     return output
 

@@ -13,7 +13,7 @@ from evals.config import EvalConfig
 from evals.dataset import EvalCase, file_sha256, load_dataset
 from evals.gate import GateResult, Thresholds, apply_gate
 from evals.metrics import DETERMINISTIC_METRICS, JUDGE_METRICS, aggregate
-from evals.runner import CaseRun, RunOutput, eval_settings, run_dataset
+from evals.runner import CaseRun, Lane, RunOutput, eval_settings, run_dataset
 from evals.segments import segment_table, worst_segment
 from evals.stats import bootstrap_ci
 
@@ -27,36 +27,53 @@ async def evaluate(
     judge: bool = True,
     on_case: Callable[[CaseRun], None] | None = None,
     seed: bool = True,
+    lanes: int = 1,
 ) -> tuple[RunOutput, Settings]:
-    """Prepare the eval database and index, run every case through the real AgentService, then the judge."""
+    """Prepare the eval database and index, run every case through the real AgentService, then the judge.
+
+    ``lanes`` > 1 runs that many agent services at the same time, each on its own copy of the seeded sandbox
+    and its own app database, sharing the index and the model server (one slot group each)."""
     from evals import environment
 
     environment.check_agent_features(config)  # before anything heavy
-    run_settings = eval_settings(settings, config)
+    run_settings = eval_settings(settings, config).model_copy(update={"llm_slot_groups": lanes})
     if seed:
         environment.ensure_seeded(run_settings, config.eval_payments)
-    snapshot = environment.SandboxSnapshot(
-        run_settings.payments_db_url, run_settings.resolved_data_dir / "eval"
-    )
+    directory = run_settings.resolved_data_dir / "eval"
+    snapshot = environment.SandboxSnapshot(run_settings.payments_db_url, directory)
+    if lanes > 1 and not snapshot.enabled:
+        raise environment.EvalSetupError(
+            "--lanes needs the SQLite eval sandbox (each lane restores its copy)"
+        )
     snapshot.take()
     retriever = environment.open_or_build_retriever(run_settings, config)
-    service = environment.build_service(run_settings, config, chat_model=chat_model, retriever=retriever)
-    warm = getattr(service, "text_classifier", None)
-    if warm is not None:  # load (or train) the classifier before the first turn, outside its time budget
-        await asyncio.to_thread(warm)
+    workers: list[Lane] = []
     try:
+        for lane in range(lanes):
+            lane_settings = run_settings if lane == 0 else environment.lane_settings(run_settings, lane)
+            lane_snapshot = environment.SandboxSnapshot(lane_settings.payments_db_url, directory)
+            lane_snapshot.restore()  # the lane's sandbox exists before its service opens it
+            service = environment.build_service(
+                lane_settings, config, chat_model=chat_model, retriever=retriever
+            )
+            workers.append(Lane(service, lane_snapshot.restore))
+            warm = getattr(service, "text_classifier", None)
+            if warm is not None:  # load (or train) the classifier before the first turn, outside its budget
+                await asyncio.to_thread(warm)
         output = await run_dataset(
-            service,
+            workers[0].service,
             cases,
             config,
             section_exists=environment.section_checker(retriever),
             on_case=on_case,
-            before_case=snapshot.restore,
+            lanes=workers,
         )
     finally:
-        close = getattr(service, "aclose", None)
-        if close is not None:
-            await close()
+        for worker in workers:
+            close = getattr(worker.service, "aclose", None)
+            if close is not None:
+                await close()
+    output.lanes = lanes
     if judge:
         from evals.judge import run_judge
 

@@ -19,6 +19,8 @@ NOSTREAM = "nostream"
 
 # The embedded llama.cpp server runs one slot per prompt family, so each keeps its own static prefix in the
 # KV cache (intake, plan and answer prompts alternate within a turn and would evict each other in one slot).
+# Agent services that call it at the same time (the eval's lanes) each use their own group of these slots
+# (``Settings.llm_slot_group``), so their generations are batched instead of queued on one slot.
 EMBEDDED_SLOTS = {"intake": 0, "plan": 1, "answer": 2, "general": 3}
 # Upper bounds on generated tokens: generation runs at ~20 tok/s on 2 cores.
 MAX_TOKENS = {"intake": 48, "plan": 200}
@@ -29,7 +31,8 @@ def _model_for(ctx: AgentContext, name: str) -> Any:
     model: Any = ctx.chat_model
     if ctx.provider != "embedded":
         return model
-    update: dict[str, Any] = {"extra_body": {"id_slot": EMBEDDED_SLOTS.get(name, 2)}}
+    slot = EMBEDDED_SLOTS.get(name, EMBEDDED_SLOTS["answer"]) + len(EMBEDDED_SLOTS) * ctx.slot_group
+    update: dict[str, Any] = {"extra_body": {"id_slot": slot}}
     if name in MAX_TOKENS:
         update["max_tokens"] = MAX_TOKENS[name]
     return model.model_copy(update=update)

@@ -191,8 +191,12 @@ def _build_params(settings: Settings, path: Path, api_key: str) -> Any:
     params.port = 0  # a free port
     params.api_keys = [api_key]
     params.cors_origins = ""
-    params.n_ctx = settings.llm_ctx_size
-    params.n_parallel = 3  # one slot (and prompt cache) per prompt family: see agent.llm.calls.EMBEDDED_SLOTS
+    from agent.llm.calls import EMBEDDED_SLOTS
+
+    groups = settings.llm_slot_groups
+    params.n_ctx = settings.llm_ctx_size * groups
+    # one slot (and prompt cache) per prompt family, per group of concurrent callers: agent.llm.calls
+    params.n_parallel = len(EMBEDDED_SLOTS) * groups
     params.cache_prompt = True  # reuse the static prompt prefix between calls
     params.cpuparams.n_threads = settings.llm_threads
     params.cpuparams_batch.n_threads = settings.llm_threads
