@@ -51,15 +51,15 @@ EVAL_DATA := --dataset evals/datasets/scenarios.jsonl --dataset evals/datasets/r
 DEGRADED := $(wildcard evals/configs/degraded-*.yaml)
 
 eval-gate: setup model data index classifier  ## the release gate: every case of the dataset + the robustness set (docs/evals.md)
-	@$(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --report artifacts/eval
+	@$(BIN)/payinvest eval --gate --no-judge --lanes 3 $(EVAL_DATA) --report artifacts/eval
 
 eval-full: setup model data index classifier  ## the same cases with the LLM judge (advisory metrics, bounded by judge.budget_s)
 	@$(BIN)/payinvest eval --gate $(EVAL_DATA) --report artifacts/eval-full
 
 eval-degradations: setup model data index classifier  ## each degraded configuration vs one champion run: caught / NOT caught
-	@$(BIN)/payinvest eval --no-judge $(EVAL_DATA) --report artifacts/degradations/champion
+	@$(BIN)/payinvest eval --no-judge --lanes 3 $(EVAL_DATA) --report artifacts/degradations/champion
 	@for cfg in $(DEGRADED); do name=$$(basename $$cfg .yaml); \
-	  $(BIN)/payinvest eval --gate --no-judge $(EVAL_DATA) --config $$cfg \
+	  $(BIN)/payinvest eval --gate --no-judge --lanes 3 $(EVAL_DATA) --config $$cfg \
 	    --baseline artifacts/degradations/champion/report.json --report artifacts/degradations/$$name; rc=$$?; \
 	  case $$rc in 0) echo "$$name: NOT caught (gate passed)";; 1) echo "$$name: caught";; \
 	    *) echo "$$name: not runnable on this build (see above)";; esac; \

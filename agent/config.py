@@ -43,8 +43,10 @@ class AgentConfig(BaseModel):
         default=True,
         description="Check every sentence of the model's reply against the evidence (off only as an eval degradation).",
     )
-    planner: Literal["playbook", "llm"] = Field(
-        default="playbook", description="Reads after triage: the playbook, or an LLM plan plus the playbook."
+    planner: Literal["playbook", "llm", "none"] = Field(
+        default="playbook",
+        description="Reads after triage: the playbook, an LLM plan plus the playbook, or none (the triage bundle "
+        "only, without the playbook's derived reads and procedure searches: an eval degradation).",
     )
 
     def prompt_version(self, name: str) -> str:

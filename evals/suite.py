@@ -18,6 +18,18 @@ from evals.segments import segment_table, worst_segment
 from evals.stats import bootstrap_ci
 
 
+def lane_timeouts(config: EvalConfig, lanes: int) -> EvalConfig:
+    """With N lanes the model serves N calls at once, so each call's wall time grows about N-fold: the answer
+    timeout (an analyst's wait, not a quality bound) scales with the lanes, or the gate would score the
+    findings fallback instead of the model. The report's configuration records the value used."""
+    if lanes <= 1:
+        return config
+    from evals.agent_adapter import agent_config
+
+    timeout = min(600.0, agent_config(config).answer_timeout_s * lanes)
+    return config.model_copy(update={"agent": {**config.agent, "answer_timeout_s": timeout}})
+
+
 async def evaluate(
     settings: Settings,
     cases: list[EvalCase],
@@ -36,6 +48,7 @@ async def evaluate(
     from evals import environment
 
     environment.check_agent_features(config)  # before anything heavy
+    config = lane_timeouts(config, lanes)
     run_settings = eval_settings(settings, config).model_copy(update={"llm_slot_groups": lanes})
     if seed:
         environment.ensure_seeded(run_settings, config.eval_payments)

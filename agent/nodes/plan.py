@@ -107,6 +107,10 @@ async def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
     else:
         targets = [r for r in state.get("pending_refs") or [] if r not in seen][:2]
 
+    if ctx.config.planner == "none":  # the "no planner" degradation: the triage bundle is all that is read
+        result = {"steps": [], "queries": [], "source": "none", "iteration": iteration + 1}
+        emit("plan", result)
+        return {"plan": result, "llm_calls": llm_calls, "seen_refs": list(dict.fromkeys([*seen, *targets]))}
     for reference in targets:
         for tool in playbook.mandatory_reads:
             if tool in available:

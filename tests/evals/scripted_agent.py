@@ -114,25 +114,34 @@ def cases() -> list[EvalCase]:
     return [EvalCase.model_validate(claim), EvalCase.model_validate(dup)]
 
 
-async def run_config(
-    settings: Settings, tmp_path: Path, config_name: str, config: EvalConfig | None = None
-) -> tuple[RunOutput, ScriptedChatModel, ListRetriever]:
-    """Run the two scripted cases with a configuration file (or ``config``, named ``config_name``)."""
-    config = config or load_config(CONFIG_DIR / f"{config_name}.yaml")
-    port = FakePaymentPort(
-        tmp_path / f"{config_name}-actions.db",
+def fake_port(path: Path) -> FakePaymentPort:
+    """The three payments of the scripted cases."""
+    return FakePaymentPort(
+        path,
         [
             payment("PAY-00000001", UETR_STUCK),
             payment("PAY-00000002", UETR_DUP, status="ACCC", reason=None, duplicates=["PAY-00000009"]),
             payment("PAY-00000009", "8b7c6d5e-4f3a-4b2c-9d1e-0f1a2b3c4d5e", status="ACCC", reason=None),
         ],
     )
-    retriever = ListRetriever(
+
+
+def fake_retriever() -> ListRetriever:
+    return ListRetriever(
         [
             sop_hit("SOP-001", "4.4", "Read the tracker status and reason code.", ["claim_non_receipt"]),
             sop_hit("SOP-008", "5.2", "Send the camt.056 with DUPL.", ["duplicate"]),
         ]
     )
+
+
+async def run_config(
+    settings: Settings, tmp_path: Path, config_name: str, config: EvalConfig | None = None
+) -> tuple[RunOutput, ScriptedChatModel, ListRetriever]:
+    """Run the two scripted cases with a configuration file (or ``config``, named ``config_name``)."""
+    config = config or load_config(CONFIG_DIR / f"{config_name}.yaml")
+    port = fake_port(tmp_path / f"{config_name}-actions.db")
+    retriever = fake_retriever()
     model = ScriptedChatModel(script=script)
     service = build_service(
         settings, config, chat_model=model, retriever=retriever, systems=port, classifier=FakeClassifier()

@@ -43,3 +43,30 @@ def test_openai_endpoint_selects_the_configured_model(tmp_path: Path) -> None:
 def test_unknown_provider_is_a_typed_error() -> None:
     with pytest.raises(ServiceNotReady, match="unknown LLM provider"):
         provider("llamafile")
+
+
+def test_each_slot_group_has_its_own_slot_per_prompt_family(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from langchain_openai import ChatOpenAI
+
+    from agent.llm.calls import EMBEDDED_SLOTS, _model_for
+    from agent.llm.embedded import _build_params
+    from core.settings import Settings
+
+    model = ChatOpenAI(model="m", api_key="k", base_url="http://127.0.0.1:1/v1")
+    slots = {
+        group: {
+            name: _model_for(
+                SimpleNamespace(chat_model=model, provider="embedded", slot_group=group), name
+            ).extra_body["id_slot"]
+            for name in EMBEDDED_SLOTS
+        }
+        for group in range(3)
+    }
+    assert slots[0] == EMBEDDED_SLOTS
+    every = [slot for group in slots.values() for slot in group.values()]
+    assert len(set(every)) == len(every) == 3 * len(EMBEDDED_SLOTS)  # no two callers share a slot
+    params = _build_params(Settings(data_dir=tmp_path, llm_slot_groups=3), tmp_path / "m.gguf", "key")
+    assert params.n_parallel == 3 * len(EMBEDDED_SLOTS) and params.n_ctx == 3 * Settings().llm_ctx_size
+    assert max(every) < params.n_parallel
