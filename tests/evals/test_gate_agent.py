@@ -7,20 +7,19 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from evals.compare import compare_outputs
 from evals.gate import DEFAULT_THRESHOLDS, apply_gate, load_thresholds
 from evals.metrics import aggregate
-from tests.evals.scripted_agent import NO_PLAN_RE, run_config
+from tests.evals.scripted_agent import run_config
 
 
 @pytest.mark.slow
-async def test_gate_passes_champion_and_noplan_is_not_distinguishable(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_gate_passes_champion_and_noplan_skips_the_playbook(settings: Settings, tmp_path: Path) -> None:
+    from agent.playbooks import PLAYBOOKS
+    from core.domain import CaseType
+
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
-    champion, _, _ = await run_config(settings, tmp_path, "champion")
-    degraded, degraded_model, _ = await run_config(settings, tmp_path, "degraded-noplan")
-    assert NO_PLAN_RE.search(degraded_model.prompts_text()), "plan@v0-noplan no longer says not to plan"
+    champion, _, champion_retriever = await run_config(settings, tmp_path, "champion")
+    degraded, _, degraded_retriever = await run_config(settings, tmp_path, "degraded-noplan")
 
     champ_metrics = aggregate([r.score for r in champion.runs])
     assert [r.trajectory.error for r in champion.runs] == [None, None]
@@ -37,9 +36,10 @@ async def test_gate_passes_champion_and_noplan_is_not_distinguishable(
     assert [p.status for p in claim.proposals()] == ["executed"]
     assert apply_gate(champ_metrics, thresholds).passed
 
-    # The evidence-first agent reads the whole triage bundle and the playbook before any plan: a planner that
-    # plans nothing changes no read, so plan@v0-noplan is no longer a degradation (docs/evals.md).
-    degraded_metrics = aggregate([r.score for r in degraded.runs])
-    assert degraded_metrics["tool_call_accuracy"] == champ_metrics["tool_call_accuracy"]
-    comparison = compare_outputs(champion, degraded, thresholds)
-    assert comparison["verdict"] == "not distinguishable" and comparison["gated_regressions"] == []
+    # No planner: the playbook's procedure searches are not made (nor its derived reads). On these two scripted
+    # cases the triage bundle still covers the expected reads; on the whole dataset it is significantly worse on
+    # four gated metrics (docs/evals.md "Degradations").
+    playbook_queries = set(PLAYBOOKS[CaseType.CLAIM_NON_RECEIPT].queries)
+    assert playbook_queries <= {q for q, _ in champion_retriever.queries}
+    assert not playbook_queries & {q for q, _ in degraded_retriever.queries}
+    assert [r.trajectory.error for r in degraded.runs] == [None, None]

@@ -29,7 +29,7 @@ def _service() -> Any:
     from tests.sandbox_api.factories import sandbox_systems
 
     settings = Settings()
-    model = ScriptedChatModel(script=default_script(summary="Executed after approval in another process."))
+    model = ScriptedChatModel(script=default_script())
     return AgentService(
         settings,
         chat_model=model,

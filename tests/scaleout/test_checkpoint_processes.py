@@ -59,7 +59,12 @@ def test_interrupted_thread_resumes_in_another_process(
     assert second["pid"] != first["pid"]
     assert second["pending_before"] == first["proposal_ids"]
     assert second["status"] == "completed" and second["turn"] == first["turn"]
-    assert second["answer"] == "Executed after approval in another process."  # the resumed graph's summary
+    # The resumed graph's closing reply, rendered from the proposal record written in the second process.
+    proposal = first["proposal_ids"][0]
+    assert (
+        f"{proposal}: the " in second["answer"]
+        and "was approved by supervisor1 and sent as" in second["answer"]
+    )
     assert [p["status"] for p in second["proposals"]] == ["executed"]
     assert second["resume_events"] == []
     for data_dir in (tmp_path / "one", tmp_path / "two"):
