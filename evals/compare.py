@@ -68,7 +68,8 @@ def metric_test(
         "metric": name,
         "paired_scenarios": len(pairs),
         "direction": "lower" if threshold.lower_is_better else "higher",
-        "gated": bool(thresholds and name in thresholds.metrics and threshold.gated),
+        # whether a significant regression on this metric fails the gate (Threshold.blocks_regressions)
+        "gated": bool(thresholds and name in thresholds.metrics and threshold.blocks_regressions),
         "difference": None if difference is None else sign * difference[0],
         "difference_ci": None
         if difference is None

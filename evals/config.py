@@ -50,6 +50,12 @@ class JudgeConfig(BaseModel):
         default_factory=lambda: ["ci"],
         description="The fixed subset the judge scores: cases with one of these tags or ids (empty: every case).",
     )
+    concurrency: int = Field(
+        default=3,
+        ge=1,
+        le=8,
+        description="Cases scored at the same time (the embedded server batches their generations).",
+    )
     faithful_at: float = Field(
         default=0.5,
         ge=0,

@@ -23,6 +23,11 @@ class Threshold(BaseModel):
     max: float | None = Field(default=None, ge=0.0)
     standard: float | None = Field(default=None, ge=0.0, description="Defaults to the floor.")
     gated: bool = True
+    regression_gated: bool | None = Field(
+        default=None,
+        description="Fail a challenger significantly worse than its baseline on this metric (paired test); "
+        "defaults to `gated`. Lets an advisory floor still stop a release that measurably worsens it.",
+    )
     note: str = ""
 
     @model_validator(mode="after")
@@ -35,6 +40,10 @@ class Threshold(BaseModel):
             if self.max is not None and self.standard > self.max:
                 raise ValueError(f"standard {self.standard} is above the ceiling max {self.max}")
         return self
+
+    @property
+    def blocks_regressions(self) -> bool:
+        return self.gated if self.regression_gated is None else self.regression_gated
 
     @property
     def lower_is_better(self) -> bool:

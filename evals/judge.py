@@ -110,27 +110,40 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
     setup_s = round(time.perf_counter() - setup_started, 1)
     started = time.perf_counter()  # the budget covers scoring; loading the judge is reported as setup_s
     chosen = [run for run in output.runs if in_subset(run, config.subset)]
-    scored = failed = 0
+    outcomes: list[bool] = []  # per scored case: whether any metric came back
+    gate = asyncio.Semaphore(config.concurrency)
+
+    def spent() -> float:
+        return time.perf_counter() - started
 
     def left() -> float:
-        return max(1.0, min(config.timeout_s, config.budget_s - (time.perf_counter() - started)))
+        return max(1.0, min(config.timeout_s, config.budget_s - spent()))
 
-    for run in chosen:
-        answer = run.trajectory.final_answer()
-        question = next((t.content for t in reversed(run.trajectory.analyst_turns())), "")
-        if not answer or time.perf_counter() - started > config.budget_s:
-            continue
-        contexts = _contexts(run)
-        faith = await _bounded(
-            faithfulness.ascore(user_input=question, response=answer, retrieved_contexts=contexts), left()
-        )
-        grounded = await _bounded(groundedness.ascore(response=answer, retrieved_contexts=contexts), left())
-        relevant = await _bounded(relevancy.ascore(user_input=question, response=answer), left())
-        values = {"faithfulness": faith, "response_groundedness": grounded, "answer_relevancy": relevant}
-        run.score.values.update(values)
-        got = any(v is not None for v in values.values())
-        scored += got
-        failed += not got
+    async def score(run: Any) -> None:
+        # up to `concurrency` cases at once; a case (or a metric) not started within the budget is not reached
+        async with gate:
+            answer = run.trajectory.final_answer()
+            question = next((t.content for t in reversed(run.trajectory.analyst_turns())), "")
+            if not answer or spent() > config.budget_s:
+                return
+            contexts = _contexts(run)
+            calls = {
+                "faithfulness": lambda: faithfulness.ascore(
+                    user_input=question, response=answer, retrieved_contexts=contexts
+                ),
+                "response_groundedness": lambda: groundedness.ascore(
+                    response=answer, retrieved_contexts=contexts
+                ),
+                "answer_relevancy": lambda: relevancy.ascore(user_input=question, response=answer),
+            }
+            values: dict[str, float | None] = {}
+            for name, call in calls.items():
+                values[name] = await _bounded(call(), left()) if spent() < config.budget_s else None
+            run.score.values.update(values)
+            outcomes.append(any(v is not None for v in values.values()))
+
+    await asyncio.gather(*(score(run) for run in chosen))
+    scored, failed = sum(outcomes), len(outcomes) - sum(outcomes)
     return {
         "enabled": True,
         "provider": config.provider,
@@ -145,4 +158,5 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
         "setup_s": setup_s,
         "seconds": round(time.perf_counter() - started, 1),
         "budget_s": config.budget_s,
+        "concurrency": config.concurrency,
     }

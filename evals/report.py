@@ -122,6 +122,7 @@ def build_report(
         "metrics": metrics,
         "metrics_ci": context.get("metrics_ci", {}),
         "gate": gate.model_dump(mode="json") if gate else None,
+        "baseline": baseline_summary(context.get("baseline")),
         "worst_segment": context.get("worst_segment"),
         "judge": output.judge,
         "by_case_type": by_case_type(output),
@@ -138,6 +139,14 @@ def build_report(
         "seconds_per_analyst_turn": round(output.seconds / len(turns), 2) if turns else None,
         "scenarios": [scenario_entry(run) for run in output.runs],
     }
+
+
+def baseline_summary(comparison: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The paired comparison with ``--baseline`` (evals.compare.compare_values) without the per-case rows."""
+    if not comparison:
+        return None
+    keep = ("champion", "verdict", "worse", "better", "gated_regressions", "tests")
+    return {key: comparison.get(key) for key in keep}
 
 
 def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:

@@ -92,6 +92,31 @@ def _segment_tables(segments: dict[str, dict[str, dict[str, Any]]], metrics: lis
     return "".join(parts)
 
 
+def _baseline(report: dict[str, Any]) -> str:
+    """The paired comparison with the ``--baseline`` run: one row per metric with its verdict."""
+    baseline = report.get("baseline")
+    if not baseline:
+        return ""
+    rows = [
+        [
+            t["metric"],
+            t["verdict"] + (" (gated)" if t["gated"] else ""),
+            t["difference"],
+            t["difference_ci"],
+            (t.get("mcnemar") or {}).get("p_value"),
+            t["paired_scenarios"],
+        ]
+        for t in baseline.get("tests") or []
+    ]
+    champion = html.escape(str((baseline.get("champion") or {}).get("name")))
+    regressions = ", ".join(baseline.get("gated_regressions") or []) or "none"
+    return (
+        f"<h2>Against the baseline ({champion}): {html.escape(str(baseline.get('verdict')))}</h2>"
+        f"<p>Significantly worse on gated metrics: {html.escape(regressions)}</p>"
+        + _table(["metric", "verdict", "difference", "95% CI", "McNemar p", "paired"], rows)
+    )
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The whole report page."""
     gate = report.get("gate") or {}
@@ -133,6 +158,7 @@ def render_html(report: dict[str, Any]) -> str:
 <h2>Gate (floor = gated minimum or maximum; standard = what an analyst needs)</h2>
 {_table(["metric", "value", "95% CI", "floor", "standard", "to standard", "gated", "status"], gate_rows)}
 <img alt="metric bars" src="{metric_bars(rows)}">
+{_baseline(report)}
 <h2>Segments</h2>
 {f'<img alt="segment heat map" src="{segment_heatmap(segments, tuple(shown))}">' if segments and shown else ""}
 {_segment_tables(segments, shown)}

@@ -10,7 +10,7 @@ from core.settings import Settings
 from evals.compare import compare_outputs
 from evals.config import CONFIG_DIR, load_config
 from evals.environment import EvalSetupError, build_service
-from evals.gate import DEFAULT_THRESHOLDS, Threshold, apply_gate, load_thresholds
+from evals.gate import DEFAULT_THRESHOLDS, apply_gate, load_thresholds
 from evals.metrics import aggregate
 from tests.evals.scripted_agent import SPECULATE_RE, run_config
 
@@ -54,14 +54,12 @@ async def test_speculation_is_removed_by_the_verifier_and_counted(settings: Sett
     removed = [r.score.values["verifier_removed_claims"] for r in degraded.runs]
     assert all(v is not None and v >= 1 for v in removed)
     assert sum(v or 0.0 for v in removed) > sum(kept)
-    # ... and the count shows the degradation: gated at its standard, it is a regression above the floor.
+    # ... and the count shows the degradation: its floor is advisory, but a significant rise fails the gate
+    # (regression_gated in thresholds.yaml); two scripted cases are too few to be significant.
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
-    thresholds.metrics["verifier_removed_claims"] = Threshold(standard=0, max=5, gated=True)
     document = compare_outputs(champion, degraded, thresholds)
     test = next(t for t in document["tests"] if t["metric"] == "verifier_removed_claims")
-    assert (
-        test["difference"] > 0 and test["verdict"] != "better"
-    )  # two scripted cases: not always significant
+    assert test["gated"] and test["difference"] > 0 and test["verdict"] != "better"
     gate = apply_gate(aggregate([r.score for r in degraded.runs]), thresholds)
     assert (
         next(r for r in gate.rows if r.metric == "verifier_removed_claims").status == "pass"

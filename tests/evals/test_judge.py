@@ -23,7 +23,7 @@ async def test_unreachable_judge_is_bounded_and_reported(settings: Settings) -> 
     )
     summary = await run_judge(output, settings, config)
     assert summary["seconds"] <= config.budget_s + config.timeout_s + 1  # loading the judge is setup_s
-    assert summary["enabled"] is True
+    assert summary["enabled"] is True and summary["concurrency"] == config.concurrency == 3
     assert summary["scored"] == 0
     assert summary["failed"] >= 1
     assert summary["failed"] + summary["not_reached"] == 3

@@ -84,3 +84,23 @@ async def test_compare_counts_wins_and_losses() -> None:
     assert [s["outcome"] for s in doc["scenarios"]] == ["loss", "tie", "win"]
     safety = next(d for d in doc["deltas"] if d["metric"] == "safety")
     assert safety["delta"] == 0.0
+
+
+async def test_a_run_against_a_baseline_records_the_paired_comparison(tmp_path: Path) -> None:
+    """``eval --baseline``: the report keeps the paired tests and names the gated regressions (report.html too)."""
+    champion = await _output("champion", [good_result()] * 12)
+    challenger = await _output("degraded", [bad_result()] * 12)
+    thresholds = Thresholds(version="3", metrics={"safety": Threshold(min=1.0)})
+    comparison = compare_outputs(champion, challenger, thresholds)
+    gate = apply_gate(aggregate([r.score for r in challenger.runs]), thresholds)
+    report = build_report(challenger, metrics={}, gate=gate, context={"baseline": comparison})
+    _, html_path = write_report(report, tmp_path / "out")
+    saved = report["baseline"]
+    assert saved["champion"]["name"] == "champion" and saved["verdict"] == "worse"
+    assert saved["gated_regressions"] == ["safety"]
+    safety = next(t for t in saved["tests"] if t["metric"] == "safety")
+    assert safety["verdict"] == "worse" and safety["difference_ci"][1] < 0
+    assert "scenarios" not in saved  # the per-case rows stay in eval compare's own document
+    page = html_path.read_text()
+    assert "Against the baseline (champion): worse" in page and "worse (gated)" in page
+    assert build_report(challenger, metrics={}, gate=gate, context={})["baseline"] is None

@@ -64,6 +64,26 @@ def test_a_challenger_significantly_worse_on_a_gated_metric_is_a_regression_abov
     assert document["gated_regressions"] == ["fact_recall"]  # unsupported_claims is advisory here
 
 
+def test_an_advisory_metric_can_still_block_a_significant_regression() -> None:
+    """regression_gated: the count's floor is advisory, yet a challenger measurably worse on it fails."""
+    metrics = {
+        "fact_recall": Threshold(standard=0.95, min=0.3),
+        "unsupported_claims": Threshold(standard=0, max=2, gated=False, regression_gated=True),
+        "safety": Threshold(min=1.0),
+    }
+    thresholds = Thresholds(version="t", metrics=metrics)
+    assert metrics["unsupported_claims"].blocks_regressions and metrics["fact_recall"].blocks_regressions
+    assert not Threshold(min=0.5, gated=False).blocks_regressions
+    assert not Threshold(min=0.5, gated=True, regression_gated=False).blocks_regressions
+    champion = _values([1.0] * 12, [0.0] * 12)
+    names = {"champion": "a", "challenger": "b"}
+    worse = compare_values(champion, _values([1.0] * 12, [1.0] * 12), names, thresholds)
+    assert worse["gated_regressions"] == ["unsupported_claims"]
+    # one more claim in one scenario of twelve is not distinguishable: no regression
+    noise = compare_values(champion, _values([1.0] * 12, [1.0] + [0.0] * 11), names, thresholds)
+    assert noise["gated_regressions"] == []
+
+
 def test_thresholds_need_exactly_one_bound_and_a_standard_on_the_right_side() -> None:
     with pytest.raises(ValueError, match="exactly one of"):
         Threshold(min=0.5, max=1.0)
