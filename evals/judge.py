@@ -67,12 +67,13 @@ def in_subset(run: Any, subset: list[str]) -> bool:
     return run.case.id in subset or bool(set(run.case.tags) & set(subset))
 
 
-def agreement(runs: list[Any], faithful_at: float) -> dict[str, Any]:
-    """How often the judge and the deterministic claim check (``unsupported_claims``, evals/claims.py) agree on
-    whether a reply holds an unsupported statement: counts per cell, the agreement rate and Cohen's kappa."""
+def agreement(runs: list[Any], faithful_at: float, metric: str = "faithfulness") -> dict[str, Any]:
+    """How often the judge (``metric`` below ``faithful_at`` flags a reply) and the deterministic claim check
+    (``unsupported_claims``, evals/claims.py) agree on whether a reply holds an unsupported statement: counts
+    per cell, the agreement rate and Cohen's kappa."""
     cells = {"both_clean": 0, "both_flag": 0, "judge_only_flags": 0, "check_only_flags": 0}
     for run in runs:
-        faith = run.score.values.get("faithfulness")
+        faith = run.score.values.get(metric)
         claims = run.score.values.get("unsupported_claims")
         if faith is None or claims is None:
             continue
@@ -155,6 +156,8 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
         "failed": failed,
         "not_reached": len(chosen) - scored - failed,
         "agreement": agreement(chosen, config.faithful_at),
+        # the same cells for ResponseGroundedness, which a small judge scores more often than Faithfulness
+        "agreement_groundedness": agreement(chosen, config.faithful_at, "response_groundedness"),
         "setup_s": setup_s,
         "seconds": round(time.perf_counter() - started, 1),
         "budget_s": config.budget_s,

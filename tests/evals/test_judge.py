@@ -47,6 +47,20 @@ def test_agreement_counts_each_cell_and_kappa() -> None:
     assert result["kappa"] == pytest.approx(0.167, abs=0.001)
 
 
+def test_agreement_of_another_judged_metric() -> None:
+    runs = [_Run(None, 0), _Run(None, 1)]
+    for run, grounded in zip(runs, (0.25, 0.75), strict=True):
+        run.score.values["response_groundedness"] = grounded
+    result = agreement(runs, 0.5, "response_groundedness")  # type: ignore[arg-type]
+    assert (result["n"], result["judge_only_flags"], result["check_only_flags"], result["rate"]) == (
+        2,
+        1,
+        1,
+        0.0,
+    )
+    assert agreement(runs, 0.5)["n"] == 0  # type: ignore[arg-type]  # no faithfulness scored
+
+
 def test_agreement_without_scores_says_so() -> None:
     assert agreement([_Run(None, None)], 0.5) == {  # type: ignore[list-item]
         "n": 0,
