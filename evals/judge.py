@@ -73,11 +73,11 @@ def agreement(runs: list[Any], faithful_at: float, metric: str = "faithfulness")
     per cell, the agreement rate and Cohen's kappa."""
     cells = {"both_clean": 0, "both_flag": 0, "judge_only_flags": 0, "check_only_flags": 0}
     for run in runs:
-        faith = run.score.values.get(metric)
+        judged = run.score.values.get(metric)
         claims = run.score.values.get("unsupported_claims")
-        if faith is None or claims is None:
+        if judged is None or claims is None:
             continue
-        judge_flags, check_flags = faith < faithful_at, claims > 0
+        judge_flags, check_flags = judged < faithful_at, claims > 0
         key = (
             ("both_flag" if check_flags else "judge_only_flags")
             if judge_flags
@@ -112,7 +112,7 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
     started = time.perf_counter()  # the budget covers scoring; loading the judge is reported as setup_s
     chosen = [run for run in output.runs if in_subset(run, config.subset)]
     outcomes: list[bool] = []  # per scored case: whether any metric came back
-    gate = asyncio.Semaphore(config.concurrency)
+    slots = asyncio.Semaphore(config.concurrency)
 
     def spent() -> float:
         return time.perf_counter() - started
@@ -122,7 +122,7 @@ async def run_judge(output: RunOutput, settings: Settings, config: JudgeConfig) 
 
     async def score(run: Any) -> None:
         # up to `concurrency` cases at once; a case (or a metric) not started within the budget is not reached
-        async with gate:
+        async with slots:
             answer = run.trajectory.final_answer()
             question = next((t.content for t in reversed(run.trajectory.analyst_turns())), "")
             if not answer or spent() > config.budget_s:
