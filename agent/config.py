@@ -43,6 +43,11 @@ class AgentConfig(BaseModel):
         default=True,
         description="Check every sentence of the model's reply against the evidence (off only as an eval degradation).",
     )
+    spread_procedures: bool = Field(
+        default=False,
+        description="Playbook searches also add the best section of each other SOP naming the case type "
+        "(agent.nodes.reads.every_procedure); off until measured on the gate.",
+    )
     planner: Literal["playbook", "llm", "none"] = Field(
         default="playbook",
         description="Reads after triage: the playbook, an LLM plan plus the playbook, or none (the triage bundle "

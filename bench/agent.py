@@ -242,3 +242,113 @@ def run(
                 _embedded(settings, questions, Path(tmp) / "embedded", answer_timeout_s)
             )
         return result
+
+
+def _answer_config(base: Any, prompt: str, max_tokens: int) -> Any:
+    versions = {**base.prompt_versions, "answer": prompt}
+    return base.model_copy(update={"prompt_versions": versions, "answer_max_tokens": max_tokens})
+
+
+def _side(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "turn_s_p50": _pct([r["turn_s"] for r in rows], 0.5),
+        "llm_s_p50": _pct([r["llm_s"] for r in rows], 0.5),
+        "llm_s_total": round(sum(r["llm_s"] for r in rows), 1),
+        "completion_tokens_p50": _pct([float(r["completion"]) for r in rows], 0.5),
+        "prompt_tokens_p50": _pct([float(r["prompt"]) for r in rows], 0.5),
+        "answers_from_findings": sum(r["fallback"] for r in rows),
+        "unsupported_sentences_removed": sum(r["removed"] for r in rows),
+    }
+
+
+async def _answer_pair(
+    settings: Settings, questions: int, workdir: Path, challenger: tuple[str, int]
+) -> dict[str, Any]:
+    """The champion's answer call against a challenger (prompt version, token cap) on the same questions, one
+    service each on the same embedded server, alternating which goes first: a paired latency ratio."""
+    from agent.config import AgentConfig
+    from agent.llm.factory import make_chat_model
+    from agent.service import AgentService
+    from retrieval.search import open_retriever
+
+    base = AgentConfig(max_iterations=settings.max_plan_iterations)
+    configs = {
+        "baseline": base,
+        "challenger": _answer_config(base, *challenger),
+    }
+    model, retriever = make_chat_model(settings), open_retriever(settings)
+    services = {
+        name: AgentService(
+            settings.model_copy(
+                update={"data_dir": workdir / name, "payments_database_url": settings.payments_db_url}
+            ),
+            chat_model=model,
+            retriever=retriever,
+            config=config,
+        )
+        for name, config in configs.items()
+    }
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in services}
+    load_before = os.getloadavg()[0]
+    try:
+        for service in services.values():
+            await service.start()
+        for i, message in enumerate(_questions()[:questions]):
+            order = list(services) if i % 2 == 0 else list(reversed(services))
+            for name in order:
+                _, turn_s, result = await _timed_turn(services[name], message)
+                calls = result["llm_calls"]
+                rows[name].append(
+                    {
+                        "turn_s": turn_s,
+                        "llm_s": sum(c["latency_ms"] for c in calls) / 1000,
+                        "prompt": sum(c["prompt_tokens"] for c in calls),
+                        "completion": sum(c["completion_tokens"] for c in calls),
+                        "fallback": int(result["answer"].startswith("(No model reply") or not calls),
+                        "removed": int(result.get("unsupported_claims") or 0),
+                    }
+                )
+    finally:
+        for service in services.values():
+            await service.aclose()
+    sides = {name: _side(r) for name, r in rows.items()}
+    base_s, chal_s = sides["baseline"], sides["challenger"]
+    per_question = [
+        c["llm_s"] / b["llm_s"]
+        for b, c in zip(rows["baseline"], rows["challenger"], strict=True)
+        if b["llm_s"]
+    ]
+    return {
+        "questions": len(rows["baseline"]),
+        "baseline_answer": f"{base.prompt_version('answer')}, max {base.answer_max_tokens} tokens",
+        "challenger_answer": f"{challenger[0]}, max {challenger[1]} tokens",
+        "load_average_1m": round(load_before, 2),
+        "load_average_1m_after": round(os.getloadavg()[0], 2),
+        "baseline": base_s,
+        "challenger": chal_s,
+        "ratio_llm_s_total": round(chal_s["llm_s_total"] / base_s["llm_s_total"], 3)
+        if base_s["llm_s_total"]
+        else None,
+        "ratio_llm_s_per_question_p50": round(statistics.median(per_question), 3) if per_question else None,
+        "ratio_turn_s_p50": round(chal_s["turn_s_p50"] / base_s["turn_s_p50"], 3)
+        if base_s["turn_s_p50"]
+        else None,
+        "note": "ratio < 1: the challenger's answer call is faster; both sides answer the same catalogue "
+        "questions on the same model server, alternating which goes first",
+    }
+
+
+def run_answer_pair(settings: Settings, *, questions: int, prompt: str, max_tokens: int) -> dict[str, Any]:
+    """``payinvest bench answer``: a paired latency ratio of two answer-call settings on the embedded model."""
+    from core.errors import PayinvestError
+    from prompts import PromptNotFound, load_prompt
+
+    try:
+        load_prompt("answer", prompt)
+    except PromptNotFound as exc:
+        raise PayinvestError(str(exc), code="invalid_prompt") from None
+    if not 16 <= max_tokens <= 4096:
+        raise PayinvestError("--max-tokens must be between 16 and 4096", code="invalid_option")
+    with tempfile.TemporaryDirectory(prefix="bench-answer-") as tmp:
+        pair = asyncio.run(_answer_pair(settings, max(questions, 2), Path(tmp), (prompt, max_tokens)))
+        return {"benchmark": "answer", **pair}

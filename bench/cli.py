@@ -105,6 +105,26 @@ def bench_agent(
     )
 
 
+@bench_app.command("answer")
+def bench_answer(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    prompt: str = typer.Option(..., "--prompt", help="The challenger's answer prompt version (e.g. v3)."),
+    max_tokens: int = typer.Option(64, "--max-tokens", help="The challenger's answer token cap."),
+    questions: int = typer.Option(12, help="Catalogue questions, each answered by both sides."),
+) -> None:
+    """The champion's answer call against a challenger prompt and token cap on the embedded model: paired
+    turn and model-time ratios, tokens, replies that fell back to the findings, sentences the verifier removed."""
+    from bench.agent import run_answer_pair
+    from core.settings import get_settings
+
+    _emit(
+        _guarded(
+            lambda: run_answer_pair(get_settings(), questions=questions, prompt=prompt, max_tokens=max_tokens)
+        ),
+        as_json,
+    )
+
+
 @bench_app.command("web")
 def bench_web(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),

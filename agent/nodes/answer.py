@@ -77,6 +77,31 @@ def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> lis
     return lines[:_MODEL_LINES] if brief else lines
 
 
+# A timestamp with its preposition ("on 2026-11-12 11:07 UTC", "since 2026-11-16 09:47 UTC", "sent 2026-11-20"):
+# ~15 prompt tokens each, and the model's two sentences never need one (the checked findings under the reply
+# carry them). Value-date findings keep theirs: there the dates are the finding.
+_TIMESTAMP = re.compile(
+    r",?\s*(?:\b(?:on|since|at|sent)\s+)?\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:\s*UTC)?"
+)
+_KEEPS_DATES = {"value_date"}
+
+
+def undated_lines(findings: list[dict[str, Any]]) -> list[str]:
+    """The brief lines (``trusted_lines(brief=True)``) without their timestamps, for ``answer@v3``."""
+    kept = [f for f in findings if not f.get("untrusted") and f.get("kind") not in _NOT_FOR_MODEL][
+        :_MODEL_LINES
+    ]
+    out = []
+    for f in kept:
+        text = f.get("brief") or f["text"]
+        if f.get("kind") not in _KEEPS_DATES:
+            text = re.sub(r"\(\s*,\s*", "(", re.sub(r"\(\s*\)", "", _TIMESTAMP.sub("", text)))
+            text = re.sub(r"\b(\w+) \(\1\)", r"\1", re.sub(r"\s+([.;,)])", r"\1", text))
+        ids = " ".join(f"[{e}]" for e in f.get("evidence_ids") or [])
+        out.append(f"{text} {ids}".strip())
+    return out
+
+
 def section_lines(hits: list[dict[str, Any]], question: str = "") -> list[str]:
     return [
         f"[{h['citation']}] {h.get('section_title') or h.get('title') or ''}: "
@@ -163,11 +188,13 @@ async def _phrase(
     hits, found = state.get("hits") or [], state.get("findings") or []
     lines = section_lines(hits, state.get("message", "")) if general else trusted_lines(found, brief=True)
     block = pseudo.mask("\n".join(lines) or "none")
+    undated = block if general else pseudo.mask("\n".join(undated_lines(found)) or "none")
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
     variables = {
         "message": pseudo.mask_message(state.get("message", "")),
         "findings": block,
+        "findings_undated": undated,
         "sections": block,
         "evidence": block,
         "case_type": state.get("case_type", ""),

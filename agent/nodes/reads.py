@@ -43,6 +43,8 @@ _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
 _MAX_CODE_QUERIES = 2
 _ABOUT_SECTIONS = {"purpose", "scope"}
 _CODE_K = 2
+# Candidates a case type's procedure search ranks to find the best section of each of its other SOPs.
+_SPREAD_POOL = 10
 
 
 def code_queries(evidence: list[dict[str, Any]]) -> list[str]:
@@ -120,18 +122,41 @@ def instructs(hit: dict[str, Any]) -> bool:
     return str(hit.get("section_title") or "").strip().lower() not in _ABOUT_SECTIONS
 
 
+def _covers(hit: Any, case_type: str) -> bool:
+    """True when the hit's SOP names ``case_type`` in its front matter (not only as a general procedure)."""
+    types = hit.get("case_types") if isinstance(hit, dict) else getattr(hit, "case_types", None)
+    return case_type in {str(getattr(t, "value", t)) for t in types or ()}
+
+
+def every_procedure(found: list[Any], want: int, case_type: str | None) -> list[dict[str, Any]]:
+    """The ``want`` best instructing sections, then the best one of each other SOP that names the case type
+    among the candidates: a case type's checks are spread over several procedures (the gpi tracker's, the
+    four-eyes rules, the cut-off calendar …) and one SOP's sections would otherwise take every place."""
+    ranked = [(f, h) for f, h in ((f, hit_to_dict(f)) for f in found) if instructs(h)]
+    hits = [h for _, h in ranked[:want]]
+    if case_type:
+        sops = {h["sop_id"] for h in hits}
+        for f, h in ranked[want:]:
+            if h["sop_id"] not in sops and _covers(f, case_type):
+                sops.add(h["sop_id"])
+                hits.append(h)
+    return hits
+
+
 async def _run_query(
-    ctx: AgentContext, query: str, case_type: str, k: int | None = None
+    ctx: AgentContext, query: str, case_type: str, k: int | None = None, *, spread: bool = False
 ) -> tuple[str, list[dict[str, Any]], str | None]:
+    """``spread``: also the best section of each other SOP of the case type (``every_procedure``)."""
     if ctx.retriever is None:
         return query, [], "the procedure index is not available"
     filter_type = None if case_type == CaseType.GENERAL.value else case_type
     want = k or ctx.config.retrieval_k
+    pool = want + (_SPREAD_POOL if spread and filter_type else 2)
     try:
-        found = await asyncio.to_thread(ctx.retriever.search, query, k=want + 2, case_type=filter_type)
+        found = await asyncio.to_thread(ctx.retriever.search, query, k=pool, case_type=filter_type)
         if not found and filter_type:  # a case type without its own SOP still gets the cross-cutting ones
             found = await asyncio.to_thread(ctx.retriever.search, query, k=want + 2)
-        hits = [h for h in (hit_to_dict(f) for f in found) if instructs(h)][:want]
+        hits = every_procedure(found, want, filter_type if spread else None)
         return query, hits, None
     except Exception as exc:
         message = getattr(exc, "message", None) or str(exc)  # a typed error's line for the user
@@ -149,7 +174,10 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
     queries = plan.get("queries", [])
     results = await asyncio.gather(
         *(run_tool(ctx, s) for s in steps),
-        *(_run_query(ctx, q, state.get("case_type", "")) for q in queries),
+        *(
+            _run_query(ctx, q, state.get("case_type", ""), spread=ctx.config.spread_procedures)
+            for q in queries
+        ),
     )
     tool_items = list(results[: len(steps)])
     add_evidence(evidence, tool_items)

@@ -90,3 +90,74 @@ def test_every_case_type_searches_its_checks_and_its_procedure() -> None:
         expected = 0 if case_type is CaseType.GENERAL else 2
         assert len(playbook.queries) == expected, case_type
         assert all(len(q) <= 120 for q in playbook.queries), case_type
+
+
+def _hit(i: int, sop: str, types: list[str], title: str = "Checks") -> dict[str, object]:
+    return {
+        "chunk_id": f"{sop}#{i}",
+        "citation": f"{sop} §{i}",
+        "sop_id": sop,
+        "section_title": title,
+        "case_types": types,
+        "text": title,
+    }
+
+
+def test_a_case_type_search_adds_the_best_section_of_each_other_sop_that_names_the_case_type() -> None:
+    from agent.nodes.reads import every_procedure
+
+    found = [
+        _hit(1, "SOP-010", ["value_date"], "Purpose"),
+        _hit(4, "SOP-010", ["value_date"]),
+        _hit(5, "SOP-010", ["value_date"]),
+        _hit(6, "SOP-023", ["general"]),  # a general procedure is not a procedure of the case type
+        _hit(7, "SOP-018", ["value_date", "general"]),
+        _hit(8, "SOP-018", ["value_date", "general"]),  # the SOP is already represented by its best section
+        _hit(2, "SOP-021", ["value_date", "charges"], "Scope"),  # Purpose and Scope never count
+        _hit(3, "SOP-021", ["value_date", "charges"]),
+    ]
+    hits = every_procedure(found, 2, "value_date")
+    assert [h["citation"] for h in hits] == ["SOP-010 §4", "SOP-010 §5", "SOP-018 §7", "SOP-021 §3"]
+    assert [h["citation"] for h in every_procedure(found, 2, None)] == ["SOP-010 §4", "SOP-010 §5"]
+
+
+async def test_the_playbook_search_ranks_a_wider_pool_and_the_code_search_does_not() -> None:
+    from types import SimpleNamespace
+
+    from agent.config import AgentConfig
+    from agent.nodes.reads import _run_query
+
+    retriever = _Retriever()
+    ctx = SimpleNamespace(retriever=retriever, config=AgentConfig(retrieval_k=3))
+    await _run_query(ctx, "value date checks", "value_date", spread=True)  # type: ignore[arg-type]
+    await _run_query(ctx, "status reason G002", "value_date", k=2)  # type: ignore[arg-type]
+    await _run_query(ctx, "what is a camt.110", "general", spread=True)  # type: ignore[arg-type]
+    assert [c["k"] for c in retriever.calls] == [13, 4, 5]
+
+
+def test_the_model_brief_drops_timestamps_but_a_value_date_finding_keeps_its_dates() -> None:
+    from agent.nodes.answer import trusted_lines, undated_lines
+
+    findings = [
+        {
+            "kind": "position",
+            "text": "The payment is at HUDSUS33 with ACSP/G002 since 2026-11-16 09:47 UTC; not forwarded.",
+            "evidence_ids": ["E2"],
+        },
+        {
+            "kind": "duplicates",
+            "text": "Possible duplicate: PAY-90010006 (sent 2026-11-20 10:00 UTC, status ACCC).",
+            "evidence_ids": ["E6"],
+        },
+        {"kind": "account", "text": "The account is closed (closed on 2026-10-31).", "evidence_ids": ["E7"]},
+        {"kind": "value_date", "text": "Value date 2026-11-14, due 2026-11-13.", "evidence_ids": ["E1"]},
+        {"kind": "case_note", "text": "note", "evidence_ids": ["E3"], "untrusted": True},
+        {"kind": "procedure", "text": "SOP text", "evidence_ids": []},
+    ]
+    assert undated_lines(findings) == [
+        "The payment is at HUDSUS33 with ACSP/G002; not forwarded. [E2]",
+        "Possible duplicate: PAY-90010006 (status ACCC). [E6]",
+        "The account is closed. [E7]",
+        "Value date 2026-11-14, due 2026-11-13. [E1]",
+    ]
+    assert len(undated_lines(findings)) == len(trusted_lines(findings, brief=True))
