@@ -65,18 +65,6 @@ _NOT_FOR_MODEL = {"deadline", "procedure", "case", "case_note", "unseen", "quest
 _MODEL_LINES = 6
 
 
-def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False) -> list[str]:
-    """The findings without quoted free text; ``brief``: the short set and wording sent to the model."""
-    lines = []
-    for f in findings:
-        if f.get("untrusted") or (brief and f.get("kind") in _NOT_FOR_MODEL):
-            continue
-        ids = " ".join(f"[{e}]" for e in f.get("evidence_ids") or [])
-        text = (f.get("brief") or f["text"]) if brief else f["text"]
-        lines.append(f"{text} {ids}".strip())
-    return lines[:_MODEL_LINES] if brief else lines
-
-
 # A timestamp with its preposition ("on 2026-11-12 11:07 UTC", "since 2026-11-16 09:47 UTC", "sent 2026-11-20"):
 # ~15 prompt tokens each, and the model's two sentences never need one (the checked findings under the reply
 # carry them). Value-date findings keep theirs: there the dates are the finding.
@@ -86,20 +74,24 @@ _TIMESTAMP = re.compile(
 _KEEPS_DATES = {"value_date"}
 
 
-def undated_lines(findings: list[dict[str, Any]]) -> list[str]:
-    """The brief lines (``trusted_lines(brief=True)``) without their timestamps, for ``answer@v3``."""
-    kept = [f for f in findings if not f.get("untrusted") and f.get("kind") not in _NOT_FOR_MODEL][
-        :_MODEL_LINES
-    ]
-    out = []
-    for f in kept:
-        text = f.get("brief") or f["text"]
-        if f.get("kind") not in _KEEPS_DATES:
-            text = re.sub(r"\(\s*,\s*", "(", re.sub(r"\(\s*\)", "", _TIMESTAMP.sub("", text)))
-            text = re.sub(r"\b(\w+) \(\1\)", r"\1", re.sub(r"\s+([.;,)])", r"\1", text))
+def _undated(text: str) -> str:
+    text = re.sub(r"\(\s*,\s*", "(", re.sub(r"\(\s*\)", "", _TIMESTAMP.sub("", text)))
+    return re.sub(r"\b(\w+) \(\1\)", r"\1", re.sub(r"\s+([.;,)])", r"\1", text))
+
+
+def trusted_lines(findings: list[dict[str, Any]], *, brief: bool = False, undated: bool = False) -> list[str]:
+    """The findings without quoted free text; ``brief``: the short set and wording sent to the model;
+    ``undated`` (with ``brief``, for ``answer@v3``): also without their timestamps."""
+    lines = []
+    for f in findings:
+        if f.get("untrusted") or (brief and f.get("kind") in _NOT_FOR_MODEL):
+            continue
         ids = " ".join(f"[{e}]" for e in f.get("evidence_ids") or [])
-        out.append(f"{text} {ids}".strip())
-    return out
+        text = (f.get("brief") or f["text"]) if brief else f["text"]
+        if undated and f.get("kind") not in _KEEPS_DATES:
+            text = _undated(text)
+        lines.append(f"{text} {ids}".strip())
+    return lines[:_MODEL_LINES] if brief else lines
 
 
 def section_lines(hits: list[dict[str, Any]], question: str = "") -> list[str]:
@@ -188,7 +180,9 @@ async def _phrase(
     hits, found = state.get("hits") or [], state.get("findings") or []
     lines = section_lines(hits, state.get("message", "")) if general else trusted_lines(found, brief=True)
     block = pseudo.mask("\n".join(lines) or "none")
-    undated = block if general else pseudo.mask("\n".join(undated_lines(found)) or "none")
+    undated = (
+        block if general else pseudo.mask("\n".join(trusted_lines(found, brief=True, undated=True)) or "none")
+    )
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
     variables = {

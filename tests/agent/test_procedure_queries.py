@@ -136,7 +136,7 @@ async def test_the_playbook_search_ranks_a_wider_pool_and_the_code_search_does_n
 
 
 def test_the_model_brief_drops_timestamps_but_a_value_date_finding_keeps_its_dates() -> None:
-    from agent.nodes.answer import trusted_lines, undated_lines
+    from agent.nodes.answer import trusted_lines
 
     findings = [
         {
@@ -154,10 +154,10 @@ def test_the_model_brief_drops_timestamps_but_a_value_date_finding_keeps_its_dat
         {"kind": "case_note", "text": "note", "evidence_ids": ["E3"], "untrusted": True},
         {"kind": "procedure", "text": "SOP text", "evidence_ids": []},
     ]
-    assert undated_lines(findings) == [
+    assert trusted_lines(findings, brief=True, undated=True) == [
         "The payment is at HUDSUS33 with ACSP/G002; not forwarded. [E2]",
         "Possible duplicate: PAY-90010006 (status ACCC). [E6]",
         "The account is closed. [E7]",
         "Value date 2026-11-14, due 2026-11-13. [E1]",
     ]
-    assert len(undated_lines(findings)) == len(trusted_lines(findings, brief=True))
+    assert len(trusted_lines(findings, brief=True, undated=True)) == len(trusted_lines(findings, brief=True))
