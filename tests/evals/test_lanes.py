@@ -56,3 +56,15 @@ def test_the_answer_timeout_scales_with_the_lanes() -> None:
     assert lane_timeouts(config, 1) is config
     three = lane_timeouts(config, 3)
     assert agent_config(three).answer_timeout_s == 3 * base and three.digest() != config.digest()
+
+
+def test_the_v3_spread_challenger_switches_on_both_changes_and_keeps_the_champions_other_prompts() -> None:
+    from agent.config import AgentConfig
+    from evals.agent_adapter import agent_config
+
+    champion = agent_config(load_config(CONFIG_DIR / "champion.yaml"))
+    challenger = agent_config(load_config(CONFIG_DIR / "challenger-v3-spread.yaml"))
+    assert (champion.prompt_version("answer"), champion.spread_procedures) == ("v2", False)
+    assert (challenger.prompt_version("answer"), challenger.spread_procedures) == ("v3", True)
+    others = {k: v for k, v in AgentConfig().prompt_versions.items() if k != "answer"}
+    assert {k: challenger.prompt_version(k) for k in others} == others
