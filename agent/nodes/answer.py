@@ -27,6 +27,7 @@ from agent.pseudonymise import Pseudonymiser, StreamRestorer
 from agent.state import AgentState
 from agent.verifier import Sources, Verdict, known_codes, sentence_problems, split_sentences, verify
 from core.domain import CaseType
+from prompts import load_prompt
 
 _SECTION_CHARS = 320
 _MAX_SECTIONS = 3  # ~65 prompt tok/s on 2 cores: every section costs seconds
@@ -180,9 +181,10 @@ async def _phrase(
     hits, found = state.get("hits") or [], state.get("findings") or []
     lines = section_lines(hits, state.get("message", "")) if general else trusted_lines(found, brief=True)
     block = pseudo.mask("\n".join(lines) or "none")
-    undated = (
-        block if general else pseudo.mask("\n".join(trusted_lines(found, brief=True, undated=True)) or "none")
-    )
+    name = "general" if general else "answer"
+    undated = block  # a second masking pass only for a prompt version that reads the undated findings
+    if not general and "findings_undated" in load_prompt(name, ctx.config.prompt_version(name)).variables:
+        undated = pseudo.mask("\n".join(trusted_lines(found, brief=True, undated=True)) or "none")
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
     variables = {
@@ -198,7 +200,7 @@ async def _phrase(
     text, record = await asyncio.wait_for(
         text_call(
             ctx,
-            "general" if general else "answer",
+            name,
             variables,
             on_token=lambda t: gate.feed(restorer.feed(t)),
             max_tokens=ctx.config.answer_max_tokens,

@@ -138,3 +138,26 @@ async def test_invalid_structured_output_falls_back_without_crashing(make_servic
         assert [c["ok"] for c in result.llm_calls][:2] == [False, False]
     finally:
         await service.aclose()
+
+
+async def test_answer_v3_sends_the_findings_without_timestamps_and_v2_keeps_them(make_service, port):
+    import re
+
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
+    sent: dict[str, str] = {}
+    for version in ("v2", "v3"):
+        base = default_script()
+
+        def script(kind, messages, version=version, base=base):
+            text = str(messages[-1].content)
+            if "Findings:" in text:
+                sent[version] = text.partition("Findings:")[2]
+            return base(kind, messages)
+
+        service = make_service(script, config=AgentConfig(prompt_versions={"answer": version}))
+        try:
+            await service.ask(f"Customer says {UETR_STUCK} never arrived")
+        finally:
+            await service.aclose()
+    assert stamp.search(sent["v2"]), sent["v2"]
+    assert not stamp.search(sent["v3"]) and "[E" in sent["v3"], sent["v3"]
