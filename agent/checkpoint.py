@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from core.db import connect_kwargs
 from core.settings import Settings
 
 
@@ -43,7 +44,12 @@ async def _open_pool(conn_string: str, stack: contextlib.AsyncExitStack) -> Any:
         conn_string,
         min_size=1,
         max_size=4,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            **connect_kwargs(conn_string),
+        },
         check=AsyncConnectionPool.check_connection,
         timeout=10,  # a request waits at most this long for a connection while the database is down
         # Reconnection backs off exponentially without bound until it gives up: give up after a few seconds,
@@ -70,7 +76,9 @@ async def _setup_postgres_serialised(saver: Any, conn_string: str) -> None:
 
     import psycopg
 
-    async with await psycopg.AsyncConnection.connect(conn_string, autocommit=True) as lock_conn:
+    async with await psycopg.AsyncConnection.connect(
+        conn_string, autocommit=True, **connect_kwargs(conn_string)
+    ) as lock_conn:
         while True:
             cur = await lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (_CHECKPOINT_SETUP_LOCK,))
             row = await cur.fetchone()

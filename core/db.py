@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+
+# Seconds a PostgreSQL connection attempt may take. Without it libpq waits forever on a server that accepted the
+# TCP connection but does not answer (a server in the middle of shutting down), and every request waiting for a
+# connection hangs with it instead of getting a 503.
+CONNECT_TIMEOUT_S = 5
+
+
+def connect_kwargs(url: str) -> dict[str, Any]:
+    """libpq options every PostgreSQL connection gets, unless the URL sets them itself."""
+    return {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_S}
 
 
 def normalise_url(url: str) -> str:
@@ -31,4 +42,4 @@ def get_engine(url: str, *, foreign_keys: bool = True) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_kwargs(url))

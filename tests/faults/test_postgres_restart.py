@@ -33,6 +33,10 @@ pytestmark = [
 ]
 QUESTION = f"Customer says {UETR_STUCK} never arrived"
 LOAD_S, OUTAGE_S = 3.0, 2.5
+# The outage lasts at least OUTAGE_S and until the load has seen it (a worker got a 503), at most this long: on a
+# busy machine every worker can spend a short outage inside one slow request.
+OUTAGE_MAX_S = 20.0
+UNAVAILABLE = (503, "database_unavailable")
 
 
 class Outcomes:
@@ -51,6 +55,10 @@ class Outcomes:
         with self._lock:
             self.counts[(response.status_code, code)] += 1
         return response
+
+    def count(self, key: tuple[int, str]) -> int:
+        with self._lock:
+            return self.counts[key]
 
 
 def _analyst_loop(base: str, user: str, stop: threading.Event, seen: Outcomes, turns: list) -> None:
@@ -94,6 +102,16 @@ def _supervisor_loop(base: str, stop: threading.Event, seen: Outcomes, reserved:
         except (httpx.HTTPError, AssertionError):
             supervisor = None
             time.sleep(0.2)
+
+
+def _hold_outage(seen: Outcomes) -> None:
+    """Keep the database down for OUTAGE_S, then until a worker has been refused with a 503 (or OUTAGE_MAX_S)."""
+    start = time.monotonic()
+    time.sleep(OUTAGE_S)
+    while time.monotonic() - start < OUTAGE_MAX_S:
+        if seen.count(UNAVAILABLE):
+            return
+        time.sleep(0.1)
 
 
 def _submitted(analyst: httpx.Client) -> tuple[str, dict[str, Any]]:
@@ -188,11 +206,9 @@ def test_postgres_restart_under_load(postgres: PrivatePostgres, tmp_path: Path, 
     recovered = asyncio.run(_start_up_recovery(settings, tmp_path))  # the next start finishes stranded work
 
     statuses = Counter(status for status, _ in seen.counts.elements())
-    server_errors = {
-        k: n for k, n in seen.counts.items() if k[0] >= 500 and k != (503, "database_unavailable")
-    }
+    server_errors = {k: n for k, n in seen.counts.items() if k[0] >= 500 and k != UNAVAILABLE}
     assert server_errors == {}, seen.counts
-    assert seen.counts[(503, "database_unavailable")] >= 1
+    assert seen.counts[UNAVAILABLE] >= 1, (seen.counts, turns)
     failed_turns = [t for t in turns if t[2] and t[2][0]["code"] != "database_unavailable"]
     assert failed_turns == [], [t[2] for t in failed_turns]
     assert statuses[200] > 0
