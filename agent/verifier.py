@@ -7,7 +7,9 @@ retrieved sections for a ``general`` question):
 - amounts (any number with decimals or of three digits or more) and dates (ISO, "12 November") must equal
   one in the sources;
 - status words ("credited", "rejected", "returned", "held", "cancelled", "forwarded") must agree with the
-  payment's state: "credited" needs ACCC, "not credited" needs anything else, and so on;
+  payment's state: "credited" needs ACCC, "not credited" needs anything else, and so on; a status word about a
+  request ("the supervisor rejected the CONR", "our recall was refused") is not the payment's state and stands
+  only where the sources say the request was turned down;
 - action words ("was approved", "has been executed", "the supervisor authorised") claim that a decision was
   taken: a reply is written before any supervisor decides, so such a claim stands only where the sources say
   it (a model talked into "the recall was approved" by injected text loses that sentence); negated it stays.
@@ -55,6 +57,23 @@ _ACTION_RE = re.compile(
     re.I,
 )
 _STATUS_RE = re.compile(r"\b(" + "|".join(sorted(STATUS_WORDS, key=len, reverse=True)) + r")\b", re.I)
+# A status word about a request rather than the payment: "the supervisor rejected the CONR", "our recall was
+# refused", "the cancellation request was rejected (RJCR)". The request's fate is not the payment's state (a refused
+# recall leaves the payment credited), so such a claim stands only where the sources say it, like a decision.
+_REQUESTS = (
+    r"(?:recall|request|proposal|investigation|cancellation|amendment|claim|query|action|"
+    r"camt\.\d{3}|pacs\.004|CONR|CCNR|UTAP|RQCH|RQVA|RQFI|case)s?"
+)
+_REQUEST_STATUS_RE = re.compile(
+    r"\b" + _REQUESTS + r"\s+(?:\w+\s+){0,2}?(?:was|were|has been|have been|is|are|got)\s+(?:\w+\s+)?"
+    r"(rejected|refused|declined|cancelled|canceled)\b"
+    r"|\b(rejected|refused|declined|cancelled|canceled)\s+(?:the|our|their|its|this|that|a|an)\s+(?:\w+\s+)?"
+    + _REQUESTS
+    + r"\b",
+    re.I,
+)
+# How the sources say a request was turned down.
+_REFUSALS = ("rejected", "refused", "declined", "rjcr")
 # Where the payment is: "is at X", "is now at X", "stopped at X", "sits at X". The BIC must be the agent the
 # tracker places it at (both BICs of a path appear in the findings, so the BIC check alone passes a swap).
 _POSITION_RE = re.compile(
@@ -141,7 +160,16 @@ def sentence_problems(sentence: str, src: Sources) -> list[str]:
     for day in parse_dates(plain, src.today or date.today()):
         if day not in src._dates:
             problems.append(f"date {day.isoformat()}")
+    about_requests = [m.span() for m in _REQUEST_STATUS_RE.finditer(plain)]
+    for match in _REQUEST_STATUS_RE.finditer(plain):
+        word = (match.group(1) or match.group(2)).lower()
+        said = _REFUSALS if STATUS_WORDS.get(word, "rejected") == "rejected" else ("cancelled", "canceled")
+        negated = bool(_NEGATION.search(plain[: match.start()]))
+        if not negated and not any(w in lowered_src for w in said):
+            problems.append(f"request {word}")
     for match in _STATUS_RE.finditer(plain):
+        if any(start <= match.start() < end for start, end in about_requests):
+            continue
         state = STATUS_WORDS[match.group(1).lower()]
         negated = bool(_NEGATION.search(plain[: match.start()]))
         if src.states is None:

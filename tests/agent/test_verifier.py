@@ -93,3 +93,22 @@ def test_a_position_must_be_the_agent_the_tracker_places_the_payment_at():
     assert sentence_problems("It goes on to LAKEUS44 once HUDSUS33 forwards it.", src) == []
     unknown = Sources(FINDINGS + "\nLAKEUS44 [E1]", known_codes(), set())  # no tracker: nothing to compare
     assert sentence_problems("The payment is at LAKEUS44.", unknown) == []
+
+
+def test_a_status_word_about_a_request_is_not_the_payment_state():
+    # The payment is credited; a refused recall or a rejected proposal does not make it "rejected".
+    refused = Sources(
+        FINDINGS + "\nRejected by supervisor2: investigation CONR to HUDSUS33.", known_codes(), {"credited"}
+    )
+    for sentence in (
+        "The supervisor rejected the CONR.",
+        "Our recall was refused by the beneficiary bank.",
+        "The cancellation request was rejected.",
+        "The supervisor declined the proposed investigation.",
+    ):
+        assert sentence_problems(sentence, refused) == [], sentence
+    assert sentence_problems("The payment was rejected.", refused) == ["status rejected"]
+    # Where the sources record no refusal the claim is a decision nobody took: removed, like "was approved".
+    assert sentence_problems("The supervisor rejected the CCNR.", _src()) == ["request rejected"]
+    assert sentence_problems("Our recall was refused.", _src()) == ["request refused"]
+    assert sentence_problems("The recall has not been rejected.", _src()) == []
