@@ -10,7 +10,7 @@ DEFAULT_PROMPT_VERSIONS: dict[str, str] = {
     "common": "v1",
     "intake": "v1",
     "plan": "v1",
-    "answer": "v2",
+    "answer": "v3",
     "general": "v1",
 }
 

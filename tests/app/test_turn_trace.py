@@ -106,5 +106,5 @@ def test_one_turn_is_one_trace_with_nodes_http_calls_and_the_llm_call(
     assert llm.name == "llm answer" and llm.parent is not None
     assert llm.parent.span_id == nodes["answer"].context.span_id
     metadata = json.loads(str(llm.attributes["metadata"]))
-    assert metadata["payinvest.prompt"] == "answer" and metadata["payinvest.prompt_version"] == "v2"
+    assert metadata["payinvest.prompt"] == "answer" and metadata["payinvest.prompt_version"] == "v3"
     assert not any("never arrived" in str(v) for s in in_trace for v in s.attributes.values())

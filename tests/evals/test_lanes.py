@@ -64,7 +64,7 @@ def test_the_v3_spread_challenger_switches_on_both_changes_and_keeps_the_champio
 
     champion = agent_config(load_config(CONFIG_DIR / "champion.yaml"))
     challenger = agent_config(load_config(CONFIG_DIR / "challenger-v3-spread.yaml"))
-    assert (champion.prompt_version("answer"), champion.spread_procedures) == ("v2", False)
+    assert (champion.prompt_version("answer"), champion.spread_procedures) == ("v3", False)
     assert (challenger.prompt_version("answer"), challenger.spread_procedures) == ("v3", True)
     others = {k: v for k, v in AgentConfig().prompt_versions.items() if k != "answer"}
     assert {k: challenger.prompt_version(k) for k in others} == others
