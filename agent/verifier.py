@@ -160,8 +160,9 @@ def sentence_problems(sentence: str, src: Sources) -> list[str]:
     for day in parse_dates(plain, src.today or date.today()):
         if day not in src._dates:
             problems.append(f"date {day.isoformat()}")
-    about_requests = [m.span() for m in _REQUEST_STATUS_RE.finditer(plain)]
-    for match in _REQUEST_STATUS_RE.finditer(plain):
+    request_claims = list(_REQUEST_STATUS_RE.finditer(plain))
+    about_requests = [m.span() for m in request_claims]
+    for match in request_claims:
         word = (match.group(1) or match.group(2)).lower()
         said = _REFUSALS if STATUS_WORDS.get(word, "rejected") == "rejected" else ("cancelled", "canceled")
         negated = bool(_NEGATION.search(plain[: match.start()]))
