@@ -179,18 +179,22 @@ async def _phrase(
             pseudo.learn(item.get("data"))
     general = _general(state)
     hits, found = state.get("hits") or [], state.get("findings") or []
-    lines = section_lines(hits, state.get("message", "")) if general else trusted_lines(found, brief=True)
-    block = pseudo.mask("\n".join(lines) or "none")
     name = "general" if general else "answer"
-    undated = block  # a second masking pass only for a prompt version that reads the undated findings
-    if not general and "findings_undated" in load_prompt(name, ctx.config.prompt_version(name)).variables:
-        undated = pseudo.mask("\n".join(trusted_lines(found, brief=True, undated=True)) or "none")
+    # One findings block, built and masked once: undated when the prompt version reads {{findings_undated}}
+    # (answer@v3), with its timestamps otherwise (a prompt reads one of the two).
+    undated = "findings_undated" in load_prompt(name, ctx.config.prompt_version(name)).variables
+    lines = (
+        section_lines(hits, state.get("message", ""))
+        if general
+        else trusted_lines(found, brief=True, undated=undated)
+    )
+    block = pseudo.mask("\n".join(lines) or "none")
     # answer@v1 named its inputs evidence/sections/proposals: the same findings fill them, so older prompt
     # versions pinned by an eval configuration still render.
     variables = {
         "message": pseudo.mask_message(state.get("message", "")),
         "findings": block,
-        "findings_undated": undated,
+        "findings_undated": block,
         "sections": block,
         "evidence": block,
         "case_type": state.get("case_type", ""),

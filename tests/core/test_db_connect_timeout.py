@@ -60,15 +60,14 @@ def test_the_app_engine_gives_up_on_a_silent_server(silent_server: int) -> None:
     assert time.monotonic() - start >= CONNECT_TIMEOUT_S - 1
 
 
-def test_the_checkpointer_connection_gives_up_on_a_silent_server(silent_server: int) -> None:
+def test_the_checkpointer_setup_gives_up_on_a_silent_server(silent_server: int) -> None:
     import psycopg
 
+    from agent.checkpoint import _setup_postgres_serialised
+
     url = f"postgresql://payinvest:x@127.0.0.1:{silent_server}/payinvest"
-
-    async def connect() -> None:
-        await psycopg.AsyncConnection.connect(url, **connect_kwargs(url))
-
-    exc = _within(CONNECT_TIMEOUT_S + 10, lambda: asyncio.run(connect()))
+    # Its first step is the advisory-lock connection: it must fail, not wait for the server forever.
+    exc = _within(CONNECT_TIMEOUT_S + 10, lambda: asyncio.run(_setup_postgres_serialised(None, url)))
     assert isinstance(exc, psycopg.OperationalError), exc
 
 
