@@ -59,8 +59,8 @@ eval-full: setup model data index classifier  ## the same cases with the LLM jud
 eval-degradations: setup model data index classifier  ## each degraded configuration vs one champion run: caught / NOT caught
 	@$(BIN)/payinvest eval --no-judge --lanes 3 $(EVAL_DATA) --report artifacts/degradations/champion
 	@for cfg in $(DEGRADED); do name=$$(basename $$cfg .yaml); \
-	  $(BIN)/payinvest eval --gate --no-judge --lanes 3 $(EVAL_DATA) --config $$cfg \
-	    --baseline artifacts/degradations/champion/report.json --report artifacts/degradations/$$name; rc=$$?; \
+	  $(BIN)/payinvest eval compare --gate --no-judge --lanes 3 $(EVAL_DATA) --challenger $$cfg \
+	    --champion-report artifacts/degradations/champion/report.json --report artifacts/degradations/$$name; rc=$$?; \
 	  case $$rc in 0) echo "$$name: NOT caught (gate passed)";; 1) echo "$$name: caught";; \
 	    *) echo "$$name: not runnable on this build (see above)";; esac; \
 	done

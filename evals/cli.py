@@ -239,7 +239,13 @@ def _read_baseline(path: Path) -> dict[str, Any]:
 
 @eval_app.command("compare")
 def eval_compare(
-    champion: Path = typer.Option(..., "--champion", help="The champion configuration YAML."),
+    champion: Path = typer.Option(None, "--champion", help="The champion configuration YAML (run here)."),
+    champion_report: Path = typer.Option(
+        None,
+        "--champion-report",
+        help="Instead of --champion: a stored champion run (report.json of `payinvest eval`) measured on the "
+        "same dataset files, with a result for every selected scenario.",
+    ),
     challenger: Path = typer.Option(..., "--challenger", help="The challenger configuration YAML."),
     dataset: list[Path] = typer.Option(None, "--dataset", help=DATASET_HELP),
     report: Path = typer.Option(
@@ -271,12 +277,28 @@ def eval_compare(
     from evals.report import build_report, write_report
 
     settings = get_settings()
-    paths, cases, champ_cfg, limits = _load_inputs(dataset, champion, thresholds, limit, only)
-    _, _, chall_cfg, _ = _load_inputs(paths, challenger, thresholds, limit, only)
-    if champ_cfg.name == chall_cfg.name:
+    if (champion is None) == (champion_report is None):
+        _fail("give the champion as --champion (a configuration to run) or --champion-report (a stored run)")
+    paths, cases, chall_cfg, limits = _load_inputs(dataset, challenger, thresholds, limit, only)
+    stored = None
+    if champion_report is not None:
+        from evals.compare import stored_run_problem
+        from evals.suite import dataset_entries
+
+        stored = _read_baseline(champion_report)
+        problem = stored_run_problem(stored, dataset_entries(paths, cases)[1], [c.id for c in cases])
+        if problem:
+            _fail(f"{champion_report}: {problem}")
+        configs = [chall_cfg]
+        champ_name = (stored.get("config") or {}).get("name")
+    else:
+        _, _, champ_cfg, _ = _load_inputs(paths, champion, thresholds, limit, only)
+        configs = [champ_cfg, chall_cfg]
+        champ_name = champ_cfg.name
+    if champ_name == chall_cfg.name:
         _fail(f"{challenger}: field 'name': the challenger needs a name other than the champion's")
     results = []
-    for cfg in (champ_cfg, chall_cfg):
+    for cfg in configs:
         output, metrics, verdict, context = _run_one(
             settings, paths, cases, cfg, limits, not no_judge, as_json, thresholds, lanes
         )
@@ -285,10 +307,16 @@ def eval_compare(
             write_report(
                 build_report(output, metrics=metrics, gate=verdict, context=context), report / cfg.name
             )
-    document = compare_outputs(results[0][0], results[1][0], limits)
-    document["champion"]["gate_passed"] = results[0][2].passed
-    document["challenger"]["gate_passed"] = results[1][2].passed
-    document["gate_passed"] = results[1][2].passed and not document["gated_regressions"]
+    if stored is not None:
+        from evals.compare import compare_with_report
+
+        document = compare_with_report(stored, results[0][0], limits)
+        document["champion"]["gate_passed"] = bool((stored.get("gate") or {}).get("passed"))
+    else:
+        document = compare_outputs(results[0][0], results[1][0], limits)
+        document["champion"]["gate_passed"] = results[0][2].passed
+    document["challenger"]["gate_passed"] = results[-1][2].passed
+    document["gate_passed"] = results[-1][2].passed and not document["gated_regressions"]
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
         (report / "compare.json").write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")

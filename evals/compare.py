@@ -36,6 +36,49 @@ def values_from_report(report: dict[str, Any]) -> Values:
     return {entry["id"]: dict(entry["values"]) for entry in report.get("scenarios", [])}
 
 
+def stored_run_problem(
+    report: dict[str, Any], files: list[dict[str, Any]], case_ids: list[str]
+) -> str | None:
+    """Why a stored champion run cannot be compared with a run of ``files`` on ``case_ids`` (None: it can).
+    The paired tests need the same scenarios measured on the same dataset files."""
+    stored = {str(f.get("sha256")) for f in report.get("datasets") or [] if isinstance(f, dict)}
+    other = [f["path"] for f in files if f["sha256"] not in stored]
+    if other:
+        return f"field 'datasets': the stored run was measured on other data than {', '.join(other)}"
+    measured = values_from_report(report)
+    missing = [case_id for case_id in case_ids if case_id not in measured]
+    if missing:
+        shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        return f"field 'scenarios': no result for {len(missing)} selected scenario(s): {shown}"
+    return None
+
+
+def compare_with_report(
+    report: dict[str, Any], challenger: RunOutput, thresholds: Thresholds | None = None
+) -> dict[str, Any]:
+    """The comparison document of a stored champion run (its report.json) and a challenger run, on the
+    challenger's scenarios."""
+    selected = {run.case.id for run in challenger.runs}
+    champion = {k: v for k, v in values_from_report(report).items() if k in selected}
+    config = report.get("config") or {}
+    names = {
+        "champion": str(config.get("name") or "stored champion"),
+        "champion_digest": str(config.get("digest") or ""),
+        "challenger": challenger.config.name,
+        "challenger_digest": challenger.config.digest(),
+    }
+    document = compare_values(champion, values_of(challenger), names, thresholds)
+    types = {run.case.id: run.case.case_type.value for run in challenger.runs}
+    for entry in document["scenarios"]:
+        entry["case_type"] = types.get(entry["id"])
+    document["champion"]["stored_run"] = {
+        "created_at": report.get("created_at"),
+        "git_commit": report.get("git_commit"),
+        "thresholds_version": report.get("thresholds_version"),
+    }
+    return document
+
+
 def _threshold(name: str, thresholds: Thresholds | None) -> Threshold:
     if thresholds is not None and name in thresholds.metrics:
         return thresholds.metrics[name]

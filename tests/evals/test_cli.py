@@ -51,3 +51,45 @@ def test_a_configuration_needing_a_missing_agent_feature_stops_before_running(tm
     config.write_text(source.replace("requires: [verifier]", "requires: [time_travel]"))
     line = _one_error_line(CliRunner().invoke(eval_app, [*args, "--config", str(config)]))
     assert "configuration 'degraded-no-verifier' needs agent feature(s) time_travel" in line
+
+
+def test_compare_needs_exactly_one_champion(tmp_path: Path) -> None:
+    data = ["--dataset", str(_dataset(tmp_path, "a.jsonl")), "--no-judge"]
+    challenger = ["--challenger", str(CONFIG_DIR / "degraded-noplan.yaml")]
+    expected = (
+        "error: give the champion as --champion (a configuration to run) or --champion-report (a stored run)"
+    )
+    assert _one_error_line(CliRunner().invoke(eval_app, ["compare", *data, *challenger])) == expected
+    both = ["--champion", str(CONFIG_DIR / "champion.yaml"), "--champion-report", str(tmp_path / "r.json")]
+    assert _one_error_line(CliRunner().invoke(eval_app, ["compare", *data, *challenger, *both])) == expected
+
+
+def test_compare_refuses_a_stored_champion_run_of_other_data(tmp_path: Path) -> None:
+    stored = tmp_path / "report.json"
+    entry = {"path": "a.jsonl", "sha256": "0" * 64, "cases": 1}
+    stored.write_text(
+        json.dumps(
+            {
+                "config": {"name": "champion"},
+                "datasets": [entry],
+                "scenarios": [{"id": "gen-1", "values": {}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    args = [
+        "compare",
+        "--dataset",
+        str(_dataset(tmp_path, "a.jsonl")),
+        "--no-judge",
+        "--champion-report",
+        str(stored),
+        "--challenger",
+        str(CONFIG_DIR / "degraded-noplan.yaml"),
+    ]
+    line = _one_error_line(CliRunner().invoke(eval_app, args))
+    assert (
+        line
+        == f"error: {stored}: field 'datasets': the stored run was measured on other data than "
+        + str(tmp_path / "a.jsonl")
+    )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from core.settings import Settings
-from evals.compare import compare_outputs
+from evals.compare import compare_outputs, compare_with_report, stored_run_problem
 from evals.config import CONFIG_DIR, load_config
 from evals.environment import EvalSetupError, build_service
 from evals.gate import DEFAULT_THRESHOLDS, apply_gate, load_thresholds
 from evals.metrics import aggregate
+from evals.report import build_report
 from tests.evals.scripted_agent import SPECULATE_RE, run_config
 
 DEGRADED = sorted(p.stem for p in CONFIG_DIR.glob("degraded-*.yaml"))
@@ -41,6 +43,42 @@ async def test_retrieval_off_is_worse_and_fails_the_gate(settings: Settings, tmp
     document = compare_outputs(champion, degraded, thresholds)
     assert document["verdict"] == "worse"
     assert "context_recall" in document["gated_regressions"]
+
+
+@pytest.mark.slow
+async def test_a_stored_champion_run_gives_the_same_comparison_as_running_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`eval compare --champion-report`: the suite compares each degradation with one stored champion run."""
+    thresholds = load_thresholds(DEFAULT_THRESHOLDS)
+    champion, _, _ = await run_config(settings, tmp_path, "champion")
+    degraded, _, _ = await run_config(settings, tmp_path, "degraded-no-retrieval")
+    metrics = aggregate([r.score for r in champion.runs])
+    files = [{"path": "scenarios.jsonl", "sha256": "a" * 64}]
+    stored = json.loads(
+        json.dumps(
+            build_report(
+                champion,
+                metrics=metrics,
+                gate=apply_gate(metrics, thresholds),
+                context={"git_commit": "abc1234", "datasets": files},
+            ),
+            default=str,
+        )
+    )
+    ids = [r.case.id for r in degraded.runs]
+    assert stored_run_problem(stored, files, ids) is None
+    direct = compare_outputs(champion, degraded, thresholds)
+    from_report = compare_with_report(stored, degraded, thresholds)
+    for key in ("verdict", "worse", "gated_regressions", "tests", "deltas", "scenarios"):
+        assert from_report[key] == direct[key], key
+    assert from_report["champion"]["name"] == "champion"
+    assert from_report["champion"]["stored_run"]["git_commit"] == "abc1234"
+    # Another dataset file, or a selected scenario the stored run never measured, cannot be paired.
+    other = [{"path": "scenarios.jsonl", "sha256": "b" * 64}]
+    assert "measured on other data than scenarios.jsonl" in (stored_run_problem(stored, other, ids) or "")
+    missing = stored_run_problem(stored, files, [*ids, "not-run"])
+    assert missing == "field 'scenarios': no result for 1 selected scenario(s): not-run"
 
 
 @pytest.mark.slow
