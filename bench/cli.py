@@ -125,6 +125,19 @@ def bench_answer(
     )
 
 
+@bench_app.command("model")
+def bench_model(
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    calls: int = typer.Option(4, min=1, help="Answer-shaped calls per cell (median reported)."),
+) -> None:
+    """The embedded model's prompt and generation rates with two threads and one, on an idle machine and beside
+    one busy core: ratios to two threads on an idle machine, measured in the same run."""
+    from bench.model import run
+    from core.settings import get_settings
+
+    _emit(_guarded(lambda: run(get_settings(), calls=calls)), as_json)
+
+
 @bench_app.command("web")
 def bench_web(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
