@@ -30,10 +30,11 @@ _HEDGE_RE = re.compile(
     r"would|could|may|might|should|cannot|can't|isn't|wasn't|hasn't|haven't|didn't|doesn't|won't)\b",
     re.IGNORECASE,
 )
-# Status words about something other than the payment itself (a recall, a request, an RFI ...).
+# Status words about something other than the payment itself (a recall, a request, an RFI ...), also a request
+# named by its camt.110 type ("the supervisor rejected the CONR") or refused with RJCR.
 _OTHER_OBJECT_RE = re.compile(
     r"\b(recall|cancellation|camt\.\d{3}|request|claim|amendment|modification|rfi|approval|proposal|"
-    r"action|investigation|case|charges?|fees?)\b",
+    r"action|investigation|case|charges?|fees?|conr|ccnr|utap|rqch|rqva|rqfi|rjcr)\b",
     re.IGNORECASE,
 )
 # A sentence naming a proposal ("PR-796cb7f9d3a1 recall FRAD on PAY-…: rejected by supervisor2") reports a

@@ -38,6 +38,10 @@ CREDITED = CaseTruth(payment_status="ACCC", statuses=["ACCC"], amounts=["12400.0
         ('- [E2] {"current_status":"ACSP","gpi":true,"credited… hops=', IN_FLIGHT, []),
         ("The payment was rejected.", CREDITED, ["says 'rejected' (truth: ACCC/None)"]),
         ("The action was rejected by supervisor2.", CREDITED, []),  # the proposed action, not the payment
+        # A request named by its camt.110 type is a request too ...
+        ("The supervisor rejected the CONR: cover is expected today.", IN_FLIGHT, []),
+        # ... and the payment itself is still checked beside it.
+        ("The payment was rejected with UM14.", IN_FLIGHT, ["says 'rejected' (truth: ACSP/G002)"]),
         # The agent's outcome line names the proposal: a decision on the action, not the payment's state ...
         ("PR-796cb7f9d3a1 recall FRAD on PAY-90000027: rejected by supervisor2.", CREDITED, []),
         # ... while the same words about the payment alone are still a claim.
