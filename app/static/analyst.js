@@ -62,8 +62,11 @@ export function renderAnalyst(root) {
     if (state.turn) return; // a running turn keeps its conversation open (stop it first)
     try {
       const { conversation } = await api("POST", "/api/conversations", {});
+      // The page is the new conversation's before anything is awaited: a message typed while the list refreshes
+      // belongs to it, and its reply is never cleared afterwards.
       state.current = conversation.id; remember({ current: conversation.id }); resetCase(ctx);
-      await refreshList(ctx); clear(messages); ctx.closeDrawers(); input.focus();
+      clear(messages); ctx.closeDrawers(); input.focus();
+      await refreshList(ctx);
     } catch (e) { showError(e); }
   });
   input.addEventListener("keydown", (ev) => {

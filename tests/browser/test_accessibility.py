@@ -49,7 +49,8 @@ def test_every_view_has_no_serious_or_critical_violation(live_server: dict, brow
     if size == "phone":  # the conversations are in a drawer
         analyst.get_by_test_id("toggle-conversations").click()
     analyst.get_by_test_id("new-conversation").click()
-    analyst.get_by_test_id("conversation-item").first.wait_for()  # opened before the message is typed
+    # Opened before the message is typed: listed (on a phone the drawer closes at once, so the item is hidden).
+    analyst.get_by_test_id("conversation-item").first.wait_for(state="attached")
     analyst.get_by_test_id("message-input").fill(f"Customer says payment {UETR_STUCK} never arrived")
     analyst.get_by_test_id("message-input").press("Enter")
     analyst.get_by_test_id("proposal").first.wait_for(timeout=180_000)
