@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 from core.db import connect_kwargs
 from core.settings import Settings
+
+
+def checkpoint_path(settings: Settings) -> Path:
+    """The SQLite checkpoint file: beside the app database when that is a SQLite file, else in the data
+    directory. Services with their own app database (the eval's lanes) so never share one checkpoint file,
+    where concurrent first writes failed with "database is locked"."""
+    url = settings.database_url or ""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).parent / "checkpoints.db"
+    return settings.resolved_data_dir / "checkpoints.db"
 
 
 async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack) -> Any:
@@ -23,7 +34,7 @@ async def open_checkpointer(settings: Settings, stack: contextlib.AsyncExitStack
     else:
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-        path = settings.resolved_data_dir / "checkpoints.db"
+        path = checkpoint_path(settings)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(path)))
         # WAL + NORMAL: a commit is durable against a process crash without an fsync per step.
         conn_sqlite: Any = saver.conn
