@@ -31,13 +31,18 @@ _BUSY = "while True:\n    pass\n"
 
 
 def _system() -> str:
+    """The release's answer instructions (its pinned prompt version)."""
+    from agent.config import DEFAULT_PROMPT_VERSIONS
     from prompts import load_prompt
 
-    return load_prompt("answer", "v3").render(message="", findings_undated="")[0]
+    prompt = load_prompt("answer", DEFAULT_PROMPT_VERSIONS["answer"])
+    return prompt.render(**dict.fromkeys(prompt.variables, ""))[0]
 
 
-def _call(server: Any, index: int, max_tokens: int) -> dict[str, float]:
+def _call(server: Any, index: int, max_tokens: int, system: str = "") -> dict[str, float]:
     import httpx
+
+    from agent.llm.calls import EMBEDDED_SLOTS
 
     response = httpx.post(
         f"{server.base_url}/chat/completions",
@@ -45,12 +50,12 @@ def _call(server: Any, index: int, max_tokens: int) -> dict[str, float]:
         json={
             "model": server.model,
             "messages": [
-                {"role": "system", "content": _system()},
+                {"role": "system", "content": system or _system()},
                 {"role": "user", "content": _USER.format(amount=f"{48_000 + index:,}.00")},
             ],
             "temperature": 0,
             "max_tokens": max_tokens,
-            "id_slot": 2,
+            "id_slot": EMBEDDED_SLOTS["answer"],
         },
         timeout=600,
     )
