@@ -48,6 +48,11 @@ class AgentConfig(BaseModel):
         description="Playbook searches also add the best section of each other SOP naming the case type "
         "(agent.nodes.reads.every_procedure); off until measured on the gate.",
     )
+    read_procedure: bool = Field(
+        default=True,
+        description="Also list every section of the case type's own SOP (retrieval.search.Retriever.procedure) "
+        "after the searched ones, so the analyst and the approver see the whole procedure the case follows.",
+    )
     planner: Literal["playbook", "llm", "none"] = Field(
         default="playbook",
         description="Reads after triage: the playbook, an LLM plan plus the playbook, or none (the triage bundle "

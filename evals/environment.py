@@ -101,12 +101,16 @@ def open_or_build_retriever(settings: Settings, config: EvalConfig) -> Any:
 
 
 class RetrievalOff:
-    """A retriever that finds nothing (the "retrieval off" degradation); section look-ups still work."""
+    """A retriever that finds nothing, by search or by case type (the "retrieval off" degradation); section
+    look-ups still work."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
     def search(self, query: str, **_: Any) -> list[Any]:
+        return []
+
+    def procedure(self, case_type: Any) -> list[Any]:
         return []
 
     def __getattr__(self, name: str) -> Any:

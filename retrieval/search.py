@@ -67,6 +67,10 @@ def validate_query(
     return text, k, parsed
 
 
+# Sections that say what a procedure is about, never what to do.
+_ABOUT = {"purpose", "scope"}
+
+
 def _hit(chunk: Chunk, score: float) -> Hit:
     note = None
     if chunk.status == "superseded":
@@ -197,6 +201,34 @@ class Retriever:
             adjusted.append((row, score))
         adjusted.sort(key=lambda item: (-item[1], chunks[item[0]].status != "effective", item[0]))
         return [_hit(chunks[row], score) for row, score in adjusted[:k]]
+
+    def procedure(self, case_type: CaseType | str) -> list[Hit]:
+        """The SOPs written for ``case_type`` alone, section by section in document order (parts joined): what an
+        analyst opens for the case (definitions, checks, procedures, deadlines, approvals, when not to act).
+
+        Purpose and Scope say what a procedure is about, never what to do, and are left out. Cross-cutting SOPs
+        (tagged with several case types or ``general``) are not included: the searches find their sections.
+        Not a search: every hit scores 0. ``general`` has no own SOP; an unknown case type raises
+        ``InvalidQuery``."""
+        try:
+            ct = CaseType(str(getattr(case_type, "value", case_type)))
+        except ValueError as exc:
+            known = ", ".join(c.value for c in CaseType)
+            raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from exc
+        if ct is CaseType.GENERAL:  # the general SOPs are each other case type's cross-cutting ones
+            return []
+        own = [c for c in self.lexical.chunks if c.status == "effective" and list(c.case_types) == [ct.value]]
+        sections: dict[tuple[str, str], list[Chunk]] = {}
+        for chunk in own:
+            if chunk.section_title.strip().lower() not in _ABOUT:
+                sections.setdefault((chunk.sop_id, chunk.section), []).append(chunk)
+        hits = []
+        for parts in sections.values():
+            hit = _hit(parts[0], 0.0)
+            hit.chunk_id = parts[0].chunk_id.split("~", 1)[0]
+            hit.text = "\n\n".join(c.text for c in parts)
+            hits.append(hit)
+        return hits
 
     def get_section(self, sop_id: str, section: str) -> Hit | None:
         """The effective text of one section (parts joined; a bare ``##`` number gathers its subsections)."""

@@ -197,6 +197,8 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
             *(_run_query(ctx, q, state.get("case_type", ""), k=_CODE_K) for q in fresh_codes)
         )
     collect_hits(evidence, hits, query_results)
+    if state.get("iteration", 0) == 0 and ctx.config.read_procedure and ctx.config.planner != "none":
+        collect_hits(evidence, hits, await own_procedure(ctx, state.get("case_type", ""), hits))
     attach_refs(evidence)
     seen = set(state.get("seen_refs") or [])
     pending = [r for r in state.get("pending_refs") or [] if r not in seen]
@@ -212,6 +214,27 @@ async def execute_reads(state: AgentState, runtime: Runtime[AgentContext]) -> di
         "iteration": state.get("iteration", 0) + 1,
         "pending_refs": list(dict.fromkeys(pending))[:2],
     }
+
+
+async def own_procedure(
+    ctx: AgentContext, case_type: str, known: list[dict[str, Any]]
+) -> list[tuple[str, list[dict[str, Any]], str | None]]:
+    """The sections of the case type's own SOP that the searches did not find (``Retriever.procedure``): the
+    analyst and the approver see the whole procedure the case follows, not only the best-ranked sections.
+    Appended after the searched sections, so what the reply quotes (the first few) does not change. A
+    retriever without ``procedure`` (or the general case type) adds nothing; a failure is a retrieval error."""
+    reader = getattr(ctx.retriever, "procedure", None)
+    if reader is None or not case_type or case_type == CaseType.GENERAL.value:
+        return []
+    label = f"{case_type} procedure"
+    try:
+        found = await asyncio.to_thread(reader, case_type)
+    except Exception as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        return [(label, [], f"procedure read failed: {message[:200]}")]
+    cited = {h.get("citation") for h in known}
+    fresh = [{**hit_to_dict(h), "score": None} for h in found]
+    return [(label, [h for h in fresh if h["citation"] not in cited], None)]
 
 
 def collect_hits(

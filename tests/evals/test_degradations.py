@@ -30,6 +30,24 @@ def test_every_degraded_configuration_is_covered_here() -> None:
     assert set(DEGRADED) == COVERED_HERE
 
 
+def test_retrieval_off_finds_nothing_by_search_or_by_case_type_but_still_opens_a_section() -> None:
+    from evals.environment import RetrievalOff
+
+    class Inner:
+        def search(self, query: str, **_: object) -> list[str]:
+            return ["hit"]
+
+        def procedure(self, case_type: object) -> list[str]:
+            return ["own section"]
+
+        def get_section(self, sop_id: str, section: str) -> str:
+            return f"{sop_id} §{section}"
+
+    off = RetrievalOff(Inner())
+    assert off.search("recall deadline") == [] and off.procedure("value_date") == []
+    assert off.get_section("SOP-010", "4.2") == "SOP-010 §4.2"
+
+
 @pytest.mark.slow
 async def test_retrieval_off_is_worse_and_fails_the_gate(settings: Settings, tmp_path: Path) -> None:
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)

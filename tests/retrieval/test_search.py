@@ -121,3 +121,64 @@ def test_get_section_gathers_subsections_of_an_empty_parent(settings, corpus_dir
     assert hit is not None
     assert (hit.citation, hit.anchor, hit.section_title) == ("SOP-103 §3", "sop-103-3", "Escalation")
     assert "analyst chases" in hit.text and "supervisor calls" in hit.text
+
+
+_OWN_SOP = """---
+id: SOP-104
+title: Value-date corrections
+version: "{version}"
+status: {status}
+effective_date: 2026-03-01
+review_date: 2027-03-01
+owner: Payments Investigations
+case_types: [value_date]
+---
+# SOP-104 Value-date corrections
+## 1. Purpose
+Says what this procedure is about.
+
+## 2. Scope
+Which payments it covers.
+
+## 3. Checks before acting
+Do these checks first.
+
+### 3.1 Establish the correct value date
+{checks}
+
+### 3.2 Check the amount at stake
+Compute the interest at stake.
+
+## 4. Deadlines
+Send within {days} business days.
+"""
+
+
+def test_procedure_lists_the_case_types_own_sop_section_by_section(
+    settings, corpus_dir, fake_embedder
+) -> None:
+    from retrieval.index import build_index
+
+    long_checks = "\n\n".join(
+        f"Paragraph {i}: read the booking and the settlement date." * 4 for i in range(8)
+    )
+    (corpus_dir / "SOP-104.md").write_text(
+        _OWN_SOP.format(version="2.0", status="effective", checks=long_checks, days="ten")
+    )
+    (corpus_dir / "SOP-104-v1.md").write_text(
+        _OWN_SOP.format(version="1.0", status='superseded\nsuperseded_by: "2.0"', checks="Old.", days="five")
+    )
+    build_index(settings, embedder=fake_embedder, corpus_dir=corpus_dir)
+    retriever = open_retriever(settings, embedder=fake_embedder)
+
+    hits = retriever.procedure("value_date")
+    # Document order, Purpose and Scope left out, only the effective version.
+    assert [h.citation for h in hits] == ["SOP-104 §3", "SOP-104 §3.1", "SOP-104 §3.2", "SOP-104 §4"]
+    assert {h.version for h in hits} == {"2.0"} and all(h.score == 0.0 for h in hits)
+    assert "ten business days" in hits[3].text
+    # A section split into parts comes back whole, under the section's own chunk id.
+    assert hits[1].text.count("Paragraph") == 32 and hits[1].chunk_id == "SOP-104@2.0#3.1"
+    # Cross-cutting SOPs (several case types, or general) are left to the searches.
+    assert retriever.procedure("missing_cover") == [] and retriever.procedure("general") == []
+    with pytest.raises(InvalidQuery, match="unknown case type"):
+        retriever.procedure("teleport")
