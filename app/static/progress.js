@@ -21,6 +21,7 @@ export function turnProgress({ replay = false } = {}) {
     el("div", { class: "row" }, el("strong", {}, "Progress"), clock),
     el("ol", { class: "checklist" }, Object.values(items)));
   const started = Date.now();
+  const sections = []; // every section the turn's searches and its case type's own procedure brought, in order
   let reads = 0, failed = 0, timer = setInterval(() => { clock.textContent = `${replay ? "followed for " : ""}${duration(Date.now() - started)}`; }, 1000);
   const set = (key, state, detail) => {
     const li = items[key];
@@ -35,7 +36,10 @@ export function turnProgress({ replay = false } = {}) {
     else if (type === "triage") set("reads", "done", (data.targets || []).length ? `${plural(reads, "read")}${failed ? `, ${failed} failed` : ""}` : "no payment found from the message");
     else if (type === "classification") set("classify", "done", `${humanise(data.case_type || "unknown")}${data.confidence != null ? `, ${Math.round(data.confidence * 100)} %` : ""}${data.why ? ` (${data.why})` : ""}`);
     else if (type === "case_type_choice") set("classify", "failed", "not sure: pick the case type below");
-    else if (type === "retrieval") set("procedure", "done", (data.hits || []).map((h) => h.citation).slice(0, 3).join(", ") || "no section found");
+    else if (type === "retrieval") {
+      for (const h of data.hits || []) if (h.citation && !sections.includes(h.citation)) sections.push(h.citation);
+      set("procedure", "done", sections.length ? `${sections.slice(0, 3).join(", ")}${sections.length > 3 ? ` and ${sections.length - 3} more` : ""}` : "no section found");
+    }
     else if (type === "proposals") set("proposals", "done", (data.proposals || []).length ? plural(data.proposals.length, "proposal") : ((data.blocked || [])[0] || {}).reason || "nothing to propose");
     else if (type === "findings") set("findings", "done", plural((data.findings || []).length, "finding"));
     else if (type === "llm_call" || type === "token") set("reply", "running", "writing");

@@ -20,10 +20,18 @@ UETR_STUCK = "97ed4827-7b6f-4491-a06f-b548d5a7512d"
 
 
 class SectionRetriever(ListRetriever):
-    """ListRetriever plus get_section for the citation side panel."""
+    """ListRetriever plus get_section for the citation side panel and a claim-of-non-receipt SOP for
+    ``procedure`` (the case type's own SOP, listed after the searched sections)."""
+
+    OWN = (("4.1", "Check for an open case."), ("5.1", "Draft the camt.110 CCNR."), ("7", "Chase after two days."))
 
     def get_section(self, sop_id: str, section: str) -> dict[str, Any] | None:
         return next((h for h in self.hits if h["sop_id"] == sop_id and h["section"] == section), None)
+
+    def procedure(self, case_type: Any) -> list[dict[str, Any]]:
+        if str(case_type) != "claim_non_receipt":
+            return []
+        return [sop_hit("SOP-001", section, text, ["claim_non_receipt"]) for section, text in self.OWN]
 
 
 def build_real_service(

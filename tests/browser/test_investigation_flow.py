@@ -52,6 +52,9 @@ def test_investigation_approval_and_compliance(live_server: dict, browser) -> No
     assert analyst.get_by_test_id("ai-label").first.is_visible()
     analyst.get_by_test_id("evidence-card").first.wait_for()
     analyst.get_by_test_id("tracker-timeline").locator("li").first.wait_for()
+    # The checklist names the searched section first, then the case type's own SOP, and how many more.
+    step = analyst.get_by_test_id("step-procedure").last
+    assert step.inner_text().endswith("SOP-002 §3, SOP-001 §4.1, SOP-001 §5.1 and 1 more")
     clock = analyst.get_by_test_id("sla-clock")
     assert clock.get_attribute("data-due") == "2099-01-15" and "Answer due: " in clock.inner_text()
     analyst.get_by_test_id("citation").filter(has_text="SOP-002 §3").first.click()
