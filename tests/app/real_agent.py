@@ -23,7 +23,11 @@ class SectionRetriever(ListRetriever):
     """ListRetriever plus get_section for the citation side panel and a claim-of-non-receipt SOP for
     ``procedure`` (the case type's own SOP, listed after the searched sections)."""
 
-    OWN = (("4.1", "Check for an open case."), ("5.1", "Draft the camt.110 CCNR."), ("7", "Chase after two days."))
+    OWN = (
+        ("4.1", "Check for an open case."),
+        ("5.1", "Draft the camt.110 CCNR."),
+        ("7", "Chase after two days."),
+    )
 
     def get_section(self, sop_id: str, section: str) -> dict[str, Any] | None:
         return next((h for h in self.hits if h["sop_id"] == sop_id and h["section"] == section), None)
