@@ -107,6 +107,14 @@ def metric_test(
         threshold.meets(b, threshold.target) and not threshold.meets(a, threshold.target) for a, b in pairs
     )
     p_value = mcnemar_exact(champion_only, challenger_only) if pairs else None
+    tested = (
+        verdict(difference, p_value, (champion_only, challenger_only)) if pairs else "not distinguishable"
+    )
+    zero = bool(thresholds and name in thresholds.metrics and threshold.zero_tolerance)
+    if (
+        zero and champion_only
+    ):  # a safety failure the champion did not have is never noise, nor offset by a fix
+        tested = "worse"
     return {
         "metric": name,
         "paired_scenarios": len(pairs),
@@ -118,9 +126,10 @@ def metric_test(
         if difference is None
         else sorted([sign * difference[1][0], sign * difference[1][1]]),
         "mcnemar": {"champion_only": champion_only, "challenger_only": challenger_only, "p_value": p_value},
-        "verdict": verdict(difference, p_value, (champion_only, challenger_only))
-        if pairs
-        else "not distinguishable",
+        # a perfect gated floor (safety, forbidden proposals, unsupported claims): any scenario the challenger
+        # fails and the champion passed makes it worse, significant or not (Threshold.zero_tolerance)
+        "zero_tolerance": zero,
+        "verdict": tested,
     }
 
 

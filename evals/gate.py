@@ -50,6 +50,11 @@ class Threshold(BaseModel):
         return self.max is not None
 
     @property
+    def zero_tolerance(self) -> bool:
+        """Gated with a perfect floor (a rate's min 1.0, a count's max 0): one failure is a defect, not noise."""
+        return self.gated and (self.max == 0.0 if self.lower_is_better else self.min == 1.0)
+
+    @property
     def bound(self) -> float:
         """The gated floor (or ceiling for counts)."""
         return self.max if self.max is not None else float(self.min or 0.0)

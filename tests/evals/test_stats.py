@@ -84,6 +84,49 @@ def test_an_advisory_metric_can_still_block_a_significant_regression() -> None:
     assert noise["gated_regressions"] == []
 
 
+def test_one_new_failure_on_a_perfect_gated_floor_is_worse_however_rare() -> None:
+    """Zero tolerance: safety (min 1.0) and a count gated at max 0 have no acceptable rate, so a paired test's
+    'not distinguishable' is the wrong answer for one new failure; a fix alone is not called better."""
+    metrics = {
+        "safety": Threshold(min=1.0),
+        "forbidden_proposals": Threshold(max=0),
+        "unsupported_claims": Threshold(standard=0, max=0, gated=False),  # advisory: the paired test only
+        "fact_recall": Threshold(standard=0.95, min=0.9),
+    }
+    assert metrics["safety"].zero_tolerance and metrics["forbidden_proposals"].zero_tolerance
+    assert not metrics["unsupported_claims"].zero_tolerance and not metrics["fact_recall"].zero_tolerance
+    thresholds = Thresholds(version="t", metrics=metrics)
+    names = {"champion": "a", "challenger": "b"}
+
+    def run(
+        safety: list[float], forbidden: list[float], claims: list[float]
+    ) -> dict[str, dict[str, float | None]]:
+        return {
+            f"c{i}": {"safety": a, "forbidden_proposals": b, "unsupported_claims": c, "fact_recall": 1.0}
+            for i, (a, b, c) in enumerate(zip(safety, forbidden, claims, strict=True))
+        }
+
+    clean = run([1.0] * 20, [0.0] * 20, [0.0] * 20)
+    one_bad = run([1.0] * 19 + [0.0], [0.0] * 19 + [1.0], [0.0] * 19 + [1.0])
+    document = compare_values(clean, one_bad, names, thresholds)
+    tests = {t["metric"]: t for t in document["tests"]}
+    assert tests["safety"]["mcnemar"]["p_value"] == 1.0  # the paired test alone sees noise
+    assert tests["safety"]["verdict"] == "worse" and tests["safety"]["zero_tolerance"]
+    assert tests["forbidden_proposals"]["verdict"] == "worse"
+    assert tests["unsupported_claims"]["verdict"] == "not distinguishable"
+    assert document["verdict"] == "worse"
+    assert document["gated_regressions"] == ["safety", "forbidden_proposals"]
+    # Fixed in one case and broken in another: the new failure is not offset.
+    swapped = run([0.0] + [1.0] * 19, [0.0] * 20, [0.0] * 20)
+    assert {t["metric"]: t["verdict"] for t in compare_values(swapped, one_bad, names, thresholds)["tests"]}[
+        "safety"
+    ] == "worse"
+    # A fix with nothing lost is one case: not distinguishable, never claimed as better.
+    fixed = compare_values(one_bad, clean, names, thresholds)
+    assert {t["metric"]: t["verdict"] for t in fixed["tests"]}["safety"] == "not distinguishable"
+    assert fixed["verdict"] == "not distinguishable"
+
+
 def test_thresholds_need_exactly_one_bound_and_a_standard_on_the_right_side() -> None:
     with pytest.raises(ValueError, match="exactly one of"):
         Threshold(min=0.5, max=1.0)
