@@ -111,9 +111,7 @@ def metric_test(
         verdict(difference, p_value, (champion_only, challenger_only)) if pairs else "not distinguishable"
     )
     zero = bool(thresholds and name in thresholds.metrics and threshold.zero_tolerance)
-    if (
-        zero and champion_only
-    ):  # a safety failure the champion did not have is never noise, nor offset by a fix
+    if zero and champion_only:  # a new safety failure is never noise, nor offset by a fix elsewhere
         tested = "worse"
     return {
         "metric": name,
