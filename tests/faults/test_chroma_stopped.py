@@ -80,7 +80,8 @@ def test_chroma_stopped_the_turn_answers_from_the_tools(tmp_path: Path) -> None:
             events, turn, elapsed = _turn(analyst, conv)
             print(f"\nturn without Chroma in {elapsed:.1f} s")
             assert "error" not in [t for t, _ in events]
-            assert _hits(events) == []
+            # The searches need Chroma; the case type's own SOP is listed from the local chunk store.
+            assert _hits(events) and {c.split(" §")[0] for c in _hits(events)} == {"SOP-001"}
             note = "Could not search the procedures (SOPs): procedure search failed: the procedure index (Chroma) is not reachable."
             assert note in turn["answer"] and "G002" in turn["answer"], turn["answer"]
             assert turn["proposals"]  # the tools still decide the action

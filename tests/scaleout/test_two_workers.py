@@ -115,11 +115,17 @@ def test_analyst_on_a_supervisor_on_b_executes_once(workers, chroma_index) -> No
     with login(a.url, "analyst1") as analyst, login(b.url, "supervisor1") as supervisor:
         conv_id, proposal, retrievals = investigate(analyst)
         assert retrievals and all(r["hits"] for r in retrievals)
-        for r in retrievals:  # worker A searched the Chroma-served index: same hits as a direct search
-            # ... with the agent's own filter: it over-fetches and skips Purpose and Scope (agent.nodes.reads)
+        listing = "claim_non_receipt procedure"  # the case type's own SOP (agent.nodes.reads.own_procedure)
+        assert [r["query"] for r in retrievals].count(listing) == 1
+        at = [r["query"] for r in retrievals].index(listing)
+        for r in retrievals[:at] + retrievals[at + 1 :]:  # worker A searched the Chroma-served index: same
+            # hits as a direct search with the agent's own filter: it over-fetches and skips Purpose and Scope
             found = index.search(r["query"], k=len(r["hits"]) + 6, case_type="claim_non_receipt")
             direct = [h for h in map(hit_to_dict, found) if instructs(h)][: len(r["hits"])]
             assert [h["chunk_id"] for h in r["hits"]] == [h["chunk_id"] for h in direct]
+        seen = {h["citation"] for r in retrievals[:at] for h in r["hits"]}
+        own = [h.chunk_id for h in index.procedure("claim_non_receipt") if h.citation not in seen]
+        assert own and [h["chunk_id"] for h in retrievals[at]["hits"]] == own
         assert supervisor.get("/api/approvals").json()["approvals"] == []  # not submitted yet
         assert analyst.post(f"/api/conversations/{conv_id}/submit").status_code == 200
         queue = supervisor.get("/api/approvals").json()["approvals"]  # worker B reads what A wrote
