@@ -28,6 +28,11 @@ class CaseType(StrEnum):
     GENERAL = "general"  # a procedural question not tied to one payment
 
 
+# SOP section titles that say what a procedure is about, never what to do: neither the agent's searches nor the
+# case type's own procedure listing return them.
+ABOUT_SECTION_TITLES = frozenset({"purpose", "scope"})
+
+
 CASE_TYPE_DESCRIPTIONS: dict[CaseType, str] = {
     CaseType.CLAIM_NON_RECEIPT: "beneficiary says the payment was never credited",
     CaseType.MISSING_COVER: "an agent has not received the cover funds for a payment",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from core.domain import CaseType
+from core.domain import ABOUT_SECTION_TITLES, CaseType
 from core.settings import Settings
 from retrieval.chunking import Chunk, anchor_for
 from retrieval.embedder import ChromaEmbeddingFunction, Embedder, MiniLMEmbedder
@@ -57,18 +57,16 @@ def validate_query(
         raise InvalidQuery("query contains binary or control characters")
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise InvalidQuery(f"k must be an integer from 1 to {MAX_K}")
-    parsed: CaseType | None = None
-    if case_type is not None:
-        try:
-            parsed = CaseType(str(case_type))
-        except ValueError as exc:
-            known = ", ".join(c.value for c in CaseType)
-            raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from exc
-    return text, k, parsed
+    return text, k, None if case_type is None else parse_case_type(case_type)
 
 
-# Sections that say what a procedure is about, never what to do.
-_ABOUT = {"purpose", "scope"}
+def parse_case_type(case_type: object) -> CaseType:
+    """A case type by its name; raise ``InvalidQuery`` naming the known ones."""
+    try:
+        return CaseType(str(case_type))
+    except ValueError as exc:
+        known = ", ".join(c.value for c in CaseType)
+        raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from exc
 
 
 def _hit(chunk: Chunk, score: float) -> Hit:
@@ -210,17 +208,13 @@ class Retriever:
         (tagged with several case types or ``general``) are not included: the searches find their sections.
         Not a search: every hit scores 0. ``general`` has no own SOP; an unknown case type raises
         ``InvalidQuery``."""
-        try:
-            ct = CaseType(str(getattr(case_type, "value", case_type)))
-        except ValueError as exc:
-            known = ", ".join(c.value for c in CaseType)
-            raise InvalidQuery(f"unknown case type {case_type!r} (one of: {known})") from exc
+        ct = parse_case_type(case_type)
         if ct is CaseType.GENERAL:  # the general SOPs are each other case type's cross-cutting ones
             return []
         own = [c for c in self.lexical.chunks if c.status == "effective" and list(c.case_types) == [ct.value]]
         sections: dict[tuple[str, str], list[Chunk]] = {}
         for chunk in own:
-            if chunk.section_title.strip().lower() not in _ABOUT:
+            if chunk.section_title.strip().lower() not in ABOUT_SECTION_TITLES:
                 sections.setdefault((chunk.sop_id, chunk.section), []).append(chunk)
         hits = []
         for parts in sections.values():

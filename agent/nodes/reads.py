@@ -17,7 +17,7 @@ from agent.findings.codes import REASON_MEANING
 from agent.ports import ToolFailure, hit_to_dict
 from agent.state import AgentState
 from agent.tool_messages import tool_messages
-from core.domain import CaseType
+from core.domain import ABOUT_SECTION_TITLES, CaseType
 
 _SUMMARY_CHARS = 260
 # Keys that cost prompt tokens (UUIDs, per-hop message ids, audit timestamps) without helping the answer; the
@@ -41,7 +41,6 @@ _REVEALING_TOOLS = {"search_payments", "find_duplicates", "get_cases"}
 # Procedure sections read for the codes the evidence shows: two codes, two sections each (the playbook's query
 # already brings the case type's procedure; these bring what the payment's own codes mean and require).
 _MAX_CODE_QUERIES = 2
-_ABOUT_SECTIONS = {"purpose", "scope"}
 _CODE_K = 2
 # Candidates a case type's procedure search ranks to find the best section of each of its other SOPs.
 _SPREAD_POOL = 10
@@ -119,7 +118,7 @@ def add_evidence(evidence: list[dict[str, Any]], items: list[dict[str, Any]]) ->
 def instructs(hit: dict[str, Any]) -> bool:
     """False for an SOP's Purpose and Scope sections: they say what a procedure is about, never what to do,
     so the agent's own searches (whose sections become the citations of a step) skip them."""
-    return str(hit.get("section_title") or "").strip().lower() not in _ABOUT_SECTIONS
+    return str(hit.get("section_title") or "").strip().lower() not in ABOUT_SECTION_TITLES
 
 
 def _covers(hit: Any, case_type: str) -> bool:
