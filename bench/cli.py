@@ -27,15 +27,16 @@ def _emit(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from core.console import console
 
     table = Table(title=result.get("benchmark", "benchmark"))
     table.add_column("metric")
     table.add_column("value")
     for key, value in _flatten(result).items():
         table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
-    Console().print(table)
+    console().print(table)
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -135,8 +135,9 @@ def _run_one(
 
 
 def _print_gate(gate: Any, title: str) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from core.console import console
 
     table = Table(
         title=f"{title}: {'PASS' if gate.passed else 'FAIL'} (thresholds v{gate.thresholds_version})"
@@ -150,9 +151,9 @@ def _print_gate(gate: Any, title: str) -> None:
         gap = "n/a" if row.to_standard is None else f"{row.to_standard:.3f}"
         standard = "n/a" if row.standard is None else f"{row.standard:.2f}"
         table.add_row(row.metric, value, ci, bound, standard, gap, "yes" if row.gated else "no", row.status)
-    Console().print(table)
+    console().print(table)
     if gate.regressions:
-        Console().print(f"significantly worse than the baseline: {', '.join(gate.regressions)}")
+        console().print(f"significantly worse than the baseline: {', '.join(gate.regressions)}")
 
 
 @eval_app.callback()
@@ -329,14 +330,15 @@ def eval_compare(
 
 
 def _print_compare(document: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from core.console import console
 
     champ, chall = document["champion"]["name"], document["challenger"]["name"]
     table = Table(
         title=(
             f"{chall} vs {champ}: {document['verdict'].upper()} ({document['challenger_wins']} wins, "
-            f"{document['challenger_losses']} losses, {document['ties']} ties)"
+            f"{document['challenger_losses']} losses, {document['mixed']} mixed, {document['ties']} ties)"
         )
     )
     for column in ("metric", champ, chall, "delta", "95% CI of delta", "McNemar p", "verdict"):
@@ -356,9 +358,9 @@ def _print_compare(document: dict[str, Any]) -> None:
             test["verdict"] + (" (gated)" if test["gated"] else ""),
         ]
         table.add_row(row["metric"], *cells)
-    Console().print(table)
+    console().print(table)
     if document["gated_regressions"]:
-        Console().print(f"significantly worse on gated metrics: {', '.join(document['gated_regressions'])}")
+        console().print(f"significantly worse on gated metrics: {', '.join(document['gated_regressions'])}")
 
 
 @eval_app.command("validate")

@@ -5,25 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from evals.gate import Threshold, Thresholds
-from evals.metrics import COUNT_METRICS, DETERMINISTIC_METRICS, JUDGE_METRICS, RATE_METRICS
+from evals.metrics import COUNT_METRICS, DETERMINISTIC_METRICS, JUDGE_METRICS
 from evals.runner import RunOutput
 from evals.stats import mcnemar_exact, paired_difference, verdict
 
 _EPS = 1e-6
-COMPARE_SCHEMA = "payinvest.eval.compare/2"
+COMPARE_SCHEMA = "payinvest.eval.compare/3"
 Values = dict[str, dict[str, float | None]]
 
 
-def scenario_score(values: dict[str, float | None]) -> float | None:
-    """Mean of a scenario's deterministic rate metrics that apply (its overall score for win/loss)."""
-    present = [v for k, v in values.items() if k in RATE_METRICS and v is not None]
-    return sum(present) / len(present) if present else None
+def _directions(thresholds: Thresholds | None) -> dict[str, bool]:
+    """The metrics a scenario's outcome is judged on, each with whether higher is better: the regression-gated
+    metrics of the thresholds file, or every deterministic metric (counts lower is better) without one."""
+    if thresholds is not None:
+        gated = {n: not t.lower_is_better for n, t in thresholds.metrics.items() if t.blocks_regressions}
+        if gated:
+            return gated
+    return {name: name not in COUNT_METRICS for name in DETERMINISTIC_METRICS}
 
 
-def _outcome(champion: float | None, challenger: float | None) -> str:
-    if champion is None or challenger is None or abs(challenger - champion) <= _EPS:
-        return "tie"
-    return "win" if challenger > champion else "loss"
+def scenario_changes(
+    champion: dict[str, float | None], challenger: dict[str, float | None], directions: dict[str, bool]
+) -> tuple[list[str], list[str]]:
+    """The metrics on which one scenario's challenger is better, and those on which it is worse."""
+    better: list[str] = []
+    worse: list[str] = []
+    for name, higher in directions.items():
+        a, b = champion.get(name), challenger.get(name)
+        if a is None or b is None or abs(b - a) <= _EPS:
+            continue
+        (better if (b > a) == higher else worse).append(name)
+    return better, worse
+
+
+def _outcome(better: list[str], worse: list[str]) -> str:
+    """win (only better), loss (only worse), mixed (better on some metrics, worse on others) or tie."""
+    if better and worse:
+        return "mixed"
+    return "win" if better else "loss" if worse else "tie"
 
 
 def values_of(output: RunOutput) -> Values:
@@ -153,13 +172,14 @@ def compare_values(
             }
         )
     tests = [metric_test(name, champion, challenger, thresholds) for name in metrics]
-    scenarios, tally = [], {"win": 0, "loss": 0, "tie": 0}
+    directions = _directions(thresholds)
+    scenarios, tally = [], {"win": 0, "loss": 0, "mixed": 0, "tie": 0}
     for case_id, values in champion.items():
         other = challenger.get(case_id)
         if other is None:
             continue
-        a, b = scenario_score(values), scenario_score(other)
-        outcome = _outcome(a, b)
+        better_on, worse_on = scenario_changes(values, other, directions)
+        outcome = _outcome(better_on, worse_on)
         tally[outcome] += 1
         changed = {
             k: {"champion": values.get(k), "challenger": other.get(k)}
@@ -167,13 +187,7 @@ def compare_values(
             if values.get(k) != other.get(k)
         }
         scenarios.append(
-            {
-                "id": case_id,
-                "champion": None if a is None else round(a, 4),
-                "challenger": None if b is None else round(b, 4),
-                "outcome": outcome,
-                "changed": changed,
-            }
+            {"id": case_id, "outcome": outcome, "better": better_on, "worse": worse_on, "changed": changed}
         )
     worse = [t["metric"] for t in tests if t["verdict"] == "worse"]
     better = [t["metric"] for t in tests if t["verdict"] == "better"]
@@ -191,7 +205,10 @@ def compare_values(
         "deltas": deltas,
         "challenger_wins": tally["win"],
         "challenger_losses": tally["loss"],
+        "mixed": tally["mixed"],
         "ties": tally["tie"],
+        # the metrics a scenario's outcome (win, loss, mixed, tie) is judged on, each in its own direction
+        "outcome_metrics": sorted(directions),
         "scenarios": scenarios,
     }
 

@@ -115,15 +115,16 @@ def scenarios(
     if as_json:
         typer.echo(json.dumps([s.to_dict() for s in items], indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from core.console import console
 
     table = Table(title=f"{len(items)} scenarios")
     for column in ("id", "case type", "payment", "title"):
         table.add_column(column)
     for s in items:
         table.add_row(s.id, s.case_type.value, s.references["payment_id"], s.title)
-    Console().print(table)
+    console().print(table)
 
 
 @sandbox_app.command("serve")

@@ -93,3 +93,22 @@ def test_compare_refuses_a_stored_champion_run_of_other_data(tmp_path: Path) -> 
         == f"error: {stored}: field 'datasets': the stored run was measured on other data than "
         + str(tmp_path / "a.jsonl")
     )
+
+
+def test_the_compare_table_is_not_cut_short_in_a_log(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Piped to a CI log (no terminal, no COLUMNS) the table is wide enough for every metric name and column."""
+    from evals.cli import _print_compare
+    from evals.compare import compare_values
+    from evals.gate import Threshold, Thresholds
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    thresholds = Thresholds(version="t", metrics={"tool_call_accuracy": Threshold(min=0.9)})
+    champion = {f"c{i}": {"tool_call_accuracy": 1.0, "unsupported_claims": 0.0} for i in range(3)}
+    challenger = {f"c{i}": {"tool_call_accuracy": 0.5, "unsupported_claims": 0.0} for i in range(3)}
+    names = {"champion": "champion-config", "challenger": "degraded-challenger-config"}
+    _print_compare(compare_values(champion, challenger, names, thresholds))
+    printed = capsys.readouterr().out
+    assert "0 wins, 3 losses, 0 mixed, 0 ties" in printed
+    for text in ("tool_call_accuracy", "verifier_removed_claims", "95% CI of delta", "McNemar p", "(gated)"):
+        assert text in printed, text
+    assert "…" not in printed

@@ -80,8 +80,10 @@ async def test_compare_counts_wins_and_losses() -> None:
     champion = await _output("champion", [good_result(), good_result(), bad_result()])
     challenger = await _output("challenger", [bad_result(), good_result(), good_result()])
     doc = compare_outputs(champion, challenger)
-    assert (doc["challenger_wins"], doc["challenger_losses"], doc["ties"]) == (1, 1, 1)
+    assert (doc["challenger_wins"], doc["challenger_losses"], doc["mixed"], doc["ties"]) == (1, 1, 0, 1)
     assert [s["outcome"] for s in doc["scenarios"]] == ["loss", "tie", "win"]
+    assert doc["scenarios"][0]["worse"] and not doc["scenarios"][0]["better"]
+    assert doc["scenarios"][2]["better"] == doc["scenarios"][0]["worse"]
     safety = next(d for d in doc["deltas"] if d["metric"] == "safety")
     assert safety["delta"] == 0.0
 

@@ -127,6 +127,55 @@ def test_one_new_failure_on_a_perfect_gated_floor_is_worse_however_rare() -> Non
     assert fixed["verdict"] == "not distinguishable"
 
 
+def test_a_scenario_worse_only_on_a_count_metric_is_a_loss() -> None:
+    """The verifier-off run: every rate the same, unsupported claims left in 3 replies. Each of those scenarios
+    is a loss (a count is judged lower-is-better), not a tie hidden by a mean of rates."""
+    thresholds = Thresholds(
+        version="t",
+        metrics={"fact_recall": Threshold(min=0.9), "unsupported_claims": Threshold(max=0.0)},
+    )
+    names = {"champion": "a", "challenger": "b"}
+    document = compare_values(
+        _values([1.0] * 6, [0.0] * 6), _values([1.0] * 6, [1.0] * 3 + [0.0] * 3), names, thresholds
+    )
+    assert (
+        document["challenger_wins"],
+        document["challenger_losses"],
+        document["mixed"],
+        document["ties"],
+    ) == (0, 3, 0, 3)
+    assert (
+        document["scenarios"][0]["worse"] == ["unsupported_claims"]
+        and document["scenarios"][0]["better"] == []
+    )
+    assert document["outcome_metrics"] == ["fact_recall", "unsupported_claims"]
+
+
+def test_better_on_one_gated_metric_and_worse_on_another_is_mixed_and_advisory_metrics_do_not_count() -> None:
+    thresholds = Thresholds(
+        version="t",
+        metrics={
+            "fact_recall": Threshold(min=0.9),
+            "unsupported_claims": Threshold(max=0.0),
+            "safety": Threshold(min=1.0, gated=False),
+        },
+    )
+    names = {"champion": "a", "challenger": "b"}
+    champion = {"c0": {"fact_recall": 0.5, "unsupported_claims": 0.0, "safety": 1.0}}
+    mixed = {"c0": {"fact_recall": 1.0, "unsupported_claims": 2.0, "safety": 1.0}}
+    document = compare_values(champion, mixed, names, thresholds)
+    assert [s["outcome"] for s in document["scenarios"]] == ["mixed"] and document["mixed"] == 1
+    assert document["scenarios"][0]["better"] == ["fact_recall"]
+    assert document["scenarios"][0]["worse"] == ["unsupported_claims"]
+    # safety is advisory here: its change is listed in `changed` but decides no outcome
+    advisory = {"c0": {"fact_recall": 0.5, "unsupported_claims": 0.0, "safety": 0.0}}
+    document = compare_values(champion, advisory, names, thresholds)
+    assert document["scenarios"][0]["outcome"] == "tie" and "safety" in document["scenarios"][0]["changed"]
+    # without a thresholds file every deterministic metric decides, counts lower-is-better
+    assert compare_values(champion, advisory, names)["scenarios"][0]["outcome"] == "loss"
+    assert compare_values(advisory, champion, names)["scenarios"][0]["outcome"] == "win"
+
+
 def test_thresholds_need_exactly_one_bound_and_a_standard_on_the_right_side() -> None:
     with pytest.raises(ValueError, match="exactly one of"):
         Threshold(min=0.5, max=1.0)
