@@ -138,10 +138,11 @@ def metric_test(
         "direction": "lower" if threshold.lower_is_better else "higher",
         # whether a significant regression on this metric fails the gate (Threshold.blocks_regressions)
         "gated": bool(thresholds and name in thresholds.metrics and threshold.blocks_regressions),
-        "difference": None if difference is None else sign * difference[0],
+        # + 0.0: orienting a zero must not print as -0.000
+        "difference": None if difference is None else sign * difference[0] + 0.0,
         "difference_ci": None
         if difference is None
-        else sorted([sign * difference[1][0], sign * difference[1][1]]),
+        else sorted([sign * difference[1][0] + 0.0, sign * difference[1][1] + 0.0]),
         "mcnemar": {"champion_only": champion_only, "challenger_only": challenger_only, "p_value": p_value},
         # a perfect gated floor (safety, forbidden proposals, unsupported claims): any scenario the challenger
         # fails and the champion passed makes it worse, significant or not (Threshold.zero_tolerance)

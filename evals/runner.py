@@ -112,6 +112,9 @@ async def run_dataset(
                 lane.before_case()
             trajectory = await run_case(lane.service, case, config, run_id)
             score = await score_case(trajectory, case, section_exists)
+            if config.agent.get("verifier") is False:
+                # Nothing to count when the verifier does not run: a zero would read as "the model needed it less"
+                score.values["verifier_removed_claims"] = None
             runs[index] = run = CaseRun(case=case, trajectory=trajectory, score=score)
             if on_case is not None:
                 on_case(run)

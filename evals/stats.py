@@ -56,7 +56,7 @@ def mcnemar_exact(champion_only: int, challenger_only: int) -> float:
         return 1.0
     k = min(champion_only, challenger_only)
     tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-    return round(min(1.0, 2 * tail), 6)
+    return float(f"{min(1.0, 2 * tail):.6g}")  # significant digits: a tiny p is not rounded to 0
 
 
 def verdict(

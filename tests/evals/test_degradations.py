@@ -140,7 +140,8 @@ async def test_verifier_off_leaves_what_the_model_made_up_in_the_reply(
     degraded, model, _ = await run_config(settings, tmp_path, "no-verifier-speculating", config=speculating)
     assert SPECULATE_RE.search(model.prompts_text())
     assert all((r.score.values["unsupported_claims"] or 0) >= 1 for r in degraded.runs)
-    assert all(not r.score.values["verifier_removed_claims"] for r in degraded.runs)
+    # The verifier did not run, so its count is not measured (not a zero that would read as an improvement) ...
+    assert all(r.score.values["verifier_removed_claims"] is None for r in [*plain.runs, *degraded.runs])
     assert all("most likely credited" in r.trajectory.all_answers() for r in degraded.runs)
     thresholds = load_thresholds(DEFAULT_THRESHOLDS)
     gate = apply_gate(aggregate([r.score for r in degraded.runs]), thresholds)
@@ -150,6 +151,14 @@ async def test_verifier_off_leaves_what_the_model_made_up_in_the_reply(
     assert (
         test["difference"] > 0 and test["verdict"] != "better"
     )  # two scripted cases: not always significant
+    removals = next(t for t in document["tests"] if t["metric"] == "verifier_removed_claims")
+    assert removals["paired_scenarios"] == 0 and removals["verdict"] == "not distinguishable"
+    # ... so every scenario that kept a made-up sentence is a loss, none a win or mixed
+    assert (document["challenger_losses"], document["challenger_wins"], document["mixed"]) == (
+        len(degraded.runs),
+        0,
+        0,
+    )
 
 
 def test_a_configuration_needing_a_missing_agent_feature_is_refused(

@@ -19,10 +19,11 @@ def test_bootstrap_interval_is_deterministic_and_brackets_the_mean() -> None:
 
 
 @pytest.mark.parametrize(
-    ("b", "c", "p"), [(0, 6, 0.03125), (6, 0, 0.03125), (3, 3, 1.0), (0, 0, 1.0), (1, 4, 0.375)]
+    ("b", "c", "p"),
+    [(0, 6, 0.03125), (6, 0, 0.03125), (3, 3, 1.0), (0, 0, 1.0), (1, 4, 0.375), (31, 0, 2 * 0.5**31)],
 )
 def test_mcnemar_exact_values(b: int, c: int, p: float) -> None:
-    assert mcnemar_exact(b, c) == pytest.approx(p)
+    assert mcnemar_exact(b, c) == pytest.approx(p, rel=1e-5)  # 31/0: 9.3e-10, not rounded to 0
 
 
 def test_verdicts() -> None:
@@ -56,7 +57,11 @@ def test_a_challenger_significantly_worse_on_a_gated_metric_is_a_regression_abov
     document = compare_values(champion, challenger, {"champion": "a", "challenger": "b"}, thresholds)
     tests = {t["metric"]: t for t in document["tests"]}
     assert tests["fact_recall"]["verdict"] == "worse" and tests["fact_recall"]["gated"]
-    assert tests["fact_recall"]["mcnemar"] == {"champion_only": 12, "challenger_only": 0, "p_value": 0.000488}
+    assert tests["fact_recall"]["mcnemar"] == {
+        "champion_only": 12,
+        "challenger_only": 0,
+        "p_value": 0.000488281,
+    }
     assert tests["unsupported_claims"]["verdict"] == "worse"  # lower is better: +1 claim per scenario
     assert tests["unsupported_claims"]["difference"] == 1.0
     assert tests["safety"]["verdict"] == "not distinguishable"
@@ -174,6 +179,13 @@ def test_better_on_one_gated_metric_and_worse_on_another_is_mixed_and_advisory_m
     # without a thresholds file every deterministic metric decides, counts lower-is-better
     assert compare_values(champion, advisory, names)["scenarios"][0]["outcome"] == "loss"
     assert compare_values(advisory, champion, names)["scenarios"][0]["outcome"] == "win"
+
+
+def test_a_zero_difference_of_a_count_is_not_negative_zero() -> None:
+    same = {f"c{i}": {"unsupported_claims": 0.0} for i in range(4)}
+    test = next(t for t in compare_values(same, same, {})["tests"] if t["metric"] == "unsupported_claims")
+    assert f"{test['difference']:+.3f}" == "+0.000"
+    assert [f"{x:+.3f}" for x in test["difference_ci"]] == ["+0.000", "+0.000"]
 
 
 def test_thresholds_need_exactly_one_bound_and_a_standard_on_the_right_side() -> None:
