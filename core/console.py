@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -10,8 +11,6 @@ LOG_WIDTH = 160  # a CI log or a pipe has no width; Rich's 80 columns would cut 
 
 def console(**kwargs: Any) -> Any:
     """A Rich console for stdout (or ``stderr=True``); not a terminal: LOG_WIDTH columns unless COLUMNS is set."""
-    import os
-
     from rich.console import Console
 
     stream = sys.stderr if kwargs.get("stderr") else sys.stdout
